@@ -1,0 +1,59 @@
+"""The library's exception types.
+
+Every error raised for bad input is a :class:`ValidationError`; its message
+names the record (kind and id), the field, what was expected and what arrived,
+for example ``Job '泰安-07': capacity must be an integer from 0 to
+1000000000, got -3``.  Infeasible problems are never an exception: solvers
+return a status with a diagnosis instead.
+"""
+
+from __future__ import annotations
+
+__all__ = ["JobmatchError", "ValidationError"]
+
+
+class JobmatchError(Exception):
+    """Base class of every exception raised by jobmatch."""
+
+
+class ValidationError(JobmatchError, ValueError):
+    """Input that breaks a documented rule.
+
+    Parameters
+    ----------
+    message : str
+        The whole human-readable message.
+    record : str, optional
+        Where the bad value lives, e.g. ``"Worker 'CQ0000012'"`` or
+        ``"workers frame"``.
+    field : str, optional
+        The field (or column, or policy entry) that holds it.
+    expected : str, optional
+        What the rule asks for, in words.
+    got : object, optional
+        The offending value.
+
+    Examples
+    --------
+    >>> from jobmatch import Job, ValidationError
+    >>> try:
+    ...     Job(id="泰安-07", employer="E1", region="泰安", capacity=-3, wage=4200)
+    ... except ValidationError as err:
+    ...     print(err.field, "|", err)
+    capacity | Job '泰安-07': capacity must be an integer from 0 to 1000000000, got -3
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        record: str | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+        got: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.record = record
+        self.field = field
+        self.expected = expected
+        self.got = got

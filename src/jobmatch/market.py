@@ -1,0 +1,364 @@
+"""The :class:`Market`: every worker, job and training programme, validated once.
+
+The Market is the one place where checks across records run (unique ids per
+kind, known skills) and where strings become integer codes.  Downstream code
+(scoring kernels, solvers) reads its read-only arrays and trusts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import numpy as np
+
+from .models import Job, TrainingProgram, Worker, check_program_levels, record_fields
+from .schema import Kind, fail
+from .table import (
+    Ragged,
+    Table,
+    build_vocabularies,
+    raw_from_frame,
+    raw_from_records,
+    strings_by_domain,
+)
+from .vocabulary import DOMAINS, Vocabularies
+
+__all__ = ["Market"]
+
+_KINDS = (("workers", Worker), ("jobs", Job), ("programs", TrainingProgram))
+
+
+class Market:
+    """Workers, jobs and training programmes in columnar, encoded form.
+
+    Parameters
+    ----------
+    workers : iterable of Worker
+    jobs : iterable of Job
+    programs : iterable of TrainingProgram, optional
+    skills : iterable of str, optional
+        A skill catalogue.  When given, every skill a record mentions must be
+        in it, which catches misspelt skill names early.
+
+    Raises
+    ------
+    ValidationError
+        Duplicate ids within a kind, a record of the wrong type, or a skill
+        outside the catalogue.
+
+    See Also
+    --------
+    Market.from_frames : build from pandas DataFrames or pyarrow Tables.
+    jobmatch.synth.scenario : a synthetic market.
+
+    Notes
+    -----
+    ``market.workers``, ``market.jobs`` and ``market.programs`` are
+    :class:`~jobmatch.table.Table` objects whose attributes are the record
+    fields as read-only arrays: numbers as ``float64``/``int64``, flags as
+    ``bool``, text as ``int32`` codes into ``market.vocab`` (``-1`` for a
+    missing brand), sets and skill maps as CSR :class:`~jobmatch.table.Ragged`
+    rows sorted by code.  Codes follow sorted string order, so equal inputs
+    always give equal arrays.
+
+    Examples
+    --------
+    >>> from jobmatch import Job, Market, Worker
+    >>> market = Market(
+    ...     [Worker(id="W1", origin="巫溪", min_wage=4000, skills={"welding": 3}),
+    ...      Worker(id="W2", origin="城口", min_wage=3500, diet={"rice"})],
+    ...     [Job(id="泰安-07", employer="泰安机械", region="泰安", capacity=5, wage=4500)],
+    ... )
+    >>> market.n_workers, market.n_jobs, market.n_programs
+    (2, 1, 0)
+    >>> list(market.vocab.place), market.workers.origin.tolist()
+    (['城口', '巫溪', '泰安'], [1, 0])
+    >>> market.worker("W1").skills
+    LevelMap({'welding': 3})
+    """
+
+    workers: Table
+    jobs: Table
+    programs: Table
+    vocab: Vocabularies
+
+    def __init__(
+        self,
+        workers: Iterable[Worker],
+        jobs: Iterable[Job],
+        programs: Iterable[TrainingProgram] = (),
+        *,
+        skills: Iterable[str] | None = None,
+    ) -> None:
+        raws = {
+            key: raw_from_records(record_type, records, key)
+            for (key, record_type), records in zip(_KINDS, (workers, jobs, programs))
+        }
+        self._build(raws, skills)
+
+    @classmethod
+    def from_frames(
+        cls,
+        workers: Any,
+        jobs: Any,
+        programs: Any = None,
+        *,
+        skills: Iterable[str] | None = None,
+    ) -> Market:
+        """Build a market from data frames.
+
+        Parameters
+        ----------
+        workers, jobs : pandas.DataFrame or pyarrow.Table
+            One row per record, one column per record field (the field names
+            of :class:`~jobmatch.Worker` and :class:`~jobmatch.Job`).
+            Columns of optional fields may be left out.
+        programs : pandas.DataFrame or pyarrow.Table, optional
+            One row per :class:`~jobmatch.TrainingProgram`.
+        skills : iterable of str, optional
+            A skill catalogue, as for :class:`Market`.
+
+        Returns
+        -------
+        Market
+
+        Notes
+        -----
+        Column layout (see ``docs/data.md``):
+
+        - text (``id``, ``origin``, ``region``, ...): strings; ``brand`` may be
+          missing (None / NaN / NA) for "no brand".
+        - numbers: numeric columns; counts must hold whole numbers.
+        - flags: boolean columns.
+        - sets (``diet``, ``groups``, ``preferred_regions``, ``canteen``,
+          ``brands``): a list, tuple, set or array of strings per cell, an
+          Arrow ``list<string>``, or the text form ``"rice;sichuan"``.
+        - skill maps (``skills``, ``requires``, ``grants``,
+          ``prerequisites``): a dict per cell, a list of ``(skill, level)``
+          pairs, an Arrow ``map<string, int>``, or the text form
+          ``"welding:3;assembly:2"``.
+        - A missing set or skill-map cell means empty ("" in a CSV file).
+
+        Unknown columns and missing required columns raise
+        :class:`~jobmatch.ValidationError`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jobmatch import Market
+        >>> workers = pd.DataFrame({"id": ["W1", "W2"], "origin": ["巫溪", "城口"],
+        ...                         "min_wage": [4000, 3500],
+        ...                         "skills": [{"welding": 3}, "assembly:2"],
+        ...                         "diet": [["rice", "sichuan"], "rice"]})
+        >>> jobs = pd.DataFrame({"id": ["J1"], "employer": ["泰安机械"], "region": ["泰安"],
+        ...                      "capacity": [5], "wage": [4500.0]})
+        >>> market = Market.from_frames(workers, jobs)
+        >>> market.worker("W2").skills, sorted(market.worker("W1").diet)
+        (LevelMap({'assembly': 2}), ['rice', 'sichuan'])
+        >>> again = Market.from_frames(*market.to_frames())
+        >>> again == market
+        True
+        """
+        frames = (workers, jobs, programs)
+        raws = {}
+        for (key, record_type), frame in zip(_KINDS, frames):
+            if frame is None and key == "programs":
+                raws[key] = raw_from_records(record_type, (), key)
+            else:
+                raws[key] = raw_from_frame(record_type, frame, f"{key} frame")
+        market = cls.__new__(cls)
+        market._build(raws, skills)
+        return market
+
+    @classmethod
+    def _from_tables(cls, tables: dict[str, dict[str, Any]], vocab: Vocabularies) -> Market:
+        """Trusted constructor for encoded columns (used by :mod:`jobmatch.synth`).
+
+        Codes must refer to ``vocab``; names no record uses are dropped so
+        that the result equals the same market built from records.
+        """
+        market = cls.__new__(cls)
+        encoded = {key: Table(record_type, tables[key], vocab) for key, record_type in _KINDS}
+        market._finish(encoded, vocab)
+        return market
+
+    # ------------------------------------------------------------------ build
+    def _build(self, raws: dict[str, dict[str, Any]], skills: Iterable[str] | None) -> None:
+        found = strings_by_domain((record_type, raws[key]) for key, record_type in _KINDS)
+        if skills is not None:
+            catalogue = set(skills)
+            if found["skill"] - catalogue:
+                self._raise_unknown_skill(raws, catalogue)
+        programs = raws["programs"]
+        for row, (grants, prerequisites) in enumerate(zip(programs["grants"], programs["prerequisites"])):
+            check_program_levels(f"TrainingProgram {programs['id'][row]!r}", grants, prerequisites)
+        vocab = build_vocabularies(found)
+        tables = {key: Table.encode(record_type, raws[key], vocab) for key, record_type in _KINDS}
+        self._finish(tables, vocab)
+
+    @staticmethod
+    def _raise_unknown_skill(raws: dict[str, dict[str, Any]], catalogue: set[str]) -> None:
+        for key, record_type in _KINDS:
+            raw = raws[key]
+            for name, rule, _ in record_fields(record_type):
+                if rule.kind is not Kind.LEVELS:
+                    continue
+                for row, cell in enumerate(raw[name]):
+                    for skill in cell:
+                        if skill not in catalogue:
+                            where = f"{record_type.kind} {raw['id'][row]!r}"
+                            raise fail(where, f"{name}[{skill!r}]", "a skill in the catalogue", skill)
+
+    def _finish(self, tables: dict[str, Table], vocab: Vocabularies) -> None:
+        for key, record_type in _KINDS:
+            _check_unique_ids(record_type.kind, tables[key].ids)
+        vocab, tables = _drop_unused(vocab, tables)
+        self.vocab = vocab
+        self.workers = tables["workers"]
+        self.jobs = tables["jobs"]
+        self.programs = tables["programs"]
+
+    # ------------------------------------------------------------------ access
+    @property
+    def n_workers(self) -> int:
+        """Number of workers."""
+        return len(self.workers)
+
+    @property
+    def n_jobs(self) -> int:
+        """Number of jobs."""
+        return len(self.jobs)
+
+    @property
+    def n_programs(self) -> int:
+        """Number of training programmes."""
+        return len(self.programs)
+
+    def worker(self, key: str | int) -> Worker:
+        """The worker with this id (str) or at this position (int), as a record."""
+        return self.workers.record(_position(self.workers, key))
+
+    def job(self, key: str | int) -> Job:
+        """The job with this id (str) or at this position (int), as a record."""
+        return self.jobs.record(_position(self.jobs, key))
+
+    def program(self, key: str | int) -> TrainingProgram:
+        """The programme with this id (str) or at this position (int), as a record."""
+        return self.programs.record(_position(self.programs, key))
+
+    def worker_slice(self, start: int, stop: int) -> Market:
+        """Workers ``start:stop`` against every job and programme.
+
+        Cheap: arrays are views and the vocabularies are shared, so scoring a
+        slice gives the same codes as scoring the whole market.
+
+        Examples
+        --------
+        >>> from jobmatch import synth
+        >>> market = synth.scenario(1000, 20, seed=1)
+        >>> part = market.worker_slice(100, 200)
+        >>> part.n_workers, part.worker(0) == market.worker(100)
+        (100, True)
+        """
+        if not (isinstance(start, int) and isinstance(stop, int) and 0 <= start <= stop <= self.n_workers):
+            raise fail("Market", "worker_slice", f"0 <= start <= stop <= {self.n_workers}", (start, stop))
+        part = Market.__new__(Market)
+        part.vocab = self.vocab
+        part.workers = self.workers.rows(start, stop)
+        part.jobs = self.jobs
+        part.programs = self.programs
+        return part
+
+    # ------------------------------------------------------------------ frames
+    def to_frames(self, *, backend: Literal["pandas", "arrow"] = "pandas") -> tuple[Any, Any, Any]:
+        """Workers, jobs and programmes as data frames.
+
+        ``Market.from_frames(*market.to_frames())`` equals ``market``.
+
+        Parameters
+        ----------
+        backend : {"pandas", "arrow"}
+            ``"pandas"`` gives DataFrames with sets as sorted lists and skill
+            maps as dicts; ``"arrow"`` gives pyarrow Tables with
+            ``list<string>`` and ``map<string, int8>`` columns.
+
+        Returns
+        -------
+        (workers, jobs, programs)
+        """
+        if backend == "pandas":
+            return tuple(table.to_pandas() for table in (self.workers, self.jobs, self.programs))  # type: ignore[return-value]
+        if backend == "arrow":
+            return tuple(table.to_arrow() for table in (self.workers, self.jobs, self.programs))  # type: ignore[return-value]
+        raise fail("Market.to_frames", "backend", "'pandas' or 'arrow'", backend)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Market):
+            return NotImplemented
+        return (
+            self.vocab == other.vocab
+            and self.workers.equals(other.workers)
+            and self.jobs.equals(other.jobs)
+            and self.programs.equals(other.programs)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        capacity = int(self.jobs.capacity.sum())
+        return (
+            f"<Market: {self.n_workers:,} workers, {self.n_jobs:,} jobs "
+            f"(capacity {capacity:,}), {self.n_programs:,} programmes>"
+        )
+
+
+def _position(table: Table, key: str | int) -> int:
+    if isinstance(key, str):
+        try:
+            return table.index(key)
+        except KeyError:
+            kind = table.record_type.kind
+            raise fail(kind, "id", f"the id of a {kind} in the market", key) from None
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool) and -len(table) <= key < len(table):
+        return int(key) % len(table)
+    raise fail(table.record_type.kind, "position", f"an id or a position below {len(table)}", key)
+
+
+def _check_unique_ids(kind: str, ids: np.ndarray) -> None:
+    if len(set(ids)) == len(ids):
+        return
+    first: dict[str, int] = {}
+    for row, value in enumerate(ids):
+        if value in first:
+            raise fail(
+                f"{kind} {value!r}",
+                "id",
+                f"unique among {kind} records",
+                f"the same id at rows {first[value]} and {row}",
+                described=True,
+            )
+        first[value] = row
+
+
+def _drop_unused(vocab: Vocabularies, tables: dict[str, Table]) -> tuple[Vocabularies, dict[str, Table]]:
+    """Keep only the names some record uses, so equal markets have equal codes."""
+    used = {domain: np.zeros(len(vocab[domain]), dtype=bool) for domain in DOMAINS}
+    for key, record_type in _KINDS:
+        for name, rule, _ in record_fields(record_type):
+            if rule.domain is None:
+                continue
+            column = tables[key].columns[name]
+            codes = column.codes if isinstance(column, Ragged) else column[column >= 0]
+            used[rule.domain][codes] = True
+    if all(mask.all() for mask in used.values()):
+        return vocab, tables
+    maps: dict[str, np.ndarray | None] = {}
+    words = {}
+    for domain in DOMAINS:
+        if used[domain].all():
+            maps[domain], words[domain] = None, vocab[domain]
+        else:
+            words[domain], maps[domain] = vocab[domain].restrict(used[domain])
+    new_vocab = Vocabularies(**words)
+    return new_vocab, {key: table.remap(maps, new_vocab) for key, table in tables.items()}

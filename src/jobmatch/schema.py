@@ -1,0 +1,275 @@
+"""Field rules shared by records, data frames and the Market.
+
+Every field of :class:`~jobmatch.Worker`, :class:`~jobmatch.Job` and
+:class:`~jobmatch.TrainingProgram` carries one :class:`Rule` in its dataclass
+metadata.  The same rule checks a single value (when a record is built) and a
+whole column (when a :class:`~jobmatch.Market` is built from data frames), so
+the two entry points can never disagree about what is valid.
+
+Kinds of field
+--------------
+``ID``          non-empty text, unique per record kind (checked by the Market)
+``NAME``        non-empty text, encoded as an integer code of a vocabulary
+``OPTIONAL``    like ``NAME`` but may be ``None``
+``NAMES``       a set of ``NAME`` values (``frozenset``)
+``LEVELS``      a map skill -> level 1..5 (:class:`LevelMap`)
+``FLAG``        ``True`` or ``False``
+``COUNT``       an integer within bounds
+``AMOUNT``      a finite number within bounds (money, in CNY)
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import numbers
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .exceptions import ValidationError
+
+__all__ = ["MAX_LEVEL", "MIN_LEVEL", "Kind", "LevelMap", "Rule", "fail"]
+
+MIN_LEVEL = 1
+MAX_LEVEL = 5
+
+
+class Kind(enum.Enum):
+    """What a field holds; see the module docstring."""
+
+    ID = "id"
+    NAME = "name"
+    OPTIONAL = "optional name"
+    NAMES = "set of names"
+    LEVELS = "skill levels"
+    FLAG = "flag"
+    COUNT = "count"
+    AMOUNT = "amount"
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def fail(where: str, field: str, expected: str, got: object, *, described: bool = False) -> ValidationError:
+    """Build the library's standard error for one bad value.
+
+    ``got`` is shown with ``repr`` unless ``described`` says it is already a
+    description in words (such as ``"'rice' listed twice"``).
+
+    Examples
+    --------
+    >>> print(fail("Worker 'W1'", "size", "an integer from 1 to 1000", 0))
+    Worker 'W1': size must be an integer from 1 to 1000, got 0
+    """
+    return ValidationError(
+        f"{where}: {field} must be {expected}, got {got if described else _show(got)}",
+        record=where,
+        field=field,
+        expected=expected,
+        got=got,
+    )
+
+
+class LevelMap(Mapping[str, int]):
+    """Read-only, hashable map skill -> level, kept in sorted key order.
+
+    Compares equal to a ``dict`` with the same items.
+
+    Examples
+    --------
+    >>> levels = LevelMap({"welding": 3, "assembly": 2})
+    >>> levels
+    LevelMap({'assembly': 2, 'welding': 3})
+    >>> levels == {"welding": 3, "assembly": 2}, levels["welding"]
+    (True, 3)
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, int] | Iterable[tuple[str, int]] = ()) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self._items = dict(sorted(pairs))
+
+    def __getitem__(self, key: str) -> int:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._items == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"LevelMap({self._items!r})"
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one field is checked and encoded.
+
+    Parameters
+    ----------
+    kind : Kind
+        What the field holds.
+    domain : str, optional
+        The vocabulary a text field is encoded in (``"skill"``, ``"food"``,
+        ``"place"``, ``"group"``, ``"brand"``, ``"employer"``).
+    low, high : float
+        Inclusive bounds of a ``COUNT`` or ``AMOUNT``.
+    """
+
+    kind: Kind
+    domain: str | None = None
+    low: float = 0
+    high: float = 0
+
+    @property
+    def expected(self) -> str:
+        """The rule in words, as used in error messages."""
+        kind = self.kind
+        if kind in (Kind.ID, Kind.NAME):
+            return "non-empty text"
+        if kind is Kind.OPTIONAL:
+            return "non-empty text or None"
+        if kind is Kind.NAMES:
+            return "a set of non-empty text values"
+        if kind is Kind.LEVELS:
+            return f"a mapping of skill -> level {MIN_LEVEL}..{MAX_LEVEL}"
+        if kind is Kind.FLAG:
+            return "True or False"
+        if kind is Kind.COUNT:
+            return f"an integer from {self.low:.0f} to {self.high:.0f}"
+        return f"a finite number from {self.low:g} to {self.high:g}"
+
+    # ------------------------------------------------------------------ scalar
+    def check(self, value: object, where: str, field: str, *, text_form: bool = False) -> object:
+        """Check one value and return it in its canonical, immutable form.
+
+        ``text_form`` also accepts the data-frame text encodings of sets
+        (``"rice;sichuan"``) and level maps (``"welding:3;assembly:2"``).
+        """
+        kind = self.kind
+        if kind in (Kind.ID, Kind.NAME):
+            if not _is_text(value):
+                raise fail(where, field, self.expected, value)
+            return str(value)
+        if kind is Kind.OPTIONAL:
+            if value is None:
+                return None
+            if not _is_text(value):
+                raise fail(where, field, self.expected, value)
+            return str(value)
+        if kind is Kind.NAMES:
+            return self._check_names(value, where, field, text_form)
+        if kind is Kind.LEVELS:
+            return self._check_levels(value, where, field, text_form)
+        if kind is Kind.FLAG:
+            if not isinstance(value, (bool, np.bool_)):
+                raise fail(where, field, self.expected, value)
+            return bool(value)
+        if kind is Kind.COUNT:
+            if not _is_int(value) or not self.low <= value <= self.high:
+                raise fail(where, field, self.expected, value)
+            return int(value)
+        if not _is_real(value) or not (math.isfinite(value) and self.low <= value <= self.high):
+            raise fail(where, field, self.expected, value)
+        return float(value)
+
+    def _check_names(self, value: object, where: str, field: str, text_form: bool) -> frozenset:
+        if isinstance(value, str):
+            if not text_form:
+                raise fail(where, field, self.expected + " (a str is not a set)", value)
+            value = value.split(";") if value else []
+        elif isinstance(value, (Mapping, bytes)) or not isinstance(value, Iterable):
+            raise fail(where, field, self.expected, value)
+        items = list(value)
+        for item in items:
+            if not _is_text(item):
+                raise fail(where, f"{field} item", "non-empty text", item)
+        names = frozenset(str(item) for item in items)
+        if len(names) != len(items):
+            twice = next(item for item in items if items.count(item) > 1)
+            raise fail(where, field, "a set without repeated values", f"{twice!r} listed twice", described=True)
+        return names
+
+    def _check_levels(self, value: object, where: str, field: str, text_form: bool) -> LevelMap:
+        if isinstance(value, str) and text_form:
+            pairs: list = []
+            for part in filter(None, value.split(";")):
+                name, sep, level = part.rpartition(":")
+                if not sep or not level.strip().isdigit():
+                    raise fail(where, field, "text of the form 'skill:level;skill:level'", value)
+                pairs.append((name, int(level)))
+        elif isinstance(value, Mapping):
+            pairs = list(value.items())
+        elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+            pairs = list(value)
+            if not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
+                raise fail(where, field, self.expected, value)
+        else:
+            raise fail(where, field, self.expected, value)
+        seen: set[str] = set()
+        for name, level in pairs:
+            if not _is_text(name):
+                raise fail(where, f"{field} key", "non-empty text", name)
+            if not _is_int(level) or not MIN_LEVEL <= level <= MAX_LEVEL:
+                raise fail(where, f"{field}[{name!r}]", f"a level from {MIN_LEVEL} to {MAX_LEVEL}", level)
+            if name in seen:
+                raise fail(where, field, "each skill at most once", f"{name!r} listed twice", described=True)
+            seen.add(name)
+        return LevelMap((str(name), int(level)) for name, level in pairs)
+
+    # ------------------------------------------------------------------ column
+    def check_column(self, values: np.ndarray, where: list[str] | np.ndarray, field: str) -> np.ndarray:
+        """Check a whole numeric or flag column at once; return it typed.
+
+        ``where`` gives, per row, the record label used in an error.  Object
+        columns (mixed types, huge integers) fall back to :meth:`check` per
+        cell, so the error is the same as for a record.
+        """
+        kind = self.kind
+        values = np.asarray(values)
+        dtype = values.dtype
+        if kind is Kind.FLAG:
+            if dtype == np.bool_:
+                return values.astype(np.bool_, copy=False)
+            return np.array([self.check(v, w, field) for v, w in zip(values, where)], dtype=np.bool_)
+        numeric = dtype.kind in "iu" or (dtype.kind == "f")
+        if not numeric:
+            out = [self.check(v, w, field) for v, w in zip(values, where)]
+            return np.array(out, dtype=np.int64 if kind is Kind.COUNT else np.float64)
+        as_float = values.astype(np.float64)
+        bad = ~np.isfinite(as_float) | (as_float < self.low) | (as_float > self.high)
+        if kind is Kind.COUNT and dtype.kind == "f":
+            # A float column of whole numbers is a data-frame artefact (e.g. a
+            # column read with missing values); anything fractional is an error.
+            bad |= np.isfinite(as_float) & (as_float != np.round(as_float))
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            got = values[row].item()
+            raise fail(where[row], field, self.expected, got)
+        return values.astype(np.int64 if kind is Kind.COUNT else np.float64)
