@@ -19,8 +19,14 @@ SIZES = [(10_000, 500, 20), (100_000, 2_000, 50), (1_000_000, 10_000, 100)]
 @pytest.mark.parametrize(("n_workers", "n_jobs", "n_programs"), SIZES, ids=[f"{w}x{j}" for w, j, _ in SIZES])
 def test_scenario(benchmark, n_workers, n_jobs, n_programs):
     rounds = 3 if n_workers >= 1_000_000 else 5
-    market = benchmark.pedantic(synth.scenario, args=(n_workers, n_jobs, n_programs), kwargs={"seed": 0},
-                                rounds=rounds, iterations=1, warmup_rounds=0)
+    market = benchmark.pedantic(
+        synth.scenario,
+        args=(n_workers, n_jobs, n_programs),
+        kwargs={"seed": 0},
+        rounds=rounds,
+        iterations=1,
+        warmup_rounds=0,
+    )
     assert market.n_workers == n_workers
     benchmark.extra_info["workers_per_second"] = n_workers / benchmark.stats.stats.min
 

@@ -29,9 +29,11 @@ def main() -> None:
         times.append(time.perf_counter() - start)
         del market
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"synth.scenario({args.workers:,} x {args.jobs:,} x {args.programs}): "
-          f"min {min(times):.2f} s, median {sorted(times)[len(times) // 2]:.2f} s over {args.repeat} runs; "
-          f"peak RSS {peak_mb:,.0f} MB")
+    print(
+        f"synth.scenario({args.workers:,} x {args.jobs:,} x {args.programs}): "
+        f"min {min(times):.2f} s, median {sorted(times)[len(times) // 2]:.2f} s over {args.repeat} runs; "
+        f"peak RSS {peak_mb:,.0f} MB"
+    )
 
 
 if __name__ == "__main__":

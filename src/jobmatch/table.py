@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .exceptions import ValidationError
 from .models import record_fields
 from .schema import Kind, LevelMap, Rule, fail
 from .vocabulary import DOMAINS, Vocabularies, Vocabulary
@@ -191,13 +192,30 @@ def raw_from_frame(record_type: type, frame: Any, label: str) -> RawColumns:
         if rule.kind in (Kind.FLAG, Kind.COUNT, Kind.AMOUNT):
             raw[name] = rule.check_column(values, where, name)
             continue
-        checked = []
-        for row, value in enumerate(values):
-            if _is_missing(value) and rule.kind in (Kind.OPTIONAL, Kind.NAMES, Kind.LEVELS):
-                value = None if rule.kind is Kind.OPTIONAL else ()
-            checked.append(rule.check(value, where[row], name, text_form=True))
+        checked = _check_cells(rule, values, where, name)
         raw[name] = _typed_array(rule, checked) if rule.kind is Kind.ID else checked
     return raw
+
+
+def _check_cells(rule: Rule, values: Sequence[Any], where: _Labels, name: str) -> list[Any]:
+    """Check a text, set or skill-map column cell by cell.
+
+    The record label is formatted only for a cell that fails (formatting it
+    for every cell cost more than the check itself).
+    """
+    optional = rule.kind in (Kind.OPTIONAL, Kind.NAMES, Kind.LEVELS)
+    empty = None if rule.kind is Kind.OPTIONAL else ()
+    check = rule.check
+    checked = []
+    for row, value in enumerate(values):
+        if optional and _is_missing(value):
+            value = empty
+        try:
+            checked.append(check(value, "", name, text_form=True))
+        except ValidationError:
+            check(value, where[row], name, text_form=True)  # raises again, naming the record
+            raise
+    return checked
 
 
 def _frame_columns(frame: Any, label: str) -> dict[str, Any]:
