@@ -237,15 +237,23 @@ class Market:
 
     def worker(self, key: str | int) -> Worker:
         """The worker with this id (str) or at this position (int), as a record."""
-        return self.workers.record(_position(self.workers, key))
+        return self.workers.record(self.worker_index(key))
 
     def job(self, key: str | int) -> Job:
         """The job with this id (str) or at this position (int), as a record."""
-        return self.jobs.record(_position(self.jobs, key))
+        return self.jobs.record(self.job_index(key))
 
     def program(self, key: str | int) -> TrainingProgram:
         """The programme with this id (str) or at this position (int), as a record."""
         return self.programs.record(_position(self.programs, key))
+
+    def worker_index(self, key: str | int) -> int:
+        """Position of a worker given its id or a (possibly negative) position."""
+        return _position(self.workers, key)
+
+    def job_index(self, key: str | int) -> int:
+        """Position of a job given its id or a (possibly negative) position."""
+        return _position(self.jobs, key)
 
     def worker_slice(self, start: int, stop: int) -> Market:
         """Workers ``start:stop`` against every job and programme.

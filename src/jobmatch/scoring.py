@@ -1,0 +1,284 @@
+"""Scoring: how well each worker fits each job (formulas in ``docs/scoring.md``).
+
+Thin wrappers over the numba kernels in :mod:`jobmatch._kernels`: they check
+arguments, turn a :class:`~jobmatch.Market` and a :class:`~jobmatch.Policy`
+into kernel inputs, allocate the outputs and call.
+
+- :func:`score_matrix` — the dense (n_workers, n_jobs) float32 matrix, for
+  small markets; ``-inf`` marks a pair that fails a hard filter.
+- :func:`candidates` — each worker's (or each job's) k best feasible
+  partners as a :class:`~jobmatch.CandidateGraph`, never materialising the
+  full matrix.
+- :func:`breakdown` — one pair's components, weights, composite and failed
+  filters.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Literal
+
+import numpy as np
+
+from . import _kernels
+from .graph import CandidateGraph
+from .market import Market
+from .policy import COMPONENTS, Policy
+from .schema import fail
+from .table import Ragged
+
+__all__ = ["FILTERS", "breakdown", "candidates", "score_matrix"]
+
+#: Names of the filters a pair can fail, by bit of the kernels' fail mask.
+FILTERS = (*COMPONENTS, "strict_diet", "capacity")
+
+#: Largest dense matrix :func:`score_matrix` builds unless told otherwise.
+DEFAULT_MAX_BYTES = 2**32
+
+
+def _check(market: object, policy: object, where: str) -> Policy:
+    if not isinstance(market, Market):
+        raise fail(where, "market", "a jobmatch.Market", type(market).__name__)
+    if policy is None:
+        return Policy()
+    if not isinstance(policy, Policy):
+        raise fail(where, "policy", "a jobmatch.Policy or None", type(policy).__name__)
+    return policy
+
+
+def _profiles(column: Ragged) -> tuple[np.ndarray, Ragged]:
+    """Distinct rows of a CSR column: (profile id per row, the profiles)."""
+    levels = column.levels
+    seen: dict[tuple, int] = {}
+    of = np.empty(len(column), dtype=np.int32)
+    rows: list = []
+    for r in range(len(column)):
+        lo, hi = column.indptr[r], column.indptr[r + 1]
+        key = (column.codes[lo:hi].tobytes(), b"" if levels is None else levels[lo:hi].tobytes())
+        if key not in seen:
+            seen[key] = len(rows)
+            rows.append(r)
+        of[r] = seen[key]
+    picked = np.asarray(rows, dtype=np.int64)
+    lengths = column.lengths()[picked]
+    take = (
+        np.concatenate([np.arange(column.indptr[r], column.indptr[r + 1]) for r in picked])
+        if len(picked)
+        else np.empty(0, dtype=np.int64)
+    )
+    take = take.astype(np.int64)
+    profile = Ragged.from_flat(lengths, column.codes[take], None if levels is None else levels[take])
+    return of, profile
+
+
+def kernel_inputs(market: Market, policy: Policy) -> tuple[tuple, tuple, tuple]:
+    """The (workers, jobs, policy) tuples the kernels read (see :mod:`jobmatch._kernels`).
+
+    Everything the kernels see comes from here, so a reference
+    implementation can score exactly the same inputs.
+    """
+    w, j = market.workers, market.jobs
+    workers = (
+        w.skills.indptr, w.skills.codes, w.skills.levels,
+        w.diet.indptr, w.diet.codes,
+        w.needs_heating, w.min_wage, w.brand,
+        w.preferred_regions.indptr, w.preferred_regions.codes,
+        w.size.astype(np.int32),  # sizes are at most 1000
+    )  # fmt: skip
+    req_of, req = _profiles(j.requires)
+    can_of, can = _profiles(j.canteen)
+    br_of, br = _profiles(j.brands)
+    # Amenity class: the distinct (canteen, partner brands, city, heating) of a job.
+    key = np.stack([can_of, br_of, j.region, j.heated_dorm.astype(np.int32)], axis=1)
+    classes, amen_of = np.unique(key, axis=0, return_inverse=True) if len(key) else (key, np.empty(0, np.int64))
+    amen_of = amen_of.reshape(-1)
+    # Jobs grouped by requirement profile, in increasing index within a group.
+    job_of = np.argsort(req_of, kind="stable")
+    run_ptr = np.zeros(len(req) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(req_of, minlength=len(req)), out=run_ptr[1:])
+    position_of = np.empty(len(job_of), dtype=np.int64)
+    position_of[job_of] = np.arange(len(job_of))
+    pay = j.wage + j.subsidy
+    # Look-up indices are unsigned so that numba emits no negative-index wraparound.
+    jobs = (
+        req.indptr, req.codes, req.levels,
+        run_ptr, job_of.astype(np.uint32), amen_of[job_of].astype(np.uint32), pay[job_of],
+        j.capacity[job_of].astype(np.int32),  # capacities are at most 1e9
+        classes[:, 0].astype(np.uint32), classes[:, 1].astype(np.uint32), classes[:, 2].astype(np.uint32),
+        classes[:, 3].astype(np.bool_),
+        can.indptr, can.codes, br.indptr, br.codes,
+        req_of.astype(np.uint32), position_of,
+    )  # fmt: skip
+    weights = np.array([policy.weights[c] for c in COMPONENTS], dtype=np.float64)
+    weights /= weights.sum()
+    hard = sum(1 << bit for bit, c in enumerate(COMPONENTS) if c in policy.hard)
+    vocab = market.vocab
+    strict = np.array([name in policy.strict_diets for name in vocab.food], dtype=np.bool_)
+    sizes = (np.int64(len(vocab.skill)), np.int64(len(vocab.food)), np.int64(len(vocab.place)))
+    return workers, jobs, (weights, np.int64(hard), strict, *sizes)
+
+
+def score_matrix(market: Market, policy: Policy | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
+    """Composite score of every worker-job pair.
+
+    Parameters
+    ----------
+    market : Market
+    policy : Policy, optional
+        Weights and hard filters; ``Policy()`` when None.
+    max_bytes : int, optional
+        Refuse to allocate a larger matrix (default 4 GiB); use
+        :func:`candidates` for large markets.
+
+    Returns
+    -------
+    ndarray of float32, shape (n_workers, n_jobs)
+        The Policy-weighted mean of the fit components, in [0, 1], or
+        ``-inf`` where the pair fails a hard filter.
+
+    Examples
+    --------
+    >>> from jobmatch import Job, Market, Worker, score_matrix
+    >>> market = Market(
+    ...     [Worker(id="W1", origin="巫溪", min_wage=4000, skills={"welding": 3}, needs_heating=True),
+    ...      Worker(id="W2", origin="城口", min_wage=5000)],
+    ...     [Job(id="J1", employer="E", region="泰安", capacity=2, wage=4500, requires={"welding": 2},
+    ...          heated_dorm=True),
+    ...      Job(id="J2", employer="E", region="济南", capacity=1, wage=5200)])
+    >>> print(score_matrix(market).round(3))
+    [[0.825  0.66 ]
+     [ -inf 0.808]]
+    """
+    policy = _check(market, policy, "score_matrix")
+    n, m = market.n_workers, market.n_jobs
+    if n * m * 4 > max_bytes:
+        raise fail(
+            "score_matrix",
+            "market size",
+            f"at most {max_bytes:,} bytes of scores (use candidates())",
+            f"{n:,} x {m:,} pairs = {n * m * 4:,} bytes",
+            described=True,
+        )
+    out = np.empty((n, m), dtype=np.float32)
+    if n and m:
+        _kernels.dense_scores(*kernel_inputs(market, policy), out)
+    return out
+
+
+def candidates(
+    market: Market,
+    policy: Policy | None = None,
+    k: int = 20,
+    *,
+    side: Literal["worker", "job"] = "worker",
+    block: int = 2048,
+) -> CandidateGraph:
+    """Each worker's ``k`` best feasible jobs (or each job's best workers).
+
+    Memory stays O(rows x k): scores are selected as they are computed, and
+    with ``side="job"`` workers are scanned in blocks of ``block``.
+
+    Parameters
+    ----------
+    market : Market
+    policy : Policy, optional
+    k : int, optional
+        Candidates kept per row (fewer where fewer pairs are feasible).
+    side : {"worker", "job"}
+        ``"worker"``: a row per worker listing jobs; ``"job"``: a row per
+        job listing workers (for shortlists).
+    block : int, optional
+        Workers per block for ``side="job"``.
+
+    Returns
+    -------
+    CandidateGraph
+        Rows best first; ties go to the lower index; pairs failing a hard
+        filter never appear.
+
+    Examples
+    --------
+    >>> from jobmatch import candidates, synth
+    >>> market = synth.scenario(2000, 100, seed=1)
+    >>> graph = candidates(market, k=5)
+    >>> graph.n_rows, int(graph.indptr[1] - graph.indptr[0]) <= 5
+    (2000, True)
+    >>> bool((graph.scores[1:5] <= graph.scores[:4]).all())
+    True
+    """
+    policy = _check(market, policy, "candidates")
+    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
+        raise fail("candidates", "k", "an integer >= 1", k)
+    if side not in ("worker", "job"):
+        raise fail("candidates", "side", "'worker' or 'job'", side)
+    if not isinstance(block, numbers.Integral) or isinstance(block, bool) or block < 1:
+        raise fail("candidates", "block", "an integer >= 1", block)
+    n, m = market.n_workers, market.n_jobs
+    rows, width = (n, m) if side == "worker" else (m, n)
+    k = int(min(k, max(width, 1)))
+    index = np.empty((rows, k), dtype=np.int32)
+    scores = np.empty((rows, k), dtype=np.float32)
+    count = np.zeros(rows, dtype=np.int64)
+    if n and m:
+        inputs = kernel_inputs(market, policy)
+        if side == "worker":
+            _kernels.worker_top_k(*inputs, m, index, scores, count)
+        else:
+            _kernels.job_top_k(*inputs, n, int(block), index, scores, count)
+    keep = np.arange(k)[None, :] < count[:, None]
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(count, out=indptr[1:])
+    return CandidateGraph(indptr, index[keep], scores[keep], n_workers=n, n_jobs=m, side=side)
+
+
+def breakdown(market: Market, policy: Policy | None, worker_id: str | int, job_id: str | int) -> dict[str, Any]:
+    """Why a pair scores what it does.
+
+    Parameters
+    ----------
+    market : Market
+    policy : Policy or None
+    worker_id, job_id : str or int
+        Ids, or positions in the market.
+
+    Returns
+    -------
+    dict
+        ``components`` (each in [0, 1]), ``weights`` (as given in the
+        Policy), ``composite`` (the weighted mean), ``score`` (the composite,
+        or -inf if infeasible; equals :func:`score_matrix`), ``feasible``,
+        ``failed`` (hard filters the pair fails) and ``unmet`` (components
+        whose condition is not met, hard or soft).
+
+    Examples
+    --------
+    >>> from jobmatch import Job, Market, Worker, breakdown
+    >>> market = Market([Worker(id="W1", origin="巫溪", min_wage=4000, diet={"rice", "sichuan"})],
+    ...                 [Job(id="J1", employer="E", region="泰安", capacity=3, wage=3800, canteen={"rice"})])
+    >>> b = breakdown(market, None, "W1", "J1")
+    >>> b["components"]["diet"], round(b["components"]["wage"], 3), b["feasible"], b["failed"]
+    (0.5, 0.475, False, ['wage'])
+    >>> b["unmet"]
+    ['diet', 'wage', 'brand']
+    """
+    policy = _check(market, policy, "breakdown")
+    i, j = market.worker_index(worker_id), market.job_index(job_id)
+    workers, jobs, params = kernel_inputs(market, policy)
+    score, parts = _kernels.one_pair(i, j, workers, jobs, params, market.n_jobs)
+    values = parts[:6]
+    unmet, failed = int(parts[6]), int(parts[7])
+    w = params[0]
+    # Summed exactly as the kernel sums (see jobmatch._kernels).
+    amenity = w[1] * values[1] + w[2] * values[2] + w[4] * values[4] + w[5] * values[5]
+    total = w[0] * values[0] + amenity + w[3] * values[3]
+    return {
+        "worker": market.workers.ids[i],
+        "job": market.jobs.ids[j],
+        "components": dict(zip(COMPONENTS, (float(v) for v in values))),
+        "weights": dict(policy.weights),
+        "composite": float(np.float32(total)),
+        "score": float(score),
+        "feasible": failed == 0,
+        "failed": [name for bit, name in enumerate(FILTERS) if failed >> bit & 1],
+        "unmet": [name for bit, name in enumerate(COMPONENTS) if unmet >> bit & 1],
+    }

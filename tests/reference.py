@@ -1,0 +1,95 @@
+"""Plain-numpy reference implementations of the numba kernels.
+
+Deliberately different in shape from the kernels: the market is decoded into
+dense boolean / level matrices and every component is computed for all pairs
+at once with broadcasting, straight from the formulas in docs/scoring.md.
+Slow and memory-hungry (n x m x n_skills), for tests and the benchmark
+baseline only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jobmatch import Market, Policy
+from jobmatch.policy import COMPONENTS
+from jobmatch.table import Ragged
+
+
+def _dense(column: Ragged, width: int, values=None) -> np.ndarray:
+    out = np.zeros((len(column), width), dtype=np.int64 if values is not None else bool)
+    rows = np.repeat(np.arange(len(column)), column.lengths())
+    out[rows, column.codes] = values if values is not None else True
+    return out
+
+
+def components(market: Market, policy: Policy) -> dict:
+    """Every component for every pair, the unmet masks and the fail mask."""
+    w, j, vocab = market.workers, market.jobs, market.vocab
+    n_skills, n_foods, n_places, n_brands = (len(vocab.skill), len(vocab.food), len(vocab.place), len(vocab.brand))
+    have = _dense(w.skills, n_skills, w.skills.levels)[:, None, :]  # (n, 1, S)
+    need = _dense(j.requires, n_skills, j.requires.levels)[None, :, :]  # (1, m, S)
+    required = need > 0
+    n_req = required.sum(axis=2)
+    cover = np.where(required, np.minimum(have / np.where(required, need, 1), 1.0), 0.0).sum(axis=2)
+    skill = np.where(n_req > 0, cover / np.maximum(n_req, 1), 1.0)
+    skill_unmet = (required & (have < need)).any(axis=2)
+
+    needs = _dense(w.diet, n_foods)
+    serves = _dense(j.canteen, n_foods)
+    n_needs = needs.sum(axis=1)[:, None]
+    served = needs.astype(np.int64) @ serves.T.astype(np.int64)
+    diet = np.where(n_needs > 0, served / np.maximum(n_needs, 1), 1.0)
+    diet_unmet = served < n_needs
+    strict = np.array([name in policy.strict_diets for name in vocab.food], dtype=bool)
+    strict_unserved = ((needs & strict).astype(np.int64) @ (~serves).T.astype(np.int64)) > 0
+
+    climate = np.where(w.needs_heating[:, None] & ~j.heated_dorm[None, :], 0.0, 1.0)
+
+    pay = (j.wage + j.subsidy)[None, :]
+    floor = w.min_wage[:, None]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.where(floor > 0, pay / np.where(floor > 0, floor, 1.0), 2.0)
+    below = pay < floor
+    wage = np.where(below, 0.5 * ratio, np.minimum(1.0, ratio - 0.5))
+
+    partners = _dense(j.brands, n_brands)  # (m, B)
+    own = w.brand
+    brand = np.zeros((len(own), len(partners)))
+    has = own >= 0
+    brand[has] = partners[:, own[has]].T
+    prefers = _dense(w.preferred_regions, n_places)
+    anywhere = prefers.sum(axis=1) == 0
+    region = np.where(anywhere[:, None], 1.0, prefers[:, j.region].astype(float))
+
+    values = {"skill": skill, "diet": diet, "climate": climate, "wage": wage, "brand": brand, "region": region}
+    unmet = {
+        "skill": skill_unmet, "diet": diet_unmet, "climate": climate == 0.0, "wage": below,
+        "brand": brand == 0.0, "region": region == 0.0,
+    }  # fmt: skip
+    failed = {name: unmet[name] & (name in policy.hard) for name in COMPONENTS}
+    failed["strict_diet"] = strict_unserved
+    failed["capacity"] = w.size[:, None] > j.capacity[None, :]
+    return {"values": values, "unmet": unmet, "failed": failed}
+
+
+def score_matrix(market: Market, policy: Policy) -> np.ndarray:
+    """The composite (weighted mean) or -inf, float32, for every pair."""
+    parts = components(market, policy)
+    weights = np.array([policy.weights[c] for c in COMPONENTS], dtype=np.float64)
+    weights /= weights.sum()
+    total = sum(weight * parts["values"][name] for weight, name in zip(weights, COMPONENTS))
+    infeasible = np.zeros_like(total, dtype=bool)
+    for mask in parts["failed"].values():
+        infeasible |= mask
+    return np.where(infeasible, -np.inf, total).astype(np.float32)
+
+
+def top_k(dense: np.ndarray, k: int, side: str = "worker") -> list[list[tuple[int, float]]]:
+    """Each row's k best finite entries as (index, score), best first, ties to the lower index."""
+    rows = dense if side == "worker" else dense.T
+    out = []
+    for row in rows:
+        order = np.argsort(-row, kind="stable")
+        out.append([(int(t), float(row[t])) for t in order[:k] if np.isfinite(row[t])])
+    return out
