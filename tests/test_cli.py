@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from jobmatch import synth
-from jobmatch.cli import main, summarise
+from jobmatch import candidates, synth
+from jobmatch.cli import main, summarise, summarise_candidates
 
 
 def test_demo_reports_the_market_it_built(capsys):
@@ -19,6 +19,22 @@ def test_demo_reports_the_market_it_built(capsys):
     assert "stage times: build market" in out
     for skill, (holders, demand) in facts["skill_supply"].items():
         assert f"{holders:,} / {demand:,}" in out, skill
+    cands = summarise_candidates(candidates(synth.scenario(3000, 120, 6, seed=4), k=20))
+    assert f"{cands['arcs']:,} feasible worker-job arcs" in out
+    assert f"{cands['workers_without_candidate']:,} workers have no feasible job" in out
+    assert "score top-20" in out and "load kernels" in out
+
+
+def test_summarise_candidates_agrees_with_the_graph():
+    market = synth.scenario(800, 40, seed=2)
+    graph = candidates(market, k=3)
+    facts = summarise_candidates(graph)
+    rows = [graph.row(i) for i in range(graph.n_rows)]
+    assert facts["arcs"] == sum(len(idx) for idx, _ in rows)
+    assert facts["workers_without_candidate"] == sum(len(idx) == 0 for idx, _ in rows)
+    assert facts["jobs_reached"] == len({int(j) for idx, _ in rows for j in idx})
+    best = [float(sc[0]) for _, sc in rows if len(sc)]
+    assert abs(facts["mean_best_score"] - sum(best) / len(best)) < 1e-6
 
 
 def test_summarise_counts_agree_with_records():
@@ -52,6 +68,10 @@ def test_bad_cli_arguments_exit_with_usage():
         [sys.executable, "-m", "jobmatch", "demo", "--workers", "-5"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2 and "must be >= 0" in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "jobmatch", "demo", "--k", "0"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2 and "must be >= 1" in done.stderr
 
 
 def test_import_loads_no_compiler_solver_or_frames():
@@ -60,3 +80,14 @@ def test_import_loads_no_compiler_solver_or_frames():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_scoring_names_load_lazily_from_the_package():
+    code = (
+        "import sys, jobmatch; before = 'numba' in sys.modules; f = jobmatch.candidates; "
+        "import jobmatch.scoring as s; print(before, 'numba' in sys.modules, f is s.candidates, "
+        "set(jobmatch.__all__) >= {'candidates', 'score_matrix', 'breakdown', 'CandidateGraph'})"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True", "True"]

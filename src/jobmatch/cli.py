@@ -16,16 +16,24 @@ from typing import Any
 import numpy as np
 
 from . import synth
+from .graph import CandidateGraph
 from .market import Market
+from .policy import Policy
 
-__all__ = ["main", "summarise"]
+__all__ = ["main", "summarise", "summarise_candidates"]
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+def _at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        return value
+
+    return parse
+
+
+_positive = _at_least(0)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--jobs", type=_positive, default=500, help="jobs (default 500)")
     demo.add_argument("--programs", type=_positive, default=20, help="training programmes (default 20)")
     demo.add_argument("--seed", type=_positive, default=0, help="random seed (default 0)")
+    demo.add_argument("--k", type=_at_least(1), default=20, help="candidate jobs kept per worker (default 20)")
     return parser
 
 
@@ -91,6 +100,27 @@ def summarise(market: Market) -> dict[str, Any]:
     }
 
 
+def summarise_candidates(graph: CandidateGraph) -> dict[str, Any]:
+    """Headline figures of a worker-side candidate graph.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch import CandidateGraph
+    >>> g = CandidateGraph.from_dense(np.array([[0.5, -np.inf], [-np.inf, -np.inf]], dtype=np.float32))
+    >>> summarise_candidates(g)["workers_without_candidate"], summarise_candidates(g)["jobs_reached"]
+    (1, 1)
+    """
+    lengths = np.diff(graph.indptr)
+    best = graph.scores[graph.indptr[:-1][lengths > 0]]
+    return {
+        "arcs": graph.nnz,
+        "workers_without_candidate": int(np.count_nonzero(lengths == 0)),
+        "mean_best_score": float(best.mean()) if len(best) else float("nan"),
+        "jobs_reached": len(np.unique(graph.indices)),
+    }
+
+
 def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[str, float]]) -> str:
     pa = facts["poverty_alleviated"] / max(facts["people"], 1)
     lines = [
@@ -109,7 +139,14 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
     ]
     for skill, (holders, demand) in facts["skill_supply"].items():
         lines.append(f"    {skill:<22}{holders:>9,} / {demand:,}")
-    lines.append("  placements  not computed: scoring and solvers are not part of this release yet")
+    cands = facts["candidates"]
+    lines.append(
+        f"  candidates  {cands['arcs']:,} feasible worker-job arcs kept (top {args.k} per worker); "
+        f"{cands['workers_without_candidate']:,} workers have no feasible job; "
+        f"{cands['jobs_reached']:,} of {facts['jobs']:,} jobs are in someone's list; "
+        f"mean best score {cands['mean_best_score']:.3f}"
+    )
+    lines.append("  placements  not computed: the solver layer is not part of this release yet")
     lines.append("stage times: " + "; ".join(f"{name} {seconds:.3f} s" for name, seconds in stages))
     return "\n".join(lines)
 
@@ -117,11 +154,18 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m jobmatch``; returns the exit status."""
     args = _parser().parse_args(argv)
+    from .scoring import candidates  # here, so that importing jobmatch.cli loads no numba
+
     stages: list[tuple[str, float]] = []
     market = _timed(
         stages, "build market", lambda: synth.scenario(args.workers, args.jobs, args.programs, seed=args.seed)
     )
     facts = _timed(stages, "summarise", lambda: summarise(market))
+    policy = Policy()
+    # The first run on a machine compiles the numba kernels (cached on disk afterwards).
+    _timed(stages, "load kernels", lambda: candidates(market.worker_slice(0, min(1, market.n_workers)), policy))
+    graph = _timed(stages, f"score top-{args.k}", lambda: candidates(market, policy, k=args.k))
+    facts["candidates"] = summarise_candidates(graph)
     print(_report(args, facts, stages))
     return 0
 
