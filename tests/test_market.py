@@ -227,3 +227,15 @@ def test_programs_from_frames_check_prerequisites():
     assert Market.from_frames(workers, jobs, ok).program("P") == TrainingProgram(
         id="P", grants={"welding": 2}, prerequisites={"welding": 1}, seats=10, cost=100, weeks=4, region="巫溪"
     )
+
+
+@given(st.lists(st.lists(st.integers(0, 9), unique=True, max_size=4), max_size=6), st.data())
+def test_ragged_take_and_rows_with(rows, data):
+    levels = [[(c % 5) + 1 for c in row] for row in rows]
+    ragged = Ragged.from_lists(rows, levels)
+    picked = data.draw(st.lists(st.integers(0, max(len(rows) - 1, 0)), max_size=8)) if rows else []
+    taken = ragged.take(np.asarray(picked, dtype=np.int64))
+    expected = Ragged.from_lists([rows[p] for p in picked], [levels[p] for p in picked])
+    assert taken.equals(expected)
+    for code in range(10):
+        assert ragged.rows_with(code).tolist() == [code in row for row in rows]

@@ -47,28 +47,18 @@ def _check(market: object, policy: object, where: str) -> Policy:
 
 
 def _profiles(column: Ragged) -> tuple[np.ndarray, Ragged]:
-    """Distinct rows of a CSR column: (profile id per row, the profiles)."""
+    """Distinct rows of a CSR column: (profile id per row, the profiles), in first-seen order."""
     levels = column.levels
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[bytes, bytes], int] = {}
     of = np.empty(len(column), dtype=np.int32)
-    rows: list = []
+    first: list[int] = []
     for r in range(len(column)):
         lo, hi = column.indptr[r], column.indptr[r + 1]
         key = (column.codes[lo:hi].tobytes(), b"" if levels is None else levels[lo:hi].tobytes())
-        if key not in seen:
-            seen[key] = len(rows)
-            rows.append(r)
-        of[r] = seen[key]
-    picked = np.asarray(rows, dtype=np.int64)
-    lengths = column.lengths()[picked]
-    take = (
-        np.concatenate([np.arange(column.indptr[r], column.indptr[r + 1]) for r in picked])
-        if len(picked)
-        else np.empty(0, dtype=np.int64)
-    )
-    take = take.astype(np.int64)
-    profile = Ragged.from_flat(lengths, column.codes[take], None if levels is None else levels[take])
-    return of, profile
+        of[r] = seen.setdefault(key, len(first))
+        if of[r] == len(first):
+            first.append(r)
+    return of, column.take(np.asarray(first, dtype=np.int64))
 
 
 def kernel_inputs(market: Market, policy: Policy) -> tuple[tuple, tuple, tuple]:

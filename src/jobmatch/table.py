@@ -99,6 +99,24 @@ class Ragged:
         mask[row_of[self.codes == code]] = True
         return mask
 
+    def take(self, picked: np.ndarray) -> Ragged:
+        """The rows listed in ``picked``, in that order.
+
+        Examples
+        --------
+        >>> r = Ragged.from_lists([[2, 0], [], [1]], levels=[[3, 1], [], [5]])
+        >>> t = r.take(np.array([2, 0]))
+        >>> t.indptr.tolist(), t.codes.tolist(), t.levels.tolist()
+        ([0, 1, 3], [1, 0, 2], [5, 1, 3])
+        """
+        lengths = self.lengths()[picked]
+        indptr = np.zeros(len(picked) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        # Position of every kept entry in the original flat arrays.
+        flat = np.arange(indptr[-1]) - np.repeat(indptr[:-1] - self.indptr[picked], lengths)
+        levels = None if self.levels is None else _readonly(self.levels[flat])
+        return Ragged(_readonly(indptr), _readonly(self.codes[flat]), levels)
+
     def rows(self, start: int, stop: int) -> Ragged:
         """Rows ``start:stop``: views of the codes, a small rebased indptr."""
         lo, hi = self.indptr[start], self.indptr[stop]
