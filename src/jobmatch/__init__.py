@@ -5,12 +5,14 @@ Importing the package is cheap: it loads no numba kernels and no solver.
 
 from __future__ import annotations
 
-from . import synth
+from . import datasets, synth
 from .exceptions import JobmatchError, ValidationError
 from .graph import CandidateGraph
 from .market import Market
 from .models import Job, TrainingProgram, Worker
 from .policy import COMPONENTS, GroupQuota, Policy
+from .problem import Problem, compile
+from .result import Result, Status
 
 __all__ = [
     "COMPONENTS",
@@ -20,24 +22,35 @@ __all__ = [
     "JobmatchError",
     "Market",
     "Policy",
+    "Problem",
+    "Result",
+    "Status",
     "TrainingProgram",
     "ValidationError",
     "Worker",
     "breakdown",
     "candidates",
+    "compile",
+    "datasets",
     "score_matrix",
+    "solve",
+    "solvers",
     "synth",
 ]
 
-_LAZY = {"breakdown", "candidates", "score_matrix"}
+_LAZY = {"breakdown": "scoring", "candidates": "scoring", "score_matrix": "scoring", "solve": "solvers"}
 
 
 def __getattr__(name: str):
-    # Scoring compiles numba kernels: load it on first use, not at import.
+    # Scoring and the solvers load numba and OR-Tools: import them on first use.
     if name in _LAZY:
-        from . import scoring
+        import importlib
 
-        return getattr(scoring, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name == "solvers":
+        import importlib
+
+        return importlib.import_module(".solvers", __name__)
     raise AttributeError(f"module 'jobmatch' has no attribute {name!r}")
 
 

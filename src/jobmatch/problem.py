@@ -1,0 +1,313 @@
+"""The generic assignment :class:`Problem` every solver takes.
+
+Workers (rows) are assigned to at most one job (column) each along the
+problem's arcs; each job's capacity bounds the capacity its assigned arcs
+use.  A Problem is built from a market (:func:`compile`) or directly by
+researchers (:meth:`Problem.from_dense`, :meth:`Problem.from_arcs`).
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .graph import CandidateGraph
+from .schema import fail
+
+__all__ = ["Cap", "GroupBound", "Problem", "compile"]
+
+_P = "Problem"
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class GroupBound:
+    """Bounds on the people placed from one group of workers.
+
+    ``members`` is a boolean mask over workers.  Shares are of all people
+    placed; counts are in people (a worker's ``people`` weight).
+    """
+
+    name: str
+    members: np.ndarray
+    min_count: int | None = None
+    min_share: float | None = None
+    max_share: float | None = None
+    max_count: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Cap:
+    """At most ``limit`` people placed in the jobs of ``jobs`` (a boolean mask over jobs)."""
+
+    name: str
+    jobs: np.ndarray
+    limit: int
+
+
+def _int_array(where: str, name: str, value: Any, size: int, low: int) -> np.ndarray:
+    array = np.asarray(value)
+    if array.ndim == 0:
+        array = np.full(size, array)
+    if array.shape != (size,):
+        raise fail(where, name, f"a scalar or {size} values", array.shape)
+    if array.dtype.kind == "f":
+        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+            raise fail(where, name, "whole numbers", "non-integral or non-finite values", described=True)
+    elif array.dtype.kind not in "iub":
+        raise fail(where, name, "integers", array.dtype)
+    if size and array.min() < low:
+        raise fail(where, name, f"integers >= {low}", int(array.min()))
+    return _readonly(array.astype(np.int64))
+
+
+class Problem:
+    """Workers x jobs assignment with capacities: what every solver solves.
+
+    Parameters
+    ----------
+    indptr, jobs, values : array_like
+        The arcs in CSR form: worker ``i`` may take job ``jobs[t]`` for
+        ``t`` in ``indptr[i]:indptr[i + 1]``, worth ``values[t]`` (a score to
+        maximise, or a cost to minimise).
+    capacity : int or array_like
+        Capacity per job.
+    use : int or array_like, optional
+        Capacity an arc uses when chosen (default 1; a couple uses 2; the
+        generalised assignment problem's resources).
+    people : int or array_like, optional
+        People per worker, for group quotas and caps (default 1).
+    maximize : bool, optional
+        Maximise the total value (default) or minimise it.
+    must_place : bool, optional
+        Every worker must be placed (otherwise placing is optional).
+    quotas : sequence of GroupBound, optional
+    caps : sequence of Cap, optional
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch import Problem
+    >>> p = Problem.from_dense(np.array([[3.0, 1.0], [2.0, -np.inf]]), capacity=1)
+    >>> p.n_workers, p.n_jobs, p.n_arcs, p.values.tolist()
+    (2, 2, 3, [3.0, 1.0, 2.0])
+    """
+
+    def __init__(
+        self,
+        indptr: Any,
+        jobs: Any,
+        values: Any,
+        *,
+        capacity: Any,
+        n_jobs: int,
+        use: Any = 1,
+        people: Any = 1,
+        maximize: bool = True,
+        must_place: bool = False,
+        quotas: Any = (),
+        caps: Any = (),
+    ) -> None:
+        indptr = np.asarray(indptr)
+        if indptr.ndim != 1 or len(indptr) < 1 or indptr.dtype.kind not in "iu":
+            raise fail(_P, "indptr", "a 1-d integer array of row offsets", indptr.shape)
+        if not isinstance(n_jobs, numbers.Integral) or n_jobs < 0:
+            raise fail(_P, "n_jobs", "an integer >= 0", n_jobs)
+        n = len(indptr) - 1
+        if indptr[0] != 0 or np.any(np.diff(indptr) < 0):
+            raise fail(_P, "indptr", "non-decreasing offsets from 0", indptr[:5].tolist())
+        nnz = int(indptr[-1])
+        jobs = np.asarray(jobs)
+        values = np.asarray(values, dtype=np.float64) if np.asarray(values).dtype.kind in "iuf" else None
+        if values is None:
+            raise fail(_P, "values", "numbers", np.asarray(values).dtype)
+        if jobs.shape != (nnz,) or values.shape != (nnz,):
+            raise fail(_P, "jobs/values", f"{nnz} entries each", (jobs.shape, values.shape))
+        if jobs.dtype.kind not in "iu" or (nnz and (jobs.min() < 0 or jobs.max() >= n_jobs)):
+            raise fail(_P, "jobs", f"job indices in 0..{n_jobs - 1}", "out of range or not integers", described=True)
+        if not np.all(np.isfinite(values)):
+            raise fail(_P, "values", "finite numbers (leave infeasible pairs out)", "NaN or inf", described=True)
+        rows = np.repeat(np.arange(n), np.diff(indptr))
+        if nnz and len(np.unique(rows.astype(np.int64) * max(n_jobs, 1) + jobs)) != nnz:
+            raise fail(_P, "jobs", "each worker-job pair at most once", "a repeated pair", described=True)
+        self.indptr = _readonly(indptr.astype(np.int64))
+        self.jobs = _readonly(jobs.astype(np.int32))
+        self.values = _readonly(values)
+        self.n_workers, self.n_jobs = n, int(n_jobs)
+        self.capacity = _int_array(_P, "capacity", capacity, self.n_jobs, 0)
+        self.use = _int_array(_P, "use", use, nnz, 0)
+        self.people = _int_array(_P, "people", people, n, 0)
+        self.maximize, self.must_place = bool(maximize), bool(must_place)
+        self.quotas = tuple(self._check_quota(q) for q in quotas)
+        self.caps = tuple(self._check_cap(c) for c in caps)
+
+    def _check_quota(self, quota: Any) -> GroupBound:
+        if not isinstance(quota, GroupBound):
+            raise fail(_P, "quotas item", "a GroupBound", quota)
+        members = np.asarray(quota.members)
+        if members.shape != (self.n_workers,) or members.dtype != np.bool_:
+            raise fail(
+                _P,
+                f"quotas[{quota.name!r}].members",
+                f"a bool mask of {self.n_workers} workers",
+                (members.shape, members.dtype),
+            )
+        return quota
+
+    def _check_cap(self, cap: Any) -> Cap:
+        if not isinstance(cap, Cap):
+            raise fail(_P, "caps item", "a Cap", cap)
+        jobs = np.asarray(cap.jobs)
+        if jobs.shape != (self.n_jobs,) or jobs.dtype != np.bool_:
+            raise fail(_P, f"caps[{cap.name!r}].jobs", f"a bool mask of {self.n_jobs} jobs", (jobs.shape, jobs.dtype))
+        if not isinstance(cap.limit, numbers.Integral) or cap.limit < 0:
+            raise fail(_P, f"caps[{cap.name!r}].limit", "an integer >= 0", cap.limit)
+        return cap
+
+    # ------------------------------------------------------------------ builders
+    @classmethod
+    def from_dense(cls, matrix: Any, *, capacity: Any = 1, maximize: bool = True, **options: Any) -> Problem:
+        """A problem over every finite entry of a (workers x jobs) matrix.
+
+        Infinite entries (``-inf`` when maximising, ``+inf`` when minimising)
+        mark pairs that are not allowed; NaN is an error.  Other keyword
+        options are those of :class:`Problem`.
+        """
+        dense = np.asarray(matrix, dtype=np.float64)
+        if dense.ndim != 2:
+            raise fail(_P, "matrix", "a 2-d array (workers x jobs)", dense.shape)
+        if np.isnan(dense).any():
+            raise fail(_P, "matrix", "numbers or ±inf for forbidden pairs", "NaN", described=True)
+        keep = np.isfinite(dense)
+        indptr = np.zeros(dense.shape[0] + 1, dtype=np.int64)
+        np.cumsum(keep.sum(axis=1), out=indptr[1:])
+        jobs = np.nonzero(keep)[1]
+        return cls(indptr, jobs, dense[keep], capacity=capacity, n_jobs=dense.shape[1], maximize=maximize, **options)
+
+    @classmethod
+    def from_arcs(
+        cls,
+        workers: Any,
+        jobs: Any,
+        values: Any,
+        *,
+        n_workers: int,
+        n_jobs: int,
+        capacity: Any = 1,
+        use: Any = 1,
+        **options: Any,
+    ) -> Problem:
+        """A problem from parallel arrays of arcs (any order; sorted here)."""
+        workers, jobs, values = np.asarray(workers), np.asarray(jobs), np.asarray(values)
+        use_array = np.asarray(use)
+        if not (workers.shape == jobs.shape == values.shape) or workers.ndim != 1:
+            raise fail(_P, "workers/jobs/values", "1-d arrays of one length", (workers.shape, jobs.shape, values.shape))
+        if workers.dtype.kind not in "iu" or (len(workers) and (workers.min() < 0 or workers.max() >= n_workers)):
+            raise fail(
+                _P, "workers", f"worker indices in 0..{n_workers - 1}", "out of range or not integers", described=True
+            )
+        order = np.lexsort((jobs, workers))
+        indptr = np.zeros(n_workers + 1, dtype=np.int64)
+        np.cumsum(np.bincount(workers, minlength=n_workers), out=indptr[1:])
+        if use_array.ndim:
+            use_array = use_array[order]
+        return cls(indptr, jobs[order], values[order], capacity=capacity, n_jobs=n_jobs, use=use_array, **options)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def n_arcs(self) -> int:
+        """Number of arcs."""
+        return int(self.indptr[-1])
+
+    @property
+    def workers(self) -> np.ndarray:
+        """Worker index of every arc."""
+        return np.repeat(np.arange(self.n_workers), np.diff(self.indptr))
+
+    @property
+    def graph(self) -> CandidateGraph:
+        """The arcs as a :class:`CandidateGraph`, rows best first in the problem's sense.
+
+        For a minimisation problem the graph's scores are costs, lowest first.
+        """
+        sign = 1.0 if self.maximize else -1.0
+        order = np.lexsort((self.jobs, -sign * self.values, self.workers))
+        return CandidateGraph(
+            self.indptr,
+            self.jobs[order],
+            self.values[order].astype(np.float32),
+            n_workers=self.n_workers,
+            n_jobs=self.n_jobs,
+        )
+
+    def objective_of(self, job_of: np.ndarray) -> float:
+        """Total value of an assignment (job index per worker, -1 unplaced)."""
+        rows = self.workers
+        chosen = self.jobs == np.asarray(job_of)[rows]
+        return float(self.values[chosen].sum())
+
+    def __repr__(self) -> str:
+        sense = "max" if self.maximize else "min"
+        return (
+            f"<Problem ({sense}): {self.n_workers:,} workers x {self.n_jobs:,} jobs, {self.n_arcs:,} arcs, "
+            f"{len(self.quotas)} quotas, {len(self.caps)} caps{', every worker placed' if self.must_place else ''}>"
+        )
+
+
+def compile(market: Any, policy: Any = None, *, k: int = 20) -> Problem:
+    """The Problem of a market under a policy: top-k candidates, headcounts, quotas, caps.
+
+    Each arc is a feasible (worker, job) pair among the worker's ``k`` best;
+    its value is the composite score; it uses the worker's ``size`` of the
+    job's capacity.  Policy quotas become :class:`GroupBound` over people
+    placed; employer and region caps become :class:`Cap`.
+
+    Examples
+    --------
+    >>> from jobmatch import GroupQuota, Policy, compile, synth
+    >>> market = synth.scenario(500, 30, seed=2)
+    >>> problem = compile(market, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)]), k=5)
+    >>> problem.n_workers, problem.quotas[0].name, problem.quotas[0].min_share
+    (500, 'poverty_alleviated', 0.75)
+    """
+    from .policy import Policy
+    from .scoring import candidates
+
+    policy = Policy() if policy is None else policy
+    graph = candidates(market, policy, k)
+    workers = market.workers
+    size = workers.size
+    rows = np.repeat(np.arange(graph.n_rows), np.diff(graph.indptr))
+    quotas = []
+    for quota in policy.quotas:
+        if quota.group in market.vocab.group:
+            members = workers.groups.rows_with(market.vocab.group.code(quota.group))
+        else:
+            members = np.zeros(market.n_workers, dtype=bool)
+        quotas.append(GroupBound(quota.group, members, quota.min_count, quota.min_share, quota.max_share))
+    caps = []
+    for kind, limits, codes, vocab in (
+        ("employer", policy.employer_caps, market.jobs.employer, market.vocab.employer),
+        ("region", policy.region_caps, market.jobs.region, market.vocab.place),
+    ):
+        for name, limit in limits.items():
+            mask = codes == vocab.code(name) if name in vocab else np.zeros(market.n_jobs, dtype=bool)
+            caps.append(Cap(f"{kind} {name}", mask, limit))
+    return Problem(
+        graph.indptr,
+        graph.indices,
+        graph.scores.astype(np.float64),
+        capacity=market.jobs.capacity,
+        n_jobs=market.n_jobs,
+        use=size[rows],
+        people=size,
+        quotas=quotas,
+        caps=caps,
+    )

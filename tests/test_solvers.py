@@ -1,0 +1,381 @@
+"""Solvers: brute force on tiny problems, published optima, diagnoses, registry."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+import pathlib
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jobmatch import Policy, Problem, Status, ValidationError, compile, datasets, solve, solvers, synth
+from jobmatch.problem import Cap, GroupBound
+
+ORLIB = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib"
+needs_orlib = pytest.mark.skipif(not ORLIB.is_dir(), reason=f"OR-Library data not found at {ORLIB}")
+EXACT = ("flow", "assignment", "cpsat")
+
+
+@st.composite
+def tiny_problems(draw, side_constraints=True):
+    n, m = draw(st.integers(0, 5)), draw(st.integers(1, 3))
+    pairs = (
+        draw(st.lists(st.tuples(st.integers(0, max(n - 1, 0)), st.integers(0, m - 1)), unique=True, max_size=n * m))
+        if n
+        else []
+    )
+    values = draw(st.lists(st.integers(-5, 10), min_size=len(pairs), max_size=len(pairs)))
+    use = draw(st.lists(st.integers(1, 2), min_size=len(pairs), max_size=len(pairs)))
+    options = dict(
+        capacity=draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)),
+        maximize=draw(st.booleans()),
+        must_place=draw(st.booleans()),
+        use=np.array(use if draw(st.booleans()) else [1] * len(pairs), dtype=np.int64),
+    )
+    if side_constraints and n and draw(st.booleans()):
+        members = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+        options["quotas"] = [
+            GroupBound(
+                "g",
+                members,
+                min_count=draw(st.one_of(st.none(), st.integers(0, 3))),
+                min_share=draw(st.one_of(st.none(), st.sampled_from([0.5, 0.75]))),
+                max_count=draw(st.one_of(st.none(), st.integers(1, 4))),
+            )
+        ]
+    if side_constraints and draw(st.booleans()):
+        options["caps"] = [
+            Cap("c", np.array(draw(st.lists(st.booleans(), min_size=m, max_size=m))), draw(st.integers(0, 3)))
+        ]
+    workers = np.array([p[0] for p in pairs], dtype=np.int64)
+    jobs = np.array([p[1] for p in pairs], dtype=np.int64)
+    return Problem.from_arcs(workers, jobs, np.array(values, dtype=np.float64), n_workers=n, n_jobs=m, **options)
+
+
+def satisfies(problem: Problem, job_of: np.ndarray) -> bool:
+    """Every constraint of the problem, checked from scratch."""
+    rows, jobs = problem.workers, problem.jobs
+    chosen = jobs == job_of[rows]
+    if np.any(job_of >= 0) and chosen.sum() != np.count_nonzero(job_of >= 0):
+        return False  # a placement along no arc
+    if problem.must_place and np.any(job_of < 0):
+        return False
+    load = np.bincount(jobs[chosen], weights=problem.use[chosen], minlength=problem.n_jobs)
+    if np.any(load > problem.capacity):
+        return False
+    placed = problem.people[job_of >= 0].sum()
+    for q in problem.quotas:
+        mine = problem.people[(job_of >= 0) & q.members].sum()
+        if q.min_count is not None and mine < q.min_count:
+            return False
+        if q.max_count is not None and mine > q.max_count:
+            return False
+        if q.min_share is not None and mine < q.min_share * placed - 1e-9:
+            return False
+        if q.max_share is not None and mine > q.max_share * placed + 1e-9:
+            return False
+    for c in problem.caps:
+        if problem.people[(job_of >= 0) & np.isin(job_of, np.flatnonzero(c.jobs))].sum() > c.limit:
+            return False
+    return True
+
+
+def brute_force(problem: Problem) -> float | None:
+    """Best objective over every assignment (None if none is feasible)."""
+    options = [
+        [-1, *problem.jobs[problem.indptr[i] : problem.indptr[i + 1]].tolist()] for i in range(problem.n_workers)
+    ]
+    best = None
+    for combo in itertools.product(*options):
+        job_of = np.array(combo, dtype=np.int64)
+        if satisfies(problem, job_of):
+            value = problem.objective_of(job_of)
+            if best is None or (value > best if problem.maximize else value < best):
+                best = value
+    return best
+
+
+@given(tiny_problems())
+def test_every_solver_against_brute_force(problem):
+    best = brute_force(problem)
+    for name in [*EXACT, "greedy"]:
+        if solvers.unsupported(name, problem):
+            with pytest.raises(ValidationError, match="cannot"):
+                solve(problem, solver=name)
+            continue
+        result = solve(problem, solver=name)
+        assert result.solver == name
+        if result.status in (Status.OPTIMAL, Status.FEASIBLE):
+            assert satisfies(problem, result.job_of), name
+            assert result.objective == problem.objective_of(result.job_of)
+        if name in EXACT:
+            if best is None:
+                assert result.status is Status.INFEASIBLE and result.diagnosis, name
+            else:
+                assert result.status is Status.OPTIMAL, (name, result)
+                assert result.objective == pytest.approx(best), name
+        elif best is None:
+            assert result.status is not Status.OPTIMAL
+
+
+@given(tiny_problems(side_constraints=False))
+def test_auto_picks_an_exact_solver_and_says_which(problem):
+    result = solve(problem)
+    assert result.solver in ("flow", "cpsat")
+    assert result.solver == ("flow" if solvers.unsupported("flow", problem) is None else "cpsat")
+    best = brute_force(problem)
+    assert (result.status is Status.INFEASIBLE) == (best is None)
+
+
+@pytest.mark.parametrize("solver", ["flow", "cpsat", "greedy"])
+def test_markets_capacities_filters_and_determinism(solver):
+    market = synth.scenario(400, 25, seed=5)
+    policy = Policy()
+    problem = compile(market, policy, k=8)
+    if solver == "flow":  # flow sends one unit per worker: treat couples as one place here
+        problem = Problem(
+            problem.indptr, problem.jobs, problem.values, capacity=problem.capacity, n_jobs=problem.n_jobs
+        )
+    a, b = solve(problem, solver=solver, seed=3), solve(problem, solver=solver, seed=3)
+    assert np.array_equal(a.job_of, b.job_of) and a.objective == b.objective
+    assert satisfies(problem, a.job_of)
+    from jobmatch import score_matrix
+
+    dense = score_matrix(market, policy)
+    placed = np.flatnonzero(a.job_of >= 0)
+    assert np.isfinite(dense[placed, a.job_of[placed]]).all()  # no hard filter violated
+
+
+def test_flow_group_floors_and_ceilings():
+    values = np.array([[5.0, 4.0], [5.0, 4.0], [1.0, 1.0], [1.0, 1.0]])
+    members = np.array([False, False, True, True])
+    plain = solve(Problem.from_dense(values, capacity=1), solver="flow")
+    assert plain.job_of[2:].tolist() == [-1, -1]
+    floor = Problem.from_dense(values, capacity=1, quotas=[GroupBound("poor", members, min_count=2)])
+    for name in ("flow", "cpsat"):
+        result = solve(floor, solver=name)
+        assert result.status is Status.OPTIMAL and (result.job_of[2:] >= 0).all(), name
+        assert result.objective == 2.0
+    ceiling = Problem.from_dense(values, capacity=2, quotas=[GroupBound("others", ~members, max_count=1)])
+    assert solve(ceiling, solver="flow").objective == solve(ceiling, solver="cpsat").objective == 7.0
+
+
+def test_infeasible_is_a_status_with_words():
+    lonely = Problem.from_arcs(np.array([0]), np.array([0]), np.array([1.0]), n_workers=2, n_jobs=1, must_place=True)
+    for name in ("flow", "cpsat", "assignment"):
+        result = solve(lonely, solver=name)
+        assert result.status is Status.INFEASIBLE and result.job_of.tolist() == [-1, -1], name
+        assert math.isnan(result.objective)
+        assert "every worker" in result.diagnosis, (name, result.diagnosis)
+    members = np.array([True, False])
+    quota = Problem.from_arcs(
+        np.array([1]),
+        np.array([0]),
+        np.array([1.0]),
+        n_workers=2,
+        n_jobs=1,
+        quotas=[GroupBound("poverty_alleviated", members, min_count=1)],
+    )
+    result = solve(quota, solver="cpsat")
+    assert result.status is Status.INFEASIBLE
+    assert "quota 'poverty_alleviated' min_count" in result.diagnosis and "only 0 members" in result.diagnosis
+    capped = Problem.from_arcs(
+        np.array([0]),
+        np.array([0]),
+        np.array([1.0]),
+        n_workers=1,
+        n_jobs=1,
+        must_place=True,
+        caps=[Cap("region 泰安", np.array([True]), 0)],
+    )
+    diagnosis = solve(capped, solver="cpsat").diagnosis
+    assert "cap region 泰安" in diagnosis and "every worker placed" in diagnosis
+
+
+def test_time_limited_cpsat_reports_feasible_or_optimal_with_bound():
+    market = synth.scenario(1500, 80, seed=2)
+    problem = compile(market, k=10)
+    result = solve(problem, solver="cpsat", time_limit=0.5)
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE, Status.UNKNOWN)
+    if result.status is not Status.UNKNOWN:
+        assert result.bound >= result.objective - 1e-6
+        assert satisfies(problem, result.job_of)
+
+
+def test_registry_and_bad_arguments(monkeypatch):
+    monkeypatch.setattr(solvers, "_REGISTRY", dict(solvers._REGISTRY))  # registrations end with the test
+    problem = Problem.from_dense(np.array([[1.0]]))
+    assert set(solvers.available()) >= {"auto", "flow", "cpsat", "assignment", "greedy"}
+
+    def nobody(p, /, *, time_limit=None, seed=0):
+        from jobmatch.solvers._common import pack
+
+        return pack(p, Status.FEASIBLE, np.full(p.n_workers, -1), "nobody", 0.0)
+
+    assert solve(problem, solver=nobody).solver == "nobody"
+    solvers.register("nobody", nobody)
+    assert "nobody" in solvers.available() and solve(problem, solver="nobody").n_placed == 0
+    for bad, field in (
+        ({"solver": "simplex"}, "solver"),
+        ({"time_limit": 0}, "time_limit"),
+        ({"time_limit": "1"}, "time_limit"),
+        ({"seed": -1}, "seed"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            solve(problem, **bad)
+        assert caught.value.field == field
+    with pytest.raises(ValidationError):
+        solvers.register("flow", nobody)
+    with pytest.raises(ValidationError):
+        solve("problem")
+    with pytest.raises(ValidationError, match="greedy' cannot: quotas or caps"):
+        solve(Problem.from_dense(np.array([[1.0]]), caps=[Cap("c", np.array([True]), 1)]), solver="greedy")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        (dict(matrix=np.array([[np.nan]])), "matrix"),
+        (dict(matrix=np.zeros(3)), "matrix"),
+        (dict(matrix=np.zeros((2, 2)), capacity=-1), "capacity"),
+        (dict(matrix=np.zeros((2, 2)), capacity=[1, 2, 3]), "capacity"),
+        (dict(matrix=np.zeros((2, 2)), capacity=1.5), "capacity"),
+        (dict(matrix=np.zeros((2, 2)), people=-1), "people"),
+    ],
+)
+def test_bad_problem_arrays(kwargs, field):
+    matrix = kwargs.pop("matrix")
+    with pytest.raises(ValidationError) as caught:
+        Problem.from_dense(matrix, **kwargs)
+    assert caught.value.field == field
+
+
+def test_bad_arcs():
+    with pytest.raises(ValidationError, match="each worker-job pair at most once"):
+        Problem.from_arcs(np.array([0, 0]), np.array([1, 1]), np.array([1.0, 2.0]), n_workers=1, n_jobs=2)
+    with pytest.raises(ValidationError, match="job indices"):
+        Problem.from_arcs(np.array([0]), np.array([5]), np.array([1.0]), n_workers=1, n_jobs=2)
+    with pytest.raises(ValidationError, match="worker indices"):
+        Problem.from_arcs(np.array([3]), np.array([0]), np.array([1.0]), n_workers=1, n_jobs=2)
+    with pytest.raises(ValidationError, match="finite"):
+        Problem.from_arcs(np.array([0]), np.array([0]), np.array([np.inf]), n_workers=1, n_jobs=1)
+
+
+# ---------------------------------------------------------------------- published optima
+def _assign_optima() -> dict[str, int]:
+    lines = (ORLIB / "assign" / "assignopt.txt").read_text().split("\n")[1:]
+    return {name: int(value) for name, value in (line.split() for line in lines if line.strip())}
+
+
+@needs_orlib
+@pytest.mark.parametrize(
+    "name",
+    [
+        "assign100",
+        "assign200",
+        "assign300",
+        "assign400",
+        "assign500",
+        "assign600",
+        "assign700",
+        "assign800",
+        "assignp800",
+        "assignp1500",
+        "assignp3000",
+        "assignp5000",
+    ],
+)
+def test_orlib_assignment_optima(name):
+    problem = datasets.load_orlib_assign(ORLIB / "assign" / f"{name}.txt")
+    optimum = _assign_optima()[name]
+    names = ["flow"] + (["assignment"] if "assignp" not in name else [])
+    for solver in names:
+        result = solve(problem, solver=solver)
+        assert result.status is Status.OPTIMAL and result.objective == optimum, (solver, result)
+        assert satisfies(problem, result.job_of)
+
+
+def _gap_optima() -> dict[str, tuple[str, str, str]]:
+    with open(ORLIB / "gap" / "optima.csv") as handle:
+        return {
+            row["Path"]: (row["Best known bound"], row["Optimum"], row["Best known solution value"])
+            for row in csv.DictReader(handle)
+        }
+
+
+MAX_FORM = {  # shared/data/orlib/README.md: maximisation optima, problems 1..5 of each file
+    1: (336, 327, 339, 341, 326),
+    2: (434, 436, 420, 419, 428),
+    3: (580, 564, 573, 570, 564),
+    4: (656, 644, 673, 647, 664),
+    5: (563, 558, 564, 568, 559),
+    6: (761, 759, 758, 752, 747),
+    7: (942, 949, 968, 945, 951),
+    8: (1133, 1134, 1141, 1117, 1127),
+    9: (709, 717, 712, 723, 706),
+    10: (958, 963, 960, 947, 947),
+    11: (1139, 1178, 1195, 1171, 1171),
+    12: (1451, 1449, 1433, 1447, 1446),
+}
+
+
+@needs_orlib
+@pytest.mark.parametrize("number", range(1, 13))
+def test_orlib_gap_min_and_max_optima(number):
+    optima = _gap_optima()
+    path = ORLIB / "gap" / f"gap{number}.txt"
+    for index, problem in enumerate(datasets.load_orlib_gap(path)):
+        result = solve(problem, solver="cpsat", seed=1)
+        assert result.status is Status.OPTIMAL
+        assert result.objective == int(optima[f"cattrysse1994/gap{number}-{index}"][1])
+        assert satisfies(problem, result.job_of)
+    for index, problem in enumerate(datasets.load_orlib_gap(path, maximize=True)):
+        result = solve(problem, solver="cpsat", seed=1)
+        assert result.status is Status.OPTIMAL and result.objective == MAX_FORM[number][index]
+
+
+def _chu_names(letter: str) -> list[str]:
+    return [f"chu1997/{letter}{m:02d}{n}" for m, n in ((5, 100), (5, 200), (10, 100), (10, 200), (20, 100), (20, 200))]
+
+
+@needs_orlib
+@pytest.mark.parametrize("letter", ["a", "b", "c"])
+def test_orlib_gap_chu_optima(letter):
+    optima = _gap_optima()
+    for name, problem in zip(_chu_names(letter), datasets.load_orlib_gap(ORLIB / "gap" / f"gap{letter}.txt")):
+        result = solve(problem, solver="cpsat", seed=1, time_limit=120)
+        assert result.status is Status.OPTIMAL and result.objective == int(optima[name][1]), (name, result)
+
+
+@needs_orlib
+def test_orlib_gapd_within_published_bounds():
+    optima = _gap_optima()
+    for name, problem in zip(_chu_names("d"), datasets.load_orlib_gap(ORLIB / "gap" / "gapd.txt")):
+        bound, optimum, best_known = optima[name]
+        result = solve(problem, solver="cpsat", seed=1, time_limit=10)
+        assert result.status in (Status.OPTIMAL, Status.FEASIBLE), name
+        assert satisfies(problem, result.job_of)
+        assert result.objective >= float(bound) and result.bound <= float(best_known) + 1e-9, name
+        if result.status is Status.OPTIMAL and optimum:
+            assert result.objective == int(optimum)
+
+
+def test_loaders_reject_bad_files(tmp_path):
+    bad = tmp_path / "assign3.txt"
+    bad.write_text("3\n1 2\n")
+    with pytest.raises(ValidationError, match="dense costs or 'i j c' triples"):
+        datasets.load_orlib_assign(bad)
+    with pytest.raises(ValidationError, match="readable"):
+        datasets.load_orlib_assign(tmp_path / "missing.txt")
+    text = tmp_path / "gapx.txt"
+    text.write_text("1\n2 2\n1 2\n")
+    with pytest.raises(ValidationError, match="problem 0"):
+        datasets.load_orlib_gap(text)
+    words = tmp_path / "words.txt"
+    words.write_text("one two")
+    with pytest.raises(ValidationError, match="integers"):
+        datasets.load_orlib_gap(words)
