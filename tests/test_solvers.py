@@ -353,15 +353,17 @@ def test_orlib_gap_chu_optima(letter):
 
 @needs_orlib
 def test_orlib_gapd_within_published_bounds():
+    """gapd is hard: with 5 s each, CP-SAT's solution and bound bracket the published values."""
     optima = _gap_optima()
     for name, problem in zip(_chu_names("d"), datasets.load_orlib_gap(ORLIB / "gap" / "gapd.txt")):
-        bound, optimum, best_known = optima[name]
-        result = solve(problem, solver="cpsat", seed=1, time_limit=10)
+        lower, optimum, best_known = (float(v) if v else None for v in optima[name])
+        result = solve(problem, solver="cpsat", seed=1, time_limit=5)
         assert result.status in (Status.OPTIMAL, Status.FEASIBLE), name
         assert satisfies(problem, result.job_of)
-        assert result.objective >= float(bound) and result.bound <= float(best_known) + 1e-9, name
-        if result.status is Status.OPTIMAL and optimum:
-            assert result.objective == int(optimum)
+        assert lower <= result.objective <= 1.03 * best_known, name  # measured: within 2.4% of the best known
+        assert result.bound <= (optimum or best_known), name  # a valid lower bound never exceeds the optimum
+        if optimum is not None:
+            assert result.bound <= optimum <= result.objective, name
 
 
 def test_loaders_reject_bad_files(tmp_path):

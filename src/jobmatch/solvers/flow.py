@@ -30,6 +30,8 @@ def unsupported(problem: Problem) -> str | None:
     if any(q.min_share is not None or q.max_share is not None for q in problem.quotas):
         return "quotas by share"
     if problem.quotas:
+        if problem.must_place:
+            return "quotas when every worker must be placed"
         if np.any(problem.people != 1):
             return "quotas counted in people with groups larger than one"
         cover = np.sum([q.members for q in problem.quotas], axis=0)
@@ -59,15 +61,6 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
         caps.append(capacity)
         unit.append(np.zeros(len(tail), dtype=np.int64))
 
-    if problem.must_place and problem.quotas:
-        return pack(
-            problem,
-            Status.INFEASIBLE,
-            None,
-            "flow",
-            started,
-            diagnosis="quotas with every worker placed: use solver='cpsat'",
-        )
     if not problem.must_place:
         group = np.full(n, -1)
         for g, quota in enumerate(problem.quotas):
