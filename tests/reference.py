@@ -93,3 +93,82 @@ def top_k(dense: np.ndarray, k: int, side: str = "worker") -> list[list[tuple[in
         order = np.argsort(-row, kind="stable")
         out.append([(int(t), float(row[t])) for t in order[:k] if np.isfinite(row[t])])
     return out
+
+
+def deferred_acceptance(worker_prefs, job_prefs, capacities, proposing="worker"):
+    """Textbook deferred acceptance over Python lists (the kernels' reference)."""
+    n, m = len(worker_prefs), len(job_prefs)
+    job_rank = [{w: r for r, w in enumerate(p)} for p in job_prefs]
+    worker_rank = [{j: r for r, j in enumerate(p)} for p in worker_prefs]
+    job_of = [-1] * n
+    if proposing == "worker":
+        held = [[] for _ in range(m)]
+        nxt = [0] * n
+        free = list(range(n))
+        while free:
+            i = free.pop()
+            while nxt[i] < len(worker_prefs[i]):
+                j = worker_prefs[i][nxt[i]]
+                nxt[i] += 1
+                if i not in job_rank[j] or capacities[j] == 0:
+                    continue
+                held[j].append(i)
+                if len(held[j]) <= capacities[j]:
+                    break
+                worst = max(held[j], key=lambda w: job_rank[j][w])
+                held[j].remove(worst)
+                if worst != i:
+                    free.append(worst)
+                    break
+        for j, ws in enumerate(held):
+            for w in ws:
+                job_of[w] = j
+        return job_of
+    free_places = list(capacities)
+    nxt = [0] * m
+    changed = True
+    while changed:
+        changed = False
+        for j in range(m):
+            while free_places[j] > 0 and nxt[j] < len(job_prefs[j]):
+                i = job_prefs[j][nxt[j]]
+                nxt[j] += 1
+                if j not in worker_rank[i]:
+                    continue
+                old = job_of[i]
+                if old == -1 or worker_rank[i][j] < worker_rank[i][old]:
+                    job_of[i] = j
+                    free_places[j] -= 1
+                    if old != -1:
+                        free_places[old] += 1
+                    changed = True
+    return job_of
+
+
+def blocking_pairs(worker_prefs, job_prefs, capacities, job_of):
+    """Every blocking pair, by checking each mutually acceptable pair in turn."""
+    out = []
+    for i, prefs in enumerate(worker_prefs):
+        for j in prefs:
+            if i not in job_prefs[j]:
+                continue
+            if job_of[i] == j:
+                continue
+            if job_of[i] != -1 and prefs.index(job_of[i]) < prefs.index(j):
+                continue
+            holders = [w for w, jj in enumerate(job_of) if jj == j]
+            if len(holders) < capacities[j] or any(job_prefs[j].index(i) < job_prefs[j].index(w) for w in holders):
+                out.append([i, j])
+    return out
+
+
+def greedy_assign(order, workers, jobs, use, capacity, n_workers):
+    """Greedy by the given arc order (the kernel's reference)."""
+    left = list(capacity)
+    job_of = [-1] * n_workers
+    for t in order:
+        i, j = workers[t], jobs[t]
+        if job_of[i] < 0 and use[t] <= left[j]:
+            job_of[i] = j
+            left[j] -= use[t]
+    return job_of

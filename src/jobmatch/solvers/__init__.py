@@ -10,7 +10,7 @@ Examples
 >>> import numpy as np
 >>> from jobmatch import Problem, solve, solvers
 >>> solvers.available()
-['assignment', 'auto', 'cpsat', 'flow', 'greedy']
+['assignment', 'auto', 'cpsat', 'flow', 'greedy', 'stable', 'stable_jobs']
 >>> problem = Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0]]), capacity=1)
 >>> result = solve(problem)
 >>> result.status.name, result.solver, result.objective, result.job_of.tolist()
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ..problem import Problem
 from ..result import Result
 from ..schema import fail
-from . import assignment, cpsat, flow, greedy
+from . import assignment, cpsat, flow, greedy, stable
 
 __all__ = ["available", "register", "solve", "unsupported"]
 
@@ -48,6 +48,8 @@ _REGISTRY: dict[str, _Entry] = {
     "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported),
     "flow": _Entry(flow.solve_flow, flow.unsupported),
     "greedy": _Entry(greedy.solve_greedy, greedy.unsupported),
+    "stable": _Entry(stable.solve_stable, stable.unsupported),
+    "stable_jobs": _Entry(stable.solve_stable_jobs, stable.unsupported),
 }
 
 

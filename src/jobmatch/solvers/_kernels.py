@@ -22,3 +22,116 @@ def greedy_assign(order, workers, jobs, use, capacity, n_workers):
             job_of[i] = j
             left[j] -= use[t]
     return job_of
+
+
+@njit(**JIT)
+def _sift_down(ranks, who, base, size, pos):
+    """Restore the max-heap (by rank) ``ranks[base:base+size]`` from ``pos`` down."""
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            return
+        if child + 1 < size and ranks[base + child + 1] > ranks[base + child]:
+            child += 1
+        if ranks[base + pos] >= ranks[base + child]:
+            return
+        a, b = base + pos, base + child
+        ranks[a], ranks[b] = ranks[b], ranks[a]
+        who[a], who[b] = who[b], who[a]
+        pos = child
+
+
+@njit(**JIT)
+def _sift_up(ranks, who, base, pos):
+    while pos > 0:
+        parent = (pos - 1) // 2
+        if ranks[base + parent] >= ranks[base + pos]:
+            return
+        a, b = base + parent, base + pos
+        ranks[a], ranks[b] = ranks[b], ranks[a]
+        who[a], who[b] = who[b], who[a]
+        pos = parent
+
+
+@njit(**JIT)
+def worker_proposing(w_ptr, w_list, rank_at_job, capacity):
+    """Deferred acceptance, workers proposing: the worker-optimal stable matching.
+
+    Worker ``i`` proposes to ``w_list[w_ptr[i]:w_ptr[i+1]]`` in order;
+    ``rank_at_job[t]`` is the proposer's rank in that job's list (-1: the job
+    does not accept them).  Each job holds its best ``capacity`` proposers in
+    a max-heap by rank, so the worst held is rejected in O(log capacity).
+    """
+    n = len(w_ptr) - 1
+    base = np.zeros(len(capacity) + 1, dtype=np.int64)
+    base[1:] = np.cumsum(capacity)
+    ranks = np.empty(base[-1], dtype=np.int64)
+    who = np.empty(base[-1], dtype=np.int64)
+    held = np.zeros(len(capacity), dtype=np.int64)
+    cursor = w_ptr[:-1].copy()
+    stack = np.arange(n)[::-1].copy()
+    top = n
+    while top > 0:
+        top -= 1
+        i = stack[top]
+        while cursor[i] < w_ptr[i + 1]:
+            t = cursor[i]
+            cursor[i] += 1
+            j, r = w_list[t], rank_at_job[t]
+            if r < 0 or capacity[j] == 0:
+                continue
+            b = base[j]
+            if held[j] < capacity[j]:
+                ranks[b + held[j]], who[b + held[j]] = r, i
+                _sift_up(ranks, who, b, held[j])
+                held[j] += 1
+                break
+            if r < ranks[b]:
+                stack[top] = who[b]  # the worst held is rejected and proposes again
+                top += 1
+                ranks[b], who[b] = r, i
+                _sift_down(ranks, who, b, held[j], 0)
+                break
+    job_of = np.full(n, -1, dtype=np.int64)
+    for j in range(len(capacity)):
+        for s in range(held[j]):
+            job_of[who[base[j] + s]] = j
+    return job_of
+
+
+@njit(**JIT)
+def job_proposing(j_ptr, j_list, rank_at_worker, capacity, n_workers):
+    """Deferred acceptance, jobs proposing: the job-optimal stable matching.
+
+    Job ``j`` offers its free places to ``j_list[j_ptr[j]:j_ptr[j+1]]`` in
+    order; ``rank_at_worker[t]`` is the job's rank in that worker's list (-1:
+    the worker does not accept it).  A worker keeps the best offer so far.
+    """
+    m = len(j_ptr) - 1
+    job_of = np.full(n_workers, -1, dtype=np.int64)
+    their_rank = np.full(n_workers, np.iinfo(np.int64).max, dtype=np.int64)
+    free = capacity.astype(np.int64).copy()
+    cursor = j_ptr[:-1].copy()
+    stack = np.arange(m)[::-1].copy()
+    top = m
+    queued = np.ones(m, dtype=np.bool_)
+    while top > 0:
+        top -= 1
+        j = stack[top]
+        queued[j] = False
+        while free[j] > 0 and cursor[j] < j_ptr[j + 1]:
+            t = cursor[j]
+            cursor[j] += 1
+            i, r = j_list[t], rank_at_worker[t]
+            if r < 0 or r >= their_rank[i]:
+                continue
+            old = job_of[i]
+            job_of[i], their_rank[i] = j, r
+            free[j] -= 1
+            if old >= 0:
+                free[old] += 1
+                if not queued[old]:
+                    stack[top] = old
+                    top += 1
+                    queued[old] = True
+    return job_of
