@@ -115,6 +115,10 @@ def test_every_solver_against_brute_force(problem):
         if name in EXACT:
             if best is None:
                 assert result.status is Status.INFEASIBLE and result.diagnosis, name
+            elif name == "flow" and result.status is Status.FEASIBLE:  # it split a group of several people
+                assert result.stats["split"] > 0 and "split" in result.diagnosis
+                low, high = sorted((result.objective, result.bound))
+                assert low - 1e-9 <= best <= high + 1e-9
             else:
                 assert result.status is Status.OPTIMAL, (name, result)
                 assert result.objective == pytest.approx(best), name
@@ -136,10 +140,7 @@ def test_markets_capacities_filters_and_determinism(solver):
     market = synth.scenario(400, 25, seed=5)
     policy = Policy()
     problem = compile(market, policy, k=8)
-    if solver == "flow":  # flow sends one unit per worker: treat couples as one place here
-        problem = Problem(
-            problem.indptr, problem.jobs, problem.values, capacity=problem.capacity, n_jobs=problem.n_jobs
-        )
+    assert np.any(problem.use == 2)  # couples take two places
     a, b = solve(problem, solver=solver, seed=3), solve(problem, solver=solver, seed=3)
     assert np.array_equal(a.job_of, b.job_of) and a.objective == b.objective
     assert satisfies(problem, a.job_of)
@@ -148,6 +149,20 @@ def test_markets_capacities_filters_and_determinism(solver):
     dense = score_matrix(market, policy)
     placed = np.flatnonzero(a.job_of >= 0)
     assert np.isfinite(dense[placed, a.job_of[placed]]).all()  # no hard filter violated
+    if a.bound is not None:
+        assert a.bound >= a.objective - 1e-9
+
+
+def test_flow_with_couples_brackets_the_cpsat_optimum():
+    market = synth.scenario(300, 15, seed=11)
+    problem = compile(market, k=6)
+    exact = solve(problem, solver="cpsat", seed=0)
+    relaxed = solve(problem, solver="flow")
+    assert exact.status is Status.OPTIMAL
+    if relaxed.status is Status.OPTIMAL:
+        assert relaxed.objective == pytest.approx(exact.objective)
+    else:
+        assert relaxed.objective <= exact.objective + 1e-9 <= relaxed.bound + 2e-9
 
 
 def test_flow_group_floors_and_ceilings():
