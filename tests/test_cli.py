@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from jobmatch import candidates, synth
-from jobmatch.cli import main, summarise, summarise_candidates
+from jobmatch import candidates, match, synth
+from jobmatch.cli import main, summarise, summarise_assignment, summarise_candidates
 
 
 def test_demo_reports_the_market_it_built(capsys):
@@ -22,7 +22,26 @@ def test_demo_reports_the_market_it_built(capsys):
     cands = summarise_candidates(candidates(synth.scenario(3000, 120, 6, seed=4), k=20))
     assert f"{cands['arcs']:,} feasible worker-job arcs" in out
     assert f"{cands['workers_without_candidate']:,} workers have no feasible job" in out
-    assert "score top-20" in out and "load kernels" in out
+    assert "score top-20" in out and "load kernels" in out and "match (auto)" in out
+    placed = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), k=20))
+    assert f"{placed['people']:,} people placed ({placed['workers']:,} workers) by solver 'flow'" in out
+    assert f"fill rate {placed['fill_rate']:.1%}" in out
+
+
+def test_summarise_assignment_counts_people():
+    market = synth.scenario(500, 30, seed=6)
+    assignment = match(market, k=5)
+    facts = summarise_assignment(assignment)
+    workers = [market.worker(i) for i in range(market.n_workers)]
+    placed = [w for w, j in zip(workers, assignment.job_of) if j >= 0]
+    assert facts["people"] == sum(w.size for w in placed) == assignment.people_placed
+    poor = sum(w.size for w in placed if "poverty_alleviated" in w.groups)
+    assert facts["priority_share"] == poor / facts["people"]
+    load = {}
+    for w, j in zip(workers, assignment.job_of):
+        if j >= 0:
+            load[j] = load.get(j, 0) + w.size
+    assert all(load[j] <= market.job(int(j)).capacity for j in load)
 
 
 def test_summarise_candidates_agrees_with_the_graph():

@@ -12,10 +12,11 @@ from .market import Market
 from .models import Job, TrainingProgram, Worker
 from .policy import COMPONENTS, GroupQuota, Policy
 from .problem import Problem, compile
-from .result import Result, Status
+from .result import Assignment, Result, Status
 
 __all__ = [
     "COMPONENTS",
+    "Assignment",
     "CandidateGraph",
     "GroupQuota",
     "Job",
@@ -32,13 +33,20 @@ __all__ = [
     "candidates",
     "compile",
     "datasets",
+    "match",
     "score_matrix",
     "solve",
     "solvers",
     "synth",
 ]
 
-_LAZY = {"breakdown": "scoring", "candidates": "scoring", "score_matrix": "scoring", "solve": "solvers"}
+_LAZY = {
+    "breakdown": "scoring",
+    "candidates": "scoring",
+    "score_matrix": "scoring",
+    "solve": "solvers",
+    "match": "solvers",
+}
 
 
 def __getattr__(name: str):

@@ -20,7 +20,7 @@ from .graph import CandidateGraph
 from .market import Market
 from .policy import Policy
 
-__all__ = ["main", "summarise", "summarise_candidates"]
+__all__ = ["main", "summarise", "summarise_assignment", "summarise_candidates"]
 
 
 def _at_least(low: int) -> Callable[[str], int]:
@@ -121,6 +121,30 @@ def summarise_candidates(graph: CandidateGraph) -> dict[str, Any]:
     }
 
 
+def summarise_assignment(assignment: Any) -> dict[str, Any]:
+    """Headline figures of an :class:`~jobmatch.Assignment`."""
+    market = assignment.market
+    placed = assignment.job_of >= 0
+    size = market.workers.size
+    people = int(size[placed].sum())
+    vocab = market.vocab.group
+    poor = (
+        market.workers.groups.rows_with(vocab.code("poverty_alleviated"))
+        if "poverty_alleviated" in vocab
+        else np.zeros(market.n_workers, dtype=bool)
+    )
+    headcount = int(market.jobs.capacity.sum())
+    return {
+        "workers": assignment.n_placed,
+        "people": people,
+        "solver": assignment.solver,
+        "status": assignment.status.name,
+        "gap": assignment.gap,
+        "fill_rate": people / headcount if headcount else 0.0,
+        "priority_share": int(size[placed & poor].sum()) / people if people else 0.0,
+    }
+
+
 def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[str, float]]) -> str:
     pa = facts["poverty_alleviated"] / max(facts["people"], 1)
     lines = [
@@ -146,7 +170,13 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
         f"{cands['jobs_reached']:,} of {facts['jobs']:,} jobs are in someone's list; "
         f"mean best score {cands['mean_best_score']:.3f}"
     )
-    lines.append("  placements  not computed: the solver layer is not part of this release yet")
+    placed = facts["placements"]
+    gap = "" if placed["gap"] is None else f", gap to the proven bound {placed['gap']:.2%}"
+    lines.append(
+        f"  placements  {placed['people']:,} people placed ({placed['workers']:,} workers) by "
+        f"solver {placed['solver']!r}: {placed['status']}{gap}; fill rate {placed['fill_rate']:.1%} of headcount; "
+        f"poverty-alleviated {placed['priority_share']:.1%} of those placed"
+    )
     lines.append("stage times: " + "; ".join(f"{name} {seconds:.3f} s" for name, seconds in stages))
     return "\n".join(lines)
 
@@ -155,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m jobmatch``; returns the exit status."""
     args = _parser().parse_args(argv)
     from .scoring import candidates  # here, so that importing jobmatch.cli loads no numba
+    from .solvers import match
 
     stages: list[tuple[str, float]] = []
     market = _timed(
@@ -166,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _timed(stages, "load kernels", lambda: candidates(market.worker_slice(0, min(1, market.n_workers)), policy))
     graph = _timed(stages, f"score top-{args.k}", lambda: candidates(market, policy, k=args.k))
     facts["candidates"] = summarise_candidates(graph)
+    assignment = _timed(stages, "match (auto)", lambda: match(market, policy, k=args.k))
+    facts["placements"] = summarise_assignment(assignment)
     print(_report(args, facts, stages))
     return 0
 

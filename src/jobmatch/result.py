@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Result", "Status"]
+__all__ = ["Assignment", "Result", "Status"]
 
 
 class Status(enum.Enum):
@@ -76,4 +76,58 @@ class Result:
         return (
             f"<Result {self.status.name} by {self.solver!r}: objective {self.objective:.6g}, "
             f"{self.n_placed:,} of {len(self.job_of):,} placed>"
+        )
+
+
+class Assignment:
+    """A market's placements: the :class:`Result` of a solve, with ids mapped back.
+
+    Returned by :func:`jobmatch.match`.  ``status``, ``objective``,
+    ``solver``, ``bound``, ``gap`` and ``diagnosis`` are the solver's;
+    ``timings`` adds the scoring stage.
+
+    Examples
+    --------
+    >>> from jobmatch import match, synth
+    >>> market = synth.scenario(300, 20, seed=1)
+    >>> placed = match(market, k=5)
+    >>> placed.solver, placed.status.name in ("OPTIMAL", "FEASIBLE")
+    ('flow', True)
+    >>> job = placed.placement(market.workers.ids[0])
+    >>> job is None or job in set(market.jobs.ids)
+    True
+    """
+
+    def __init__(self, market: Any, policy: Any, problem: Any, result: Result, timings: dict[str, float]) -> None:
+        self.market, self.policy, self.problem, self.result = market, policy, problem, result
+        self.timings = {**timings, **{f"solver {k}": v for k, v in result.timings.items()}}
+
+    status = property(lambda self: self.result.status, doc="How the solve ended.")
+    objective = property(lambda self: self.result.objective, doc="Total score of the placements.")
+    solver = property(lambda self: self.result.solver, doc="The solver that ran.")
+    bound = property(lambda self: self.result.bound, doc="Proven bound on the optimum, if known.")
+    gap = property(lambda self: self.result.gap, doc="Relative gap to the bound, if known.")
+    diagnosis = property(lambda self: self.result.diagnosis, doc="Why not optimal or feasible, in words.")
+    job_of = property(lambda self: self.result.job_of, doc="Job index per worker, -1 if unplaced.")
+
+    @property
+    def n_placed(self) -> int:
+        """Workers placed."""
+        return self.result.n_placed
+
+    @property
+    def people_placed(self) -> int:
+        """People placed (a couple counts two)."""
+        return int(self.market.workers.size[self.job_of >= 0].sum())
+
+    def placement(self, worker_id: str | int) -> str | None:
+        """The id of the worker's job, or None if unplaced."""
+        j = int(self.job_of[self.market.worker_index(worker_id)])
+        return None if j < 0 else self.market.jobs.ids[j]
+
+    def __repr__(self) -> str:
+        gap = "" if self.gap is None else f", gap {self.gap:.2%}"
+        return (
+            f"<Assignment {self.status.name} by {self.solver!r}: {self.n_placed:,} of "
+            f"{self.market.n_workers:,} workers placed, objective {self.objective:.6g}{gap}>"
         )

@@ -20,15 +20,17 @@ Examples
 from __future__ import annotations
 
 import numbers
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from ..problem import Problem
-from ..result import Result
+from ..problem import Problem, compile
+from ..result import Assignment, Result
 from ..schema import fail
 from . import assignment, cpsat, flow, greedy, stable
 
-__all__ = ["available", "register", "solve", "unsupported"]
+__all__ = ["available", "match", "register", "solve", "unsupported"]
 
 SolverFn = Callable[..., Result]
 
@@ -136,3 +138,35 @@ def solve(
     if reason is not None:
         raise fail("solve", "solver", f"a solver that can express this problem ({solver!r} cannot: {reason})", solver)
     return entry.fn(problem, time_limit=time_limit, seed=seed)
+
+
+def match(
+    market: Any,
+    policy: Any = None,
+    *,
+    solver: str | SolverFn = "auto",
+    k: int = 20,
+    time_limit: float | None = None,
+    seed: int = 0,
+) -> Assignment:
+    """Place a market's workers: score the top-``k`` jobs per worker, then solve.
+
+    Parameters
+    ----------
+    market : Market
+    policy : Policy, optional
+    solver, time_limit, seed
+        As for :func:`solve`.
+    k : int, optional
+        Candidate jobs per worker.
+
+    Returns
+    -------
+    Assignment
+    """
+    started = time.perf_counter()
+    problem = compile(market, policy, k=k)
+    compiled = time.perf_counter()
+    result = solve(problem, solver=solver, time_limit=time_limit, seed=seed)
+    timings = {"score": compiled - started, "solve": time.perf_counter() - compiled}
+    return Assignment(market, policy, problem, result, timings)
