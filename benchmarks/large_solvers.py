@@ -1,0 +1,253 @@
+"""Solver benchmarks at the sizes of issue 4, each part in a fresh process.
+
+    python benchmarks/large_solvers.py [--only NAME ...] [--national]
+
+Parts: ``flow_overhead`` (our flow against OR-Tools called directly on the
+same arcs), ``dense`` (1-to-1 at n=4000 against SciPy and lap), ``stable``
+(deferred acceptance at 1M workers x 10k jobs from top-20 lists),
+``stable_vs_matching`` (against the `matching` package at 10k x 400),
+``match`` (end to end at 100k x 2k against the bare score-then-flow
+pipeline; ``--national`` adds 1M x 10k).  Figures go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+PARTS = {}
+
+
+def part(fn):
+    PARTS[fn.__name__] = fn
+    return fn
+
+
+@part
+def flow_overhead(args):
+    import time
+
+    import numpy as np
+    from ortools.graph.python import min_cost_flow
+
+    from jobmatch import Problem, solve, synth
+    from jobmatch.scoring import candidates
+
+    market = synth.scenario(100_000, 2_000, seed=0)
+    graph = candidates(market, k=20)
+    problem = Problem(
+        graph.indptr,
+        graph.indices,
+        graph.scores.astype(np.float64),
+        capacity=market.jobs.capacity,
+        n_jobs=market.n_jobs,
+    )
+    n, m = problem.n_workers, problem.n_jobs
+    ours, direct = [], []
+    for _ in range(3):
+        t = time.perf_counter()
+        result = solve(problem, solver="flow")
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        net = min_cost_flow.SimpleMinCostFlow()
+        cost = -np.round(problem.values * 1e9).astype(np.int64)
+        net.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate([problem.workers, n + np.arange(m), np.arange(n)]).astype(np.int32),
+            np.concatenate([n + problem.jobs, np.full(m, n + m), np.full(n, n + m)]).astype(np.int32),
+            np.concatenate([np.ones(problem.n_arcs, np.int64), problem.capacity, np.ones(n, np.int64)]),
+            np.concatenate([cost, np.zeros(m + n, np.int64)]),
+        )
+        net.set_nodes_supplies(
+            np.arange(n + m + 1, dtype=np.int32), np.concatenate([np.ones(n, np.int64), np.zeros(m, np.int64), [-n]])
+        )
+        net.solve()
+        net.flows(np.arange(problem.n_arcs, dtype=np.int32))
+        direct.append(time.perf_counter() - t)
+    return {
+        "arcs": problem.n_arcs,
+        "ours_s": min(ours),
+        "direct_s": min(direct),
+        "ratio": min(ours) / min(direct),
+        "status": result.status.name,
+    }
+
+
+@part
+def dense(args):
+    import time
+
+    import lap
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    from jobmatch import Problem, solve
+
+    rng = np.random.default_rng(0)
+    n = 4000
+    cost = rng.integers(1, 1000, (n, n)).astype(np.float64)
+    problem = Problem.from_dense(cost, capacity=1, maximize=False, must_place=True)
+    out = {}
+    for name, fn in (
+        ("jobmatch_assignment", lambda: solve(problem, solver="assignment").objective),
+        ("jobmatch_flow", lambda: solve(problem, solver="flow").objective),
+        ("scipy", lambda: cost[linear_sum_assignment(cost)].sum()),
+        ("lap", lambda: lap.lapjv(cost)[0]),
+    ):
+        t = time.perf_counter()
+        value = fn()
+        out[name] = {"s": time.perf_counter() - t, "objective": float(value)}
+    return out
+
+
+@part
+def stable(args):
+    import time
+
+    from jobmatch import compile, synth
+    from jobmatch import stable as st
+    from jobmatch.solvers import _kernels
+    from jobmatch.solvers.stable import preferences
+
+    market = synth.scenario(1_000_000, 10_000, seed=0)
+    problem = compile(market, k=20)  # each job ranks every worker who lists it, by the same score
+    t = time.perf_counter()
+    w_ptr, w_list, j_ptr, j_list = preferences(problem)
+    prefs_s = time.perf_counter() - t
+    out = {"arcs": problem.n_arcs, "preferences_s": prefs_s}
+    for proposing in ("worker", "job"):
+        t = time.perf_counter()
+        if proposing == "worker":
+            rank = st.rank_lookup(w_ptr, w_list, j_ptr, j_list)
+        else:
+            rank = st.rank_lookup(j_ptr, j_list, w_ptr, w_list)
+        ranks_s = time.perf_counter() - t
+        kernel = _kernels.worker_proposing if proposing == "worker" else _kernels.job_proposing
+        extra = () if proposing == "worker" else (problem.n_workers,)
+        ptr, lst = (w_ptr, w_list) if proposing == "worker" else (j_ptr, j_list)
+        kernel(ptr[:2], lst[: ptr[1]], rank[: ptr[1]], problem.capacity, *extra)  # compile or load
+        t = time.perf_counter()
+        job_of = kernel(ptr, lst, rank, problem.capacity, *extra)
+        out[proposing] = {"ranks_s": ranks_s, "kernel_s": time.perf_counter() - t, "matched": int((job_of >= 0).sum())}
+    return out
+
+
+@part
+def stable_vs_matching(args):
+    import sys
+    import threading
+    import time
+
+    import numpy as np
+    from matching.games import HospitalResident
+
+    from jobmatch.stable import deferred_acceptance
+
+    rng = np.random.default_rng(1)
+    n, m = 10_000, 400
+    worker_prefs = [rng.permutation(m)[:10].tolist() for _ in range(n)]
+    wanted = [[] for _ in range(m)]
+    for i, prefs in enumerate(worker_prefs):
+        for j in prefs:
+            wanted[j].append(i)
+    job_prefs = [rng.permutation(w).tolist() for w in wanted]
+    capacities = rng.integers(5, 40, m).tolist()
+    t = time.perf_counter()
+    ours = deferred_acceptance(worker_prefs, job_prefs, capacities)
+    ours_s = time.perf_counter() - t
+    t = time.perf_counter()
+    ours = deferred_acceptance(worker_prefs, job_prefs, capacities)
+    ours_s = min(ours_s, time.perf_counter() - t)
+    theirs = {}
+
+    def run():
+        start = time.perf_counter()
+        game = HospitalResident.create_from_dictionaries(
+            {f"w{i}": [f"j{j}" for j in p] for i, p in enumerate(worker_prefs)},
+            {f"j{j}": [f"w{i}" for i in p] for j, p in enumerate(job_prefs)},
+            {f"j{j}": c for j, c in enumerate(capacities)},
+        )
+        solution = game.solve(optimal="resident")
+        theirs["s"] = time.perf_counter() - start
+        theirs["job_of"] = [-1] * n
+        for h, rs in solution.items():
+            for r in rs:
+                theirs["job_of"][int(r.name[1:])] = int(h.name[1:])
+
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(1024 * 1024 * 1024)
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return {
+        "ours_s": ours_s,
+        "matching_s": theirs["s"],
+        "ratio": theirs["s"] / ours_s,
+        "identical": ours.tolist() == theirs["job_of"],
+    }
+
+
+@part
+def match(args):
+    import time
+
+    import numpy as np
+
+    from jobmatch import Policy, Problem, compile, solve, synth
+    from jobmatch import match as jm_match
+    from jobmatch.scoring import candidates
+
+    sizes = [(100_000, 2_000)] + ([(1_000_000, 10_000)] if args.national else [])
+    out = {}
+    for n, m in sizes:
+        market = synth.scenario(n, m, seed=0)
+        candidates(market.worker_slice(0, 10))
+        t = time.perf_counter()
+        assignment = jm_match(market, Policy(), k=20)
+        ours = time.perf_counter() - t
+        t = time.perf_counter()  # bare pipeline: score, then flow on the same arcs, no checks
+        graph = candidates(market, k=20)
+        bare = solve(
+            Problem(
+                graph.indptr, graph.indices, graph.scores.astype(np.float64), capacity=market.jobs.capacity, n_jobs=m
+            ),
+            solver="flow",
+        )
+        bare_s = time.perf_counter() - t
+        out[f"{n}x{m}"] = {
+            "match_s": ours,
+            "timings": assignment.timings,
+            "status": assignment.status.name,
+            "gap": assignment.gap,
+            "bare_s": bare_s,
+            "bare_status": bare.status.name,
+        }
+        del compile
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", nargs="*", default=list(PARTS))
+    parser.add_argument("--national", action="store_true")
+    parser.add_argument("--child", default=None)
+    args = parser.parse_args()
+    if args.child:
+        import resource
+
+        result = PARTS[args.child](args)
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+    for name in args.only:
+        cmd = [sys.executable, __file__, "--child", name] + (["--national"] if args.national else [])
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode:
+            print(f"{name}: failed\n{done.stderr[-2000:]}")
+            continue
+        print(f"{name}: {done.stdout.strip().splitlines()[-1]}")
+
+
+if __name__ == "__main__":
+    main()
