@@ -51,6 +51,11 @@ def pack(
     return Result(status=status, objective=objective, job_of=job_of, solver=solver, timings=timings, **extra)
 
 
+def infeasible(problem: Problem, solver: str, started: float, diagnosis: str, **extra: Any) -> Result:
+    """An INFEASIBLE result with its diagnosis in words."""
+    return pack(problem, Status.INFEASIBLE, None, solver, started, diagnosis=diagnosis, **extra)
+
+
 def job_of_from_arcs(problem: Problem, chosen: np.ndarray) -> np.ndarray:
     """Job index per worker from a boolean mask over arcs."""
     job_of = np.full(problem.n_workers, -1, dtype=np.int64)

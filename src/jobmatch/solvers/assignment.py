@@ -14,7 +14,7 @@ import numpy as np
 
 from ..problem import Problem
 from ..result import Result, Status
-from ._common import integer_values, pack, timed
+from ._common import infeasible, integer_values, pack, timed
 
 #: Largest slot-expanded matrix (rows x columns) this solver builds.
 MAX_CELLS = 50_000_000
@@ -42,10 +42,8 @@ def solve_assignment(problem: Problem, /, *, time_limit: float | None = None, se
     big = int(np.abs(cost_of_arc).sum()) + 1  # dearer than any feasible assignment
     width = len(slot_job) + (0 if problem.must_place else n)
     if problem.must_place and len(slot_job) < n:
-        return pack(
+        return infeasible(
             problem,
-            Status.INFEASIBLE,
-            None,
             "assignment",
             started,
             diagnosis=f"every worker must be placed, but there are only {len(slot_job):,} places for {n:,} workers",
@@ -67,10 +65,8 @@ def solve_assignment(problem: Problem, /, *, time_limit: float | None = None, se
     real = (cols < len(slot_job)) & (cost[rows, cols] < big)
     job_of[rows[real]] = slot_job[cols[real]]
     if problem.must_place and np.any(job_of < 0):
-        return pack(
+        return infeasible(
             problem,
-            Status.INFEASIBLE,
-            None,
             "assignment",
             started,
             timings={"solve": solve_s},

@@ -26,7 +26,7 @@ from ortools.graph.python import min_cost_flow
 from ..problem import Problem
 from ..result import Result, Status
 from . import _kernels
-from ._common import integer_values, job_of_from_arcs, pack, timed
+from ._common import infeasible, integer_values, job_of_from_arcs, pack, timed
 
 
 def _units(problem: Problem) -> np.ndarray | None:
@@ -104,10 +104,8 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
             low = max(size - quota.max_count, 0) if quota.max_count is not None else 0
             high = size - quota.min_count if quota.min_count is not None else size
             if high < low:
-                return pack(
+                return infeasible(
                     problem,
-                    Status.INFEASIBLE,
-                    None,
                     "flow",
                     started,
                     diagnosis=f"quota {quota.name!r} needs {quota.min_count:,} placed, but the group has "
@@ -134,10 +132,8 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     timings = {"build": build_s, "solve": solve_s}
     stats = {"arcs": network.num_arcs(), "nodes": network.num_nodes(), "scale": scale}
     if status != network.OPTIMAL:
-        return pack(
+        return infeasible(
             problem,
-            Status.INFEASIBLE,
-            None,
             "flow",
             started,
             timings=timings,
