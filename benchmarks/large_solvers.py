@@ -194,11 +194,15 @@ def match(args):
 
     import numpy as np
 
-    from jobmatch import Policy, Problem, compile, solve, synth
+    from jobmatch import Policy, Problem, solve, synth
     from jobmatch import match as jm_match
     from jobmatch.scoring import candidates
 
-    sizes = [(100_000, 2_000)] + ([(1_000_000, 10_000)] if args.national else [])
+    sizes = (
+        [(1_000_000, 10_000)]
+        if args.national_only
+        else [(100_000, 2_000)] + ([(1_000_000, 10_000)] if args.national else [])
+    )
     out = {}
     for n, m in sizes:
         market = synth.scenario(n, m, seed=0)
@@ -223,14 +227,15 @@ def match(args):
             "bare_s": bare_s,
             "bare_status": bare.status.name,
         }
-        del compile
+        print(json.dumps({f"{n}x{m}": out[f"{n}x{m}"]}), file=sys.stderr, flush=True)  # kept if a later size fails
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*", default=list(PARTS))
-    parser.add_argument("--national", action="store_true")
+    parser.add_argument("--national", action="store_true", help="add 1M x 10k to match")
+    parser.add_argument("--national-only", action="store_true", help="match at 1M x 10k only")
     parser.add_argument("--child", default=None)
     args = parser.parse_args()
     if args.child:
@@ -241,10 +246,14 @@ def main() -> None:
         print(json.dumps(result))
         return
     for name in args.only:
-        cmd = [sys.executable, __file__, "--child", name] + (["--national"] if args.national else [])
+        cmd = (
+            [sys.executable, __file__, "--child", name]
+            + (["--national"] if args.national else [])
+            + (["--national-only"] if args.national_only else [])
+        )
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode:
-            print(f"{name}: failed\n{done.stderr[-2000:]}")
+            print(f"{name}: failed\n{done.stderr[-3000:]}")
             continue
         print(f"{name}: {done.stdout.strip().splitlines()[-1]}")
 
