@@ -72,6 +72,7 @@ def test_bad_arrays_raise_validation_error(kwargs, field):
     ("matrix", "k", "field"),
     [
         (np.zeros(3), None, "matrix"),
+        ([["x"]], None, "matrix"),
         (np.array([[np.nan]]), None, "matrix"),
         (np.array([[np.inf]]), None, "matrix"),
         (np.zeros((2, 2)), 0, "k"),

@@ -256,6 +256,7 @@ def test_registry_and_bad_arguments(monkeypatch):
     [
         (dict(matrix=np.array([[np.nan]])), "matrix"),
         (dict(matrix=np.zeros(3)), "matrix"),
+        (dict(matrix=[["a", "b"]]), "matrix"),
         (dict(matrix=np.zeros((2, 2)), capacity=-1), "capacity"),
         (dict(matrix=np.zeros((2, 2)), capacity=[1, 2, 3]), "capacity"),
         (dict(matrix=np.zeros((2, 2)), capacity=1.5), "capacity"),

@@ -107,7 +107,10 @@ class CandidateGraph:
         pair.  With ``side="job"`` the rows of the graph are the matrix's
         columns.  Ties go to the lower index (a stable sort).
         """
-        dense = np.asarray(matrix, dtype=np.float32)
+        try:
+            dense = np.asarray(matrix, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise fail("CandidateGraph.from_dense", "matrix", "a 2-d array of numbers", type(matrix).__name__) from None
         if dense.ndim != 2:
             raise fail("CandidateGraph.from_dense", "matrix", "a 2-d array (workers x jobs)", dense.shape)
         if np.isnan(dense).any() or np.isposinf(dense).any():

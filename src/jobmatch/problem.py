@@ -180,7 +180,10 @@ class Problem:
         mark pairs that are not allowed; NaN is an error.  Other keyword
         options are those of :class:`Problem`.
         """
-        dense = np.asarray(matrix, dtype=np.float64)
+        try:
+            dense = np.asarray(matrix, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise fail(_P, "matrix", "a 2-d array of numbers", type(matrix).__name__) from None
         if dense.ndim != 2:
             raise fail(_P, "matrix", "a 2-d array (workers x jobs)", dense.shape)
         if np.isnan(dense).any():
