@@ -163,3 +163,34 @@ def test_blocking_pairs_rejects_invalid_matchings():
         blocking_pairs([[0]], [[]], [1], [0])
     with pytest.raises(ValidationError, match="at most 1 workers at job 0"):
         blocking_pairs([[0], [0]], [[0, 1]], [1], [0, 0])
+
+
+@st.composite
+def tiny_value_problems(draw):
+    n, m = draw(st.integers(0, 7)), draw(st.integers(1, 4))
+    pairs = (
+        draw(st.lists(st.tuples(st.integers(0, max(n - 1, 0)), st.integers(0, m - 1)), unique=True, max_size=n * m))
+        if n
+        else []
+    )
+    values = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0]), min_size=len(pairs), max_size=len(pairs)))
+    capacity = np.array(draw(st.lists(st.integers(0, 2), min_size=m, max_size=m)))
+    workers = np.array([p[0] for p in pairs], dtype=np.int64)
+    jobs = np.array([p[1] for p in pairs], dtype=np.int64)
+    return Problem.from_arcs(
+        workers, jobs, np.array(values), n_workers=n, n_jobs=m, capacity=capacity, maximize=draw(st.booleans())
+    )
+
+
+@given(tiny_value_problems())
+def test_stable_solvers_equal_the_reference_on_their_own_preferences(problem):
+    from jobmatch.solvers.stable import preferences
+
+    w_ptr, w_list, j_ptr, j_list = preferences(problem)
+    worker_prefs = [w_list[w_ptr[i] : w_ptr[i + 1]].tolist() for i in range(problem.n_workers)]
+    job_prefs = [j_list[j_ptr[j] : j_ptr[j + 1]].tolist() for j in range(problem.n_jobs)]
+    capacities = problem.capacity.tolist()
+    for name, proposing in (("stable", "worker"), ("stable_jobs", "job")):
+        got = solve(problem, solver=name).job_of.tolist()
+        assert got == reference.deferred_acceptance(worker_prefs, job_prefs, capacities, proposing=proposing)
+        assert blocking_pairs(worker_prefs, job_prefs, capacities, got).tolist() == []

@@ -13,9 +13,9 @@ import time
 
 import numpy as np
 
-from .. import stable
 from ..problem import Problem
 from ..result import Result, Status
+from . import _kernels
 from ._common import pack, timed
 
 
@@ -32,21 +32,53 @@ def unsupported(problem: Problem) -> str | None:
 
 def preferences(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(worker indptr, jobs in worker-preference order, job indptr, workers in job-preference order)."""
+    w_ptr, w_list, j_ptr, j_list, _, _ = _ranked(problem)
+    return w_ptr, w_list, j_ptr, j_list
+
+
+def _ranked(problem: Problem) -> tuple[np.ndarray, ...]:
+    """Both sides' preference lists and, for each entry, the other side's rank of the proposer.
+
+    Both lists come from the same arcs, so each side's rank of an arc is its
+    position in the other side's sorted order: no search is needed.
+    """
     sign = 1.0 if problem.maximize else -1.0
     workers, jobs, value = problem.workers, problem.jobs, sign * problem.values
     by_worker = np.lexsort((jobs, -value, workers))
     by_job = np.lexsort((workers, -value, jobs))
     j_ptr = np.zeros(problem.n_jobs + 1, dtype=np.int64)
     np.cumsum(np.bincount(jobs, minlength=problem.n_jobs), out=j_ptr[1:])
-    return problem.indptr, jobs[by_worker].astype(np.int64), j_ptr, workers[by_job].astype(np.int64)
+    rank_in_job = np.empty(problem.n_arcs, dtype=np.int64)
+    rank_in_job[by_job] = np.arange(problem.n_arcs) - j_ptr[jobs[by_job]]
+    rank_in_worker = np.empty(problem.n_arcs, dtype=np.int64)
+    rank_in_worker[by_worker] = np.arange(problem.n_arcs) - problem.indptr[workers[by_worker]]
+    return (
+        problem.indptr,
+        jobs[by_worker].astype(np.int64),
+        j_ptr,
+        workers[by_job].astype(np.int64),
+        rank_in_job[by_worker],
+        rank_in_worker[by_job],
+    )
 
 
 def _solve(problem: Problem, proposing: str, name: str) -> Result:
     started = time.perf_counter()
-    w_ptr, w_list, j_ptr, j_list = preferences(problem)
-    job_of, solve_s = timed(lambda: stable.run(w_ptr, w_list, j_ptr, j_list, problem.capacity, proposing))
+    (w_ptr, w_list, j_ptr, j_list, rank_at_job, rank_at_worker), prepare_s = timed(lambda: _ranked(problem))
+    if proposing == "worker":
+        job_of, solve_s = timed(lambda: _kernels.worker_proposing(w_ptr, w_list, rank_at_job, problem.capacity))
+    else:
+        job_of, solve_s = timed(
+            lambda: _kernels.job_proposing(j_ptr, j_list, rank_at_worker, problem.capacity, problem.n_workers)
+        )
     return pack(
-        problem, Status.FEASIBLE, job_of, name, started, timings={"solve": solve_s}, stats={"proposing": proposing}
+        problem,
+        Status.FEASIBLE,
+        job_of,
+        name,
+        started,
+        timings={"prepare": prepare_s, "solve": solve_s},
+        stats={"proposing": proposing},
     )
 
 
