@@ -106,19 +106,12 @@ def deferred_acceptance(
     """
     from .solvers import _kernels
 
+    if proposing not in ("worker", "job"):
+        raise fail("deferred_acceptance", "proposing", "'worker' or 'job'", proposing)
     w_ptr, w_list, j_ptr, j_list, capacity = _inputs(worker_prefs, job_prefs, capacities)
-    return run(w_ptr, w_list, j_ptr, j_list, capacity, proposing, _kernels)
-
-
-def run(w_ptr, w_list, j_ptr, j_list, capacity, proposing, kernels=None) -> np.ndarray:
-    """Deferred acceptance over CSR preference arrays (no checks)."""
-    if kernels is None:
-        from .solvers import _kernels as kernels
     if proposing == "worker":
-        return kernels.worker_proposing(w_ptr, w_list, rank_lookup(w_ptr, w_list, j_ptr, j_list), capacity)
-    if proposing == "job":
-        return kernels.job_proposing(j_ptr, j_list, rank_lookup(j_ptr, j_list, w_ptr, w_list), capacity, len(w_ptr) - 1)
-    raise fail("deferred_acceptance", "proposing", "'worker' or 'job'", proposing)
+        return _kernels.worker_proposing(w_ptr, w_list, rank_lookup(w_ptr, w_list, j_ptr, j_list), capacity)
+    return _kernels.job_proposing(j_ptr, j_list, rank_lookup(j_ptr, j_list, w_ptr, w_list), capacity, len(w_ptr) - 1)
 
 
 def blocking_pairs(
