@@ -172,3 +172,43 @@ def greedy_assign(order, workers, jobs, use, capacity, n_workers):
             job_of[i] = j
             left[j] -= use[t]
     return job_of
+
+
+def bucket_order(keys, n_buckets):
+    """Counting sort by key (the kernel's reference): numpy's stable argsort."""
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n_buckets))])
+    return ptr, np.argsort(keys, kind="stable")
+
+
+def segment_order(ptr, order, value, tie):
+    """Each segment sorted by value descending, then tie ascending, with Python's sort."""
+    out = []
+    for s in range(len(ptr) - 1):
+        out += sorted(order[ptr[s] : ptr[s + 1]], key=lambda t: (-value[t], tie[t]))
+    return out
+
+
+def first_repeat(indptr, cols, n_cols):
+    """First row listing a column twice (-1 if none), from unique (row, column) keys."""
+    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    keys = rows * max(n_cols, 1) + np.asarray(cols, dtype=np.int64)
+    _, first = np.unique(keys, return_index=True)
+    repeated = np.setdiff1d(np.arange(len(keys)), first)
+    return int(rows[repeated].min()) if len(repeated) else -1
+
+
+def rank_lookup(ptr, lst, other_ptr, other_lst):
+    """For each entry (a, b), b's rank of a (-1 if absent): sort the other side's (b, a) keys and search."""
+    n_a = len(ptr) - 1
+    a_of = np.repeat(np.arange(n_a), np.diff(ptr))
+    b_of = np.repeat(np.arange(len(other_ptr) - 1), np.diff(other_ptr))
+    rank_in_b = np.arange(len(other_lst)) - np.repeat(other_ptr[:-1], np.diff(other_ptr))
+    keys = b_of * max(n_a, 1) + other_lst
+    order = np.argsort(keys, kind="stable")
+    wanted = lst * max(n_a, 1) + a_of
+    out = np.full(len(lst), -1, dtype=np.int64)
+    if len(keys):
+        pos = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
+        hit = keys[order][pos] == wanted
+        out[hit] = rank_in_b[order][pos[hit]]
+    return out

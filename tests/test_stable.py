@@ -110,15 +110,27 @@ def test_against_the_package_at_a_few_thousand_players():
     assert theirs and ours == theirs[0]
 
 
-def test_greedy_kernel_equals_reference():
-    rng = np.random.default_rng(0)
-    for _ in range(20):
-        n, m, arcs = rng.integers(1, 30), rng.integers(1, 6), rng.integers(0, 60)
-        workers, jobs = rng.integers(0, n, arcs), rng.integers(0, m, arcs)
-        use, capacity = rng.integers(1, 3, arcs), rng.integers(0, 5, m)
-        order = rng.permutation(arcs)
-        got = _kernels.greedy_assign(order, workers, jobs, use, capacity, n)
-        assert got.tolist() == reference.greedy_assign(order, workers, jobs, use, capacity, n)
+@st.composite
+def arc_sets(draw, max_arcs=60):
+    """Random arcs (worker, job, use, value, tie) with capacities, for the kernels."""
+    n, m = draw(st.integers(1, 30)), draw(st.integers(1, 6))
+    arcs = draw(st.integers(0, max_arcs))
+    ints = st.lists
+    workers = np.array(draw(ints(st.integers(0, n - 1), min_size=arcs, max_size=arcs)), dtype=np.int64)
+    jobs = np.array(draw(ints(st.integers(0, m - 1), min_size=arcs, max_size=arcs)), dtype=np.int64)
+    use = np.array(draw(ints(st.integers(1, 2), min_size=arcs, max_size=arcs)), dtype=np.int64)
+    # Few distinct values, so ties are common and the tie-break is exercised.
+    value = np.array(draw(ints(st.sampled_from([-1.0, 0.0, 0.5, 2.0]), min_size=arcs, max_size=arcs)))
+    capacity = np.array(draw(ints(st.integers(0, 4), min_size=m, max_size=m)), dtype=np.int64)
+    order = np.array(draw(st.permutations(range(arcs))), dtype=np.int64)
+    return n, m, workers, jobs, use, value, capacity, order
+
+
+@given(arc_sets())
+def test_greedy_kernel_equals_reference(arcs):
+    n, _, workers, jobs, use, _, capacity, order = arcs
+    got = _kernels.greedy_assign(order, workers, jobs, use, capacity, n)
+    assert got.tolist() == reference.greedy_assign(order, workers, jobs, use, capacity, n)
 
 
 def test_stable_solvers_on_problems():
@@ -145,7 +157,7 @@ def test_stable_solvers_on_problems():
         (([[0]], [[0]], [-1]), "capacities"),
         (([[0]], [[0]], [1.5]), "capacities"),
         (([[1]], [[0]], [1]), "prefs[0]"),
-        (([[0, 0]], [[0]], [1]), "prefs"),
+        (([[0, 0]], [[0]], [1]), "prefs[0]"),
         (([[0]], [[0], [0]], [1]), "job_prefs"),
         (("abc", [[0]], [1]), "prefs"),
     ],
@@ -189,6 +201,11 @@ def test_stable_solvers_equal_the_reference_on_their_own_preferences(problem):
     w_ptr, w_list, j_ptr, j_list = preferences(problem)
     worker_prefs = [w_list[w_ptr[i] : w_ptr[i + 1]].tolist() for i in range(problem.n_workers)]
     job_prefs = [j_list[j_ptr[j] : j_ptr[j + 1]].tolist() for j in range(problem.n_jobs)]
+    # Best value first (in the problem's sense), ties to the lower index.
+    value = problem.values if problem.maximize else -problem.values
+    workers, jobs = problem.workers, problem.jobs
+    assert w_list.tolist() == jobs[np.lexsort((jobs, -value, workers))].tolist()
+    assert j_list.tolist() == workers[np.lexsort((workers, -value, jobs))].tolist()
     capacities = problem.capacity.tolist()
     for name, proposing in (("stable", "worker"), ("stable_jobs", "job")):
         got = solve(problem, solver=name).job_of.tolist()

@@ -134,9 +134,13 @@ class Problem:
             raise fail(_P, "jobs", f"job indices in 0..{n_jobs - 1}", "out of range or not integers", described=True)
         if not np.all(np.isfinite(values)):
             raise fail(_P, "values", "finite numbers (leave infeasible pairs out)", "NaN or inf", described=True)
-        rows = np.repeat(np.arange(n), np.diff(indptr))
-        if nnz and len(np.unique(rows.astype(np.int64) * max(n_jobs, 1) + jobs)) != nnz:
-            raise fail(_P, "jobs", "each worker-job pair at most once", "a repeated pair", described=True)
+        from . import _sparse  # numba only once a Problem is built
+
+        row = _sparse.first_repeat(indptr, jobs, n_jobs) if nnz else -1
+        if row >= 0:
+            raise fail(
+                _P, f"jobs of worker {row}", "each job at most once per worker", "a repeated job", described=True
+            )
         self.indptr = _readonly(indptr.astype(np.int64))
         self.jobs = _readonly(jobs.astype(np.int32))
         self.values = _readonly(values)

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Literal
 
 import numpy as np
@@ -34,36 +35,36 @@ __all__ = ["blocking_pairs", "deferred_acceptance", "lists_to_csr", "rank_lookup
 
 def lists_to_csr(prefs: Sequence[Sequence[int]], n_other: int, where: str) -> tuple[np.ndarray, np.ndarray]:
     """Index lists -> (indptr, indices), checking range and repeats."""
+    from . import _sparse
+
     if isinstance(prefs, (str, bytes)) or not isinstance(prefs, Sequence):
         raise fail(where, "prefs", "a sequence of index lists", type(prefs).__name__)
-    lengths = np.fromiter((len(p) for p in prefs), dtype=np.int64, count=len(prefs))
     indptr = np.zeros(len(prefs) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    flat = np.fromiter((x for p in prefs for x in p), dtype=np.int64, count=int(indptr[-1]))
+    np.cumsum(np.fromiter(map(len, prefs), dtype=np.int64, count=len(prefs)), out=indptr[1:])
+    flat = np.fromiter(chain.from_iterable(prefs), dtype=np.int64, count=int(indptr[-1]))
     if len(flat) and (flat.min() < 0 or flat.max() >= n_other):
         row = int(np.searchsorted(indptr, int(np.flatnonzero((flat < 0) | (flat >= n_other))[0]), side="right")) - 1
         raise fail(where, f"prefs[{row}]", f"indices in 0..{n_other - 1}", list(prefs[row]))
-    rows = np.repeat(np.arange(len(prefs)), lengths)
-    if len(np.unique(rows * max(n_other, 1) + flat)) != len(flat):
-        raise fail(where, "prefs", "lists without repeated entries", "a repeated entry", described=True)
+    row = _sparse.first_repeat(indptr, flat, n_other)
+    if row >= 0:
+        raise fail(where, f"prefs[{row}]", "a list without repeated entries", list(prefs[row]))
     return indptr, flat
 
 
 def rank_lookup(ptr: np.ndarray, lst: np.ndarray, other_ptr: np.ndarray, other_lst: np.ndarray) -> np.ndarray:
-    """For each entry (a, b) of the first side's lists, b's rank of a (-1 if b does not list a)."""
-    n_a = len(ptr) - 1
-    a_of = np.repeat(np.arange(n_a), np.diff(ptr))
-    b_of = np.repeat(np.arange(len(other_ptr) - 1), np.diff(other_ptr))
-    rank_in_b = np.arange(len(other_lst)) - np.repeat(other_ptr[:-1], np.diff(other_ptr))
-    keys = b_of * max(n_a, 1) + other_lst  # (b, a) pairs that b lists, with b's rank of a
-    order = np.argsort(keys, kind="stable")
-    wanted = lst * max(n_a, 1) + a_of
-    out = np.full(len(lst), -1, dtype=np.int64)
-    if len(keys):
-        pos = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
-        hit = keys[order][pos] == wanted
-        out[hit] = rank_in_b[order][pos[hit]]
-    return out
+    """For each entry (a, b) of the first side's lists, b's rank of a (-1 if b does not list a).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch.stable import rank_lookup
+    >>> # workers 0 and 1 both list job 0; job 0 lists worker 1 first and not worker 0
+    >>> rank_lookup(np.array([0, 1, 2]), np.array([0, 0]), np.array([0, 1]), np.array([1])).tolist()
+    [-1, 0]
+    """
+    from . import _sparse
+
+    return _sparse.rank_lookup(ptr, lst, other_ptr, other_lst)
 
 
 def _inputs(worker_prefs, job_prefs, capacities):

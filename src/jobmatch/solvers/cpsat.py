@@ -115,13 +115,13 @@ def solve_cpsat(problem: Problem, /, *, time_limit: float | None = None, seed: i
     constraints that cannot hold together.
     """
     started = time.perf_counter()
-    ints, scale = integer_values(problem)
-    model, x, _ = _model(problem, ints, explain=False)
+    scaled = integer_values(problem)
+    model, x, _ = _model(problem, scaled.ints, explain=False)
     build_s = time.perf_counter() - started
     solver = _solver(time_limit, seed)
     status = _STATUS[solver.solve(model)]
     timings = {"build": build_s, "solve": solver.wall_time}
-    stats = {"branches": solver.num_branches, "conflicts": solver.num_conflicts, "scale": scale}
+    stats = {"branches": solver.num_branches, "conflicts": solver.num_conflicts, "scale": scaled.scale}
     if status in (Status.OPTIMAL, Status.FEASIBLE):
         chosen = np.array([solver.boolean_value(v) for v in x], dtype=bool)
         return pack(
@@ -132,10 +132,10 @@ def solve_cpsat(problem: Problem, /, *, time_limit: float | None = None, seed: i
             started,
             timings=timings,
             stats=stats,
-            bound=solver.best_objective_bound / scale,
+            bound=scaled.bound(solver.best_objective_bound, problem.maximize),
         )
     if status is Status.INFEASIBLE:
-        model, _, labels = _model(problem, ints, explain=True)
+        model, _, labels = _model(problem, scaled.ints, explain=True)
         solver = _solver(time_limit, seed)
         solver.solve(model)
         core = [labels[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in labels]

@@ -67,13 +67,15 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     """
     started = time.perf_counter()
     n, m = problem.n_workers, problem.n_jobs
-    ints, scale = integer_values(problem)
-    costs = -ints if problem.maximize else ints
+    scaled = integer_values(problem)
+    costs = -scaled.ints if problem.maximize else scaled.ints
     # A worker of several people (a couple) sends that many units, each worth its
     # share of the arc's value; the flow may split them, which is checked after solving.
+    # Costs are multiplied by the lcm of the unit counts so the shares stay exact.
     units = _units(problem)
-    if np.any(units != 1):
-        costs = np.round(costs / units[problem.workers]).astype(np.int64)
+    per = int(np.lcm.reduce(np.unique(units))) if n else 1
+    if per != 1:
+        costs = costs * (per // units[problem.workers])
     sink = n + m
     tails = [problem.workers, n + np.arange(m)]
     heads = [n + problem.jobs, np.full(m, sink)]
@@ -130,7 +132,7 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     _, build_s = timed(build)
     status, solve_s = timed(network.solve)
     timings = {"build": build_s, "solve": solve_s}
-    stats = {"arcs": network.num_arcs(), "nodes": network.num_nodes(), "scale": scale}
+    stats = {"arcs": network.num_arcs(), "nodes": network.num_nodes(), "scale": scaled.scale}
     if status != network.OPTIMAL:
         return infeasible(
             problem,
@@ -157,7 +159,8 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     order = theirs[np.lexsort((problem.jobs[theirs], problem.workers[theirs], sign * problem.values[theirs]))]
     again = _kernels.greedy_assign(order, problem.workers, problem.jobs, problem.use, left, n)
     job_of[split] = again[split]
-    bound = (-network.optimal_cost() if problem.maximize else network.optimal_cost()) / scale
+    cost = network.optimal_cost() / per
+    bound = scaled.bound(-cost if problem.maximize else cost, problem.maximize)
     return pack(
         problem,
         Status.FEASIBLE,

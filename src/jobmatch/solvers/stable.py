@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from .. import _sparse
 from ..problem import Problem
 from ..result import Result, Status
 from . import _kernels
@@ -44,10 +45,11 @@ def _ranked(problem: Problem) -> tuple[np.ndarray, ...]:
     """
     sign = 1.0 if problem.maximize else -1.0
     workers, jobs, value = problem.workers, problem.jobs, sign * problem.values
-    by_worker = np.lexsort((jobs, -value, workers))
-    by_job = np.lexsort((workers, -value, jobs))
-    j_ptr = np.zeros(problem.n_jobs + 1, dtype=np.int64)
-    np.cumsum(np.bincount(jobs, minlength=problem.n_jobs), out=j_ptr[1:])
+    # Rows by value then job, columns by value then worker: numba segment sorts
+    # (two numpy lexsorts over all arcs took 23 s at 20M arcs).
+    by_worker = _sparse.segment_order(problem.indptr, np.arange(problem.n_arcs), value, jobs)
+    j_ptr, grouped = _sparse.bucket_order(jobs, problem.n_jobs)
+    by_job = _sparse.segment_order(j_ptr, grouped, value, workers)
     rank_in_job = np.empty(problem.n_arcs, dtype=np.int64)
     rank_in_job[by_job] = np.arange(problem.n_arcs) - j_ptr[jobs[by_job]]
     rank_in_worker = np.empty(problem.n_arcs, dtype=np.int64)
