@@ -181,11 +181,14 @@ def bucket_order(keys, n_buckets):
 
 
 def segment_order(ptr, order, value, tie):
-    """Each segment sorted by value descending, then tie ascending, with Python's sort."""
+    """Each segment sorted by value descending, then tie ascending, with Python's sort; and ranks."""
     out = []
+    rank = np.full(len(value), -1)
     for s in range(len(ptr) - 1):
-        out += sorted(order[ptr[s] : ptr[s + 1]], key=lambda t: (-value[t], tie[t]))
-    return out
+        part = sorted(order[ptr[s] : ptr[s + 1]], key=lambda t: (-value[t], tie[t]))
+        rank[part] = np.arange(len(part))
+        out += part
+    return out, rank
 
 
 def first_repeat(indptr, cols, n_cols):

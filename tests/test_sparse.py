@@ -26,19 +26,25 @@ def test_first_repeat_equals_reference(csr):
     assert _sparse.first_repeat(indptr, cols, n_cols) == reference.first_repeat(indptr, cols, n_cols)
 
 
-@given(lists(unique=False), st.data())
-def test_bucket_and_segment_order_equal_the_reference(csr, data):
+@given(lists(unique=False))
+def test_bucket_order_equals_reference(csr):
     _, keys, n_buckets = csr
     ptr, grouped = _sparse.bucket_order(keys, n_buckets)
     want_ptr, want = reference.bucket_order(keys, n_buckets)
     assert ptr.tolist() == want_ptr.tolist() and grouped.tolist() == want.tolist()
-    # Each bucket's positions, in an arbitrary order, sorted by few distinct values so ties occur.
-    size = len(keys)
+
+
+@given(st.lists(st.integers(0, 80), max_size=6), st.data())
+def test_segment_order_equals_reference(lengths, data):
+    """Short segments (insertion sort) and long ones (over 32: quicksort, then tie runs)."""
+    ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    size = int(ptr[-1])
     value = np.array(data.draw(st.lists(st.sampled_from([-1.0, 0.0, 0.5]), min_size=size, max_size=size)))
-    tie = np.array(data.draw(st.lists(st.integers(0, 3), min_size=size, max_size=size)), dtype=np.int64)
-    shuffled = grouped[np.array(data.draw(st.permutations(range(size))), dtype=np.int64)] if size else grouped
-    got = _sparse.segment_order(ptr, shuffled, value, tie)
-    assert got.tolist() == reference.segment_order(ptr, shuffled, value, tie)
+    tie = np.array(data.draw(st.permutations(range(size))), dtype=np.int64)  # distinct within any segment
+    order = np.array(data.draw(st.permutations(range(size))), dtype=np.int64)
+    got, rank = _sparse.segment_order(ptr, order, value, tie)
+    want, want_rank = reference.segment_order(ptr, order, value, tie)
+    assert got.tolist() == want and rank.tolist() == want_rank.tolist()
 
 
 @given(lists(), st.data())

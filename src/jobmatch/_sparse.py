@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._config import JIT, PARALLEL
+from ._config import INLINE, JIT, PARALLEL
 
 
 @njit(**JIT)
@@ -48,20 +48,53 @@ def bucket_order(keys, n_buckets):
     return ptr, order
 
 
+@njit(**INLINE)
+def _before(a, b, value, tie):
+    return value[a] > value[b] or (value[a] == value[b] and tie[a] < tie[b])
+
+
+@njit(**INLINE)
+def _insertion_sort(out, lo, hi, value, tie):
+    for t in range(lo + 1, hi):
+        item = out[t]
+        u = t
+        while u > lo and _before(item, out[u - 1], value, tie):
+            out[u] = out[u - 1]
+            u -= 1
+        out[u] = item
+
+
 @njit(**PARALLEL)
 def segment_order(ptr, order, value, tie):
-    """Sort each segment ``order[ptr[s]:ptr[s+1]]`` by value (highest first), then tie (lowest).
+    """Sort each segment of ``order`` by value (highest first), then tie (lowest first).
 
-    ``order`` holds positions into ``value`` and ``tie``; a new array is
-    returned.  Segments are sorted in parallel, so a million short rows or
-    ten thousand long columns both cost about one pass.
+    ``order`` holds positions into ``value`` and ``tie``, and ``tie`` never
+    repeats within a segment, so the order is total.  Returns the sorted
+    positions and each position's rank within its segment (-1 for positions
+    in no segment).  Short segments (a worker's candidates) are sorted in
+    place by insertion; long ones (a job's applicants) by one quicksort on
+    value, after which runs of equal values are put in tie order.
     """
-    out = np.empty_like(order)
+    out = order.copy()
+    rank = np.full(len(value), -1, dtype=np.int64)
     for s in prange(len(ptr) - 1):
-        part = order[ptr[s] : ptr[s + 1]]
-        by_tie = part[np.argsort(tie[part], kind="mergesort")]
-        out[ptr[s] : ptr[s + 1]] = by_tie[np.argsort(-value[by_tie], kind="mergesort")]
-    return out
+        lo, hi = ptr[s], ptr[s + 1]
+        if hi - lo <= 32:
+            _insertion_sort(out, lo, hi, value, tie)
+        else:
+            part = out[lo:hi].copy()
+            part = part[np.argsort(-value[part])]
+            start = 0
+            for t in range(1, len(part) + 1):
+                if t == len(part) or value[part[t]] != value[part[start]]:
+                    if t - start > 1:
+                        run = part[start:t].copy()
+                        part[start:t] = run[np.argsort(tie[run])]
+                    start = t
+            out[lo:hi] = part
+        for t in range(lo, hi):
+            rank[out[t]] = t - lo
+    return out, rank
 
 
 @njit(**JIT)

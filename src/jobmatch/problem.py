@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -233,10 +234,10 @@ class Problem:
         """Number of arcs."""
         return int(self.indptr[-1])
 
-    @property
+    @cached_property
     def workers(self) -> np.ndarray:
-        """Worker index of every arc."""
-        return np.repeat(np.arange(self.n_workers), np.diff(self.indptr))
+        """Worker index of every arc (computed once; read-only)."""
+        return _readonly(np.repeat(np.arange(self.n_workers), np.diff(self.indptr)))
 
     @property
     def graph(self) -> CandidateGraph:

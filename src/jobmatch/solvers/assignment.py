@@ -49,12 +49,19 @@ def solve_assignment(problem: Problem, /, *, time_limit: float | None = None, se
             diagnosis=f"every worker must be placed, but there are only {len(slot_job):,} places for {n:,} workers",
         )
     cost = np.full((n, max(width, n)), big, dtype=np.int64)
-    # Every arc fills all the slots of its job.
-    first_slot = np.concatenate([[0], np.cumsum(problem.capacity)])
-    per_arc = problem.capacity[problem.jobs]
-    arc = np.repeat(np.arange(problem.n_arcs), per_arc)
-    offset = np.arange(len(arc)) - np.repeat(np.cumsum(per_arc) - per_arc, per_arc)
-    cost[problem.workers[arc], first_slot[problem.jobs[arc]] + offset] = cost_of_arc[arc]
+    m = problem.n_jobs
+    one_slot = np.all(problem.capacity == 1)
+    full = problem.n_arcs == n * m and bool((problem.jobs.reshape(n, m) == np.arange(m)).all())
+    if one_slot and full:
+        cost[:, :m] = cost_of_arc.reshape(n, m)  # a full matrix, each row's jobs in order
+    elif one_slot:
+        cost[problem.workers, problem.jobs] = cost_of_arc
+    else:  # every arc fills all the slots of its job
+        first_slot = np.concatenate([[0], np.cumsum(problem.capacity)])
+        per_arc = problem.capacity[problem.jobs]
+        arc = np.repeat(np.arange(problem.n_arcs), per_arc)
+        offset = np.arange(len(arc)) - np.repeat(np.cumsum(per_arc) - per_arc, per_arc)
+        cost[problem.workers[arc], first_slot[problem.jobs[arc]] + offset] = cost_of_arc[arc]
     if not problem.must_place:
         cost[np.arange(n), len(slot_job) + np.arange(n)] = 0  # each worker's own "stay unplaced" slot
     if width < n:

@@ -47,18 +47,14 @@ def _ranked(problem: Problem) -> tuple[np.ndarray, ...]:
     workers, jobs, value = problem.workers, problem.jobs, sign * problem.values
     # Rows by value then job, columns by value then worker: numba segment sorts
     # (two numpy lexsorts over all arcs took 23 s at 20M arcs).
-    by_worker = _sparse.segment_order(problem.indptr, np.arange(problem.n_arcs), value, jobs)
+    by_worker, rank_in_worker = _sparse.segment_order(problem.indptr, np.arange(problem.n_arcs), value, jobs)
     j_ptr, grouped = _sparse.bucket_order(jobs, problem.n_jobs)
-    by_job = _sparse.segment_order(j_ptr, grouped, value, workers)
-    rank_in_job = np.empty(problem.n_arcs, dtype=np.int64)
-    rank_in_job[by_job] = np.arange(problem.n_arcs) - j_ptr[jobs[by_job]]
-    rank_in_worker = np.empty(problem.n_arcs, dtype=np.int64)
-    rank_in_worker[by_worker] = np.arange(problem.n_arcs) - problem.indptr[workers[by_worker]]
+    by_job, rank_in_job = _sparse.segment_order(j_ptr, grouped, value, workers)
     return (
         problem.indptr,
         jobs[by_worker].astype(np.int64),
         j_ptr,
-        workers[by_job].astype(np.int64),
+        workers[by_job],
         rank_in_job[by_worker],
         rank_in_worker[by_job],
     )

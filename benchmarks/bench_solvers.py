@@ -1,0 +1,141 @@
+"""Solver speed against peers, in one run (ratios within a group are what count).
+
+    python -m pytest benchmarks/bench_solvers.py --benchmark-columns=min,median,rounds
+
+Groups: ``flow`` (ours against OR-Tools called directly on the same arcs;
+target <= 1.1x), ``dense`` (1-to-1 at n=1000: ours, SciPy, lap, flow),
+``stable-lists`` (deferred acceptance from Python lists against the
+`matching` package; target >= 1000x), ``stable-problem`` and ``match``
+(end to end on a synthetic market).  The issue's national sizes are in
+``large_solvers.py``; figures go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from _direct import ortools_direct
+from jobmatch import Policy, Problem, candidates, match, solve, synth
+from jobmatch.stable import deferred_acceptance
+
+
+@pytest.fixture(scope="module")
+def market():
+    return synth.scenario(20_000, 1_000, seed=0)
+
+
+@pytest.fixture(scope="module")
+def problem(market):
+    graph = candidates(market, k=20)
+    return Problem(
+        graph.indptr, graph.indices, graph.scores.astype(np.float64), capacity=market.jobs.capacity, n_jobs=1_000
+    )
+
+
+@pytest.mark.benchmark(group="flow")
+def test_flow_ours(benchmark, problem):
+    result = benchmark.pedantic(solve, args=(problem,), kwargs={"solver": "flow"}, rounds=3, iterations=1)
+    benchmark.extra_info["arcs"] = problem.n_arcs
+    assert result.status.name == "OPTIMAL"
+
+
+@pytest.mark.benchmark(group="flow")
+def test_flow_ortools_direct(benchmark, problem):
+    args = (problem.workers, problem.jobs, problem.values, problem.capacity, problem.n_workers)
+    chosen = benchmark.pedantic(ortools_direct, args=args, rounds=3, iterations=1)
+    assert chosen.sum() == np.count_nonzero(solve(problem, solver="flow").job_of >= 0)
+
+
+@pytest.fixture(scope="module")
+def dense():
+    return np.random.default_rng(0).integers(0, 1_000, (1_000, 1_000)).astype(np.float64)
+
+
+@pytest.mark.benchmark(group="dense")
+@pytest.mark.parametrize("solver", ["assignment", "flow"])
+def test_dense_ours(benchmark, dense, solver):
+    problem = Problem.from_dense(dense, maximize=False)
+    result = benchmark.pedantic(solve, args=(problem,), kwargs={"solver": solver}, rounds=3, iterations=1)
+    assert result.status.name == "OPTIMAL"
+
+
+@pytest.mark.benchmark(group="dense")
+def test_dense_scipy(benchmark, dense):
+    from scipy.optimize import linear_sum_assignment
+
+    benchmark.pedantic(linear_sum_assignment, args=(dense,), rounds=3, iterations=1)
+
+
+@pytest.mark.benchmark(group="dense")
+def test_dense_lap(benchmark, dense):
+    lap = pytest.importorskip("lap")
+    benchmark.pedantic(lap.lapjv, args=(dense,), rounds=3, iterations=1)
+
+
+@pytest.fixture(scope="module")
+def lists():
+    rng = np.random.default_rng(1)
+    n, m = 10_000, 400
+    worker_prefs = [rng.permutation(m)[:10].tolist() for _ in range(n)]
+    wanted = [[] for _ in range(m)]
+    for i, prefs in enumerate(worker_prefs):
+        for j in prefs:
+            wanted[j].append(i)
+    job_prefs = [rng.permutation(w).tolist() for w in wanted]
+    return worker_prefs, job_prefs, rng.integers(5, 40, m).tolist()
+
+
+@pytest.mark.benchmark(group="stable-lists")
+def test_stable_lists_ours(benchmark, lists):
+    deferred_acceptance(*lists)  # compile or load the kernels
+    benchmark.pedantic(deferred_acceptance, args=lists, rounds=5, iterations=1)
+
+
+@pytest.mark.benchmark(group="stable-lists")
+def test_stable_lists_matching_package(benchmark, lists):
+    from matching.games import HospitalResident
+
+    worker_prefs, job_prefs, capacities = lists
+
+    def theirs():
+        game = HospitalResident.create_from_dictionaries(
+            {f"w{i}": [f"j{j}" for j in p] for i, p in enumerate(worker_prefs)},
+            {f"j{j}": [f"w{i}" for i in p] for j, p in enumerate(job_prefs)},
+            {f"j{j}": c for j, c in enumerate(capacities)},
+        )
+        return game.solve(optimal="resident")
+
+    # The package recurses deeply at this size: run it on a thread with a big stack.
+    out = {}
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(1024 * 1024 * 1024)
+    try:
+        thread = threading.Thread(target=lambda: out.setdefault("m", benchmark.pedantic(theirs, rounds=1)))
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(0)
+        sys.setrecursionlimit(old)
+    placed = sorted((int(r.name[1:]), int(h.name[1:])) for h, rs in out["m"].items() for r in rs)
+    ours = deferred_acceptance(*lists)
+    assert placed == [(i, int(j)) for i, j in enumerate(ours) if j >= 0]
+
+
+@pytest.mark.benchmark(group="stable-problem")
+@pytest.mark.parametrize("solver", ["stable", "stable_jobs"])
+def test_stable_on_problem(benchmark, problem, solver):
+    solve(problem, solver=solver)  # compile or load the kernels
+    benchmark.pedantic(solve, args=(problem,), kwargs={"solver": solver}, rounds=3, iterations=1)
+
+
+@pytest.mark.benchmark(group="match")
+@pytest.mark.parametrize("solver", ["auto", "greedy"])
+def test_match(benchmark, market, solver):
+    match(market.worker_slice(0, 10), solver=solver)  # compile or load the kernels
+    assignment = benchmark.pedantic(match, args=(market, Policy()), kwargs={"solver": solver}, rounds=3, iterations=1)
+    benchmark.extra_info["placed"] = int(np.count_nonzero(assignment.result.job_of >= 0))
