@@ -215,3 +215,18 @@ def rank_lookup(ptr, lst, other_ptr, other_lst):
         hit = keys[order][pos] == wanted
         out[hit] = rank_in_b[order][pos[hit]]
     return out
+
+
+def fill_within_rows(order, workers, jobs, use, left, job_of, by_worker, by_job, activity, rhs):
+    """Greedy placement keeping rows (the kernel's reference), one arc at a time in plain Python."""
+    job_of, left, activity = list(job_of), list(left), list(activity)
+    for t in order:
+        i, j = workers[t], jobs[t]
+        if job_of[i] >= 0 or use[t] > left[j]:
+            continue
+        coef = [by_worker[r][i] * by_job[r][j] for r in range(len(rhs))]
+        if all(c <= 0 or a + c <= b + 1e-9 for c, a, b in zip(coef, activity, rhs)):
+            job_of[i] = j
+            left[j] -= use[t]
+            activity = [a + c for a, c in zip(activity, coef)]
+    return job_of

@@ -425,3 +425,62 @@ def test_loaders_reject_bad_files(tmp_path):
     words.write_text("one two")
     with pytest.raises(ValidationError, match="integers"):
         datasets.load_orlib_gap(words)
+
+
+@given(st.lists(st.lists(st.booleans(), min_size=5, max_size=5), max_size=5))
+def test_cap_tree_exactly_when_caps_are_laminar(masks):
+    from jobmatch.solvers.flow import cap_tree
+
+    caps = [Cap(f"c{i}", np.array(mask), 1) for i, mask in enumerate(masks)]
+    problem = Problem.from_dense(np.ones((1, 5)), caps=caps)
+    sets = [set(np.flatnonzero(mask)) for mask in masks]
+    laminar = all(not (a & b) or a <= b or b <= a for a in sets for b in sets)
+    tree = cap_tree(problem)
+    assert (tree is not None) == laminar
+    if tree is not None:
+        owner, parent = tree
+        for j in range(5):  # a job's chain of caps, innermost first, is exactly the caps holding it
+            chain, c = [], owner[j]
+            while c >= 0:
+                chain.append(c)
+                c = parent[c]
+            assert sorted(chain) == [i for i, s in enumerate(sets) if j in s]
+
+
+def test_flow_takes_region_and_employer_caps_and_matches_cpsat():
+    market = synth.scenario(300, 20, seed=4)
+    jobs = market.jobs
+    region = market.vocab.place[int(jobs.region[0])]
+    employer = market.vocab.employer[int(jobs.employer[0])]
+    policy = Policy(region_caps={region: 12}, employer_caps={employer: 3})
+    problem = compile(market, policy, k=6)
+    assert solvers.unsupported("flow", problem) is None
+    exact = solve(problem, solver="cpsat")
+    relaxed = solve(problem, solver="flow")
+    assert exact.status is Status.OPTIMAL and satisfies(problem, relaxed.job_of)
+    assert relaxed.objective <= exact.objective + 1e-9 <= relaxed.bound + 1e-6
+    # Overlapping caps (part of the capped region with another city) are for cpsat.
+    in_region = np.flatnonzero(jobs.region == jobs.region[0])
+    mask = jobs.region == np.unique(jobs.region[jobs.region != jobs.region[0]])[0]
+    mask[in_region[: len(in_region) // 2 + 1]] = True
+    crossing = Cap("part of two cities", mask, 20)
+    across = Problem(
+        problem.indptr,
+        problem.jobs,
+        problem.values,
+        capacity=problem.capacity,
+        n_jobs=problem.n_jobs,
+        use=problem.use,
+        people=problem.people,
+        caps=[*problem.caps, crossing],
+    )
+    assert "nested or apart" in solvers.unsupported("flow", across)
+
+
+def test_flow_diagnoses_caps_that_leave_too_little_room():
+    problem = Problem.from_dense(
+        np.ones((3, 2)), capacity=2, must_place=True, caps=[Cap("region a", np.array([True, True]), 2)]
+    )
+    result = solve(problem, solver="flow")
+    assert result.status is Status.INFEASIBLE
+    assert "caps ('region a') leave room for at most 2 of 3" in result.diagnosis

@@ -211,3 +211,19 @@ def test_stable_solvers_equal_the_reference_on_their_own_preferences(problem):
         got = solve(problem, solver=name).job_of.tolist()
         assert got == reference.deferred_acceptance(worker_prefs, job_prefs, capacities, proposing=proposing)
         assert blocking_pairs(worker_prefs, job_prefs, capacities, got).tolist() == []
+
+
+@given(arc_sets(), st.data())
+def test_fill_within_rows_kernel_equals_reference(arcs, data):
+    n, m, workers, jobs, use, _, capacity, order = arcs
+    rows = data.draw(st.integers(0, 3))
+    small = st.sampled_from([-1.0, 0.0, 0.25, 1.0, 2.0])
+    by_worker = np.array(data.draw(st.lists(st.lists(small, min_size=n, max_size=n), min_size=rows, max_size=rows)))
+    by_job = np.array(data.draw(st.lists(st.lists(small, min_size=m, max_size=m), min_size=rows, max_size=rows)))
+    by_worker, by_job = by_worker.reshape(rows, n), by_job.reshape(rows, m)
+    rhs = np.array(data.draw(st.lists(st.sampled_from([-1.0, 0.0, 1.0, 3.0]), min_size=rows, max_size=rows)))
+    start = np.full(n, -1, dtype=np.int64)
+    activity = np.zeros(rows)
+    got = _kernels.fill_within_rows(order, workers, jobs, use, capacity, start, by_worker, by_job, activity, rhs)
+    want = reference.fill_within_rows(order, workers, jobs, use, capacity, start, by_worker, by_job, activity, rhs)
+    assert got.tolist() == want

@@ -135,3 +135,34 @@ def job_proposing(j_ptr, j_list, rank_at_worker, capacity, n_workers):
                     top += 1
                     queued[old] = True
     return job_of
+
+
+@njit(**JIT)
+def fill_within_rows(order, workers, jobs, use, left, job_of, by_worker, by_job, activity, rhs):
+    """Greedy placement that keeps side rows: take arcs in ``order``, place a free worker
+    where the job has room and no row ``activity <= rhs`` goes over.
+
+    A row's coefficient for arc ``t`` is ``by_worker[r, w] * by_job[r, j]``; a
+    row already over may still take arcs that do not add to it.  Returns new
+    ``job_of`` (the input's placements kept).
+    """
+    job_of = job_of.copy()
+    left = left.copy()
+    activity = activity.copy()
+    rows = len(rhs)
+    for t in order:
+        i, j = workers[t], jobs[t]
+        if job_of[i] >= 0 or use[t] > left[j]:
+            continue
+        fits = True
+        for r in range(rows):
+            c = by_worker[r, i] * by_job[r, j]
+            if c > 0 and activity[r] + c > rhs[r] + 1e-9:
+                fits = False
+                break
+        if fits:
+            job_of[i] = j
+            left[j] -= use[t]
+            for r in range(rows):
+                activity[r] += by_worker[r, i] * by_job[r, j]
+    return job_of

@@ -7,6 +7,10 @@ sink bypass so that placing stays optional.  Group count floors and
 ceilings are expressed when the quota groups partition the workers: the
 bypasses of a group's members go through the group's own node, whose arc to
 the sink carries lower and upper bounds on the group's *unplaced* members.
+Caps (employer, region) are expressed when they are laminar, any two apart
+or one inside the other, as region caps and the caps of employers within
+one region are: each job drains into its innermost cap's node, each cap's
+node into its parent's (or the sink) through an arc of the cap's limit.
 
 A worker of several people (a couple: every arc uses 2) sends that many
 units.  The flow is then a relaxation: if it splits no such worker its
@@ -27,6 +31,7 @@ from ..problem import Problem
 from ..result import Result, Status
 from . import _kernels
 from ._common import infeasible, integer_values, job_of_from_arcs, pack, timed
+from ._rows import rows_of
 
 
 def _units(problem: Problem) -> np.ndarray | None:
@@ -34,6 +39,28 @@ def _units(problem: Problem) -> np.ndarray | None:
     units = np.ones(problem.n_workers, dtype=np.int64)
     units[problem.workers] = problem.use
     return units if np.array_equal(units[problem.workers], problem.use) and np.all(units >= 1) else None
+
+
+def cap_tree(problem: Problem) -> tuple[np.ndarray, np.ndarray] | None:
+    """Caps as a tree when they are laminar (any two apart or nested), else None.
+
+    Returns the innermost cap of each job (-1: none) and the parent of each
+    cap (-1: the sink).  Caps are taken largest first; a cap is laminar with
+    those before it exactly when all its jobs share one innermost cap so far,
+    which then becomes its parent.  Empty caps constrain nothing and hang
+    from the sink.
+    """
+    owner = np.full(problem.n_jobs, -1)
+    parent = np.full(len(problem.caps), -1)
+    sizes = [int(c.jobs.sum()) for c in problem.caps]
+    for c in sorted(range(len(sizes)), key=lambda c: (-sizes[c], c)):
+        mine = np.flatnonzero(problem.caps[c].jobs)
+        above = np.unique(owner[mine])
+        if len(above) > 1:
+            return None
+        parent[c] = above[0] if len(above) else -1
+        owner[mine] = c
+    return owner, parent
 
 
 def unsupported(problem: Problem) -> str | None:
@@ -44,7 +71,10 @@ def unsupported(problem: Problem) -> str | None:
     if np.any(units != 1) and (problem.quotas or problem.must_place):
         return "workers of several people together with quotas or must-place"
     if problem.caps:
-        return "employer or region caps"
+        if cap_tree(problem) is None:
+            return "caps that overlap without one holding the other (flow needs them nested or apart)"
+        if not np.array_equal(units, problem.people):
+            return "caps together with workers whose capacity use differs from their people"
     if any(q.min_share is not None or q.max_share is not None for q in problem.quotas):
         return "quotas by share"
     if problem.quotas:
@@ -77,11 +107,19 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     if per != 1:
         costs = costs * (per // units[problem.workers])
     sink = n + m
-    tails = [problem.workers, n + np.arange(m)]
-    heads = [n + problem.jobs, np.full(m, sink)]
-    caps = [units[problem.workers], problem.capacity]
-    unit = [costs, np.zeros(m, dtype=np.int64)]
-    supply = np.zeros(n + m + 1 + len(problem.quotas), dtype=np.int64)
+    # Jobs drain into their innermost cap's node (nodes after the quota nodes), caps into their parent's.
+    owner, parent = cap_tree(problem) if problem.caps else (np.full(m, -1), np.zeros(0, dtype=np.int64))
+    first_cap = sink + 1 + len(problem.quotas)
+    limits = np.array([c.limit for c in problem.caps], dtype=np.int64)
+    tails = [problem.workers, n + np.arange(m), first_cap + np.arange(len(parent))]
+    heads = [
+        n + problem.jobs,
+        np.where(owner >= 0, first_cap + owner, sink),
+        np.where(parent >= 0, first_cap + parent, sink),
+    ]
+    caps = [units[problem.workers], problem.capacity, limits]
+    unit = [costs, np.zeros(m, dtype=np.int64), np.zeros(len(parent), dtype=np.int64)]
+    supply = np.zeros(first_cap + len(parent), dtype=np.int64)
     supply[:n] = units
     supply[sink] = -int(units.sum())
 
@@ -146,9 +184,18 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     whole = flows == problem.use
     split = np.unique(problem.workers[(flows > 0) & ~whole])
     stats["split"] = len(split)
+    cost = network.optimal_cost() / per
+    bound = scaled.bound(-cost if problem.maximize else cost, problem.maximize)
     if len(split) == 0:
         return pack(
-            problem, Status.OPTIMAL, job_of_from_arcs(problem, whole), "flow", started, timings=timings, stats=stats
+            problem,
+            Status.OPTIMAL,
+            job_of_from_arcs(problem, whole),
+            "flow",
+            started,
+            timings=timings,
+            stats=stats,
+            bound=bound,
         )
     # Some groups were split across jobs. The flow value bounds the optimum; the
     # unsplit placements stand, and the split groups are placed greedily where room is left.
@@ -157,10 +204,19 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     theirs = np.flatnonzero(np.isin(problem.workers, split))
     sign = -1.0 if problem.maximize else 1.0
     order = theirs[np.lexsort((problem.jobs[theirs], problem.workers[theirs], sign * problem.values[theirs]))]
-    again = _kernels.greedy_assign(order, problem.workers, problem.jobs, problem.use, left, n)
-    job_of[split] = again[split]
-    cost = network.optimal_cost() / per
-    bound = scaled.bound(-cost if problem.maximize else cost, problem.maximize)
+    rows = rows_of(problem)  # caps (flow takes no quotas together with couples)
+    job_of = _kernels.fill_within_rows(
+        order,
+        problem.workers,
+        problem.jobs,
+        problem.use,
+        left,
+        job_of,
+        rows.by_worker,
+        rows.by_job,
+        rows.activity(job_of),
+        rows.rhs,
+    )
     return pack(
         problem,
         Status.FEASIBLE,
@@ -175,24 +231,53 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     )
 
 
-def _diagnose(problem: Problem) -> str:
-    """Words for an infeasible flow: how many can be placed against what is required."""
+def _most_placed(problem: Problem, *, with_caps: bool) -> int:
+    """How many workers can be placed at all (a max flow), with or without the caps."""
     network = min_cost_flow.SimpleMinCostFlow()
     n, m = problem.n_workers, problem.n_jobs
+    owner, parent = cap_tree(problem) if with_caps and problem.caps else (np.full(m, -1), np.zeros(0, np.int64))
+    first_cap = n + m + 2
     network.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([np.full(n, n + m + 1), problem.workers, n + np.arange(m)]).astype(np.int32),
-        np.concatenate([np.arange(n), n + problem.jobs, np.full(m, n + m)]).astype(np.int32),
-        np.concatenate([np.ones(n + problem.n_arcs, dtype=np.int64), problem.capacity]),
-        np.zeros(n + problem.n_arcs + m, dtype=np.int64),
+        np.concatenate(
+            [np.full(n, n + m + 1), problem.workers, n + np.arange(m), first_cap + np.arange(len(parent))]
+        ).astype(np.int32),
+        np.concatenate(
+            [
+                np.arange(n),
+                n + problem.jobs,
+                np.where(owner >= 0, first_cap + owner, n + m),
+                np.where(parent >= 0, first_cap + parent, n + m),
+            ]
+        ).astype(np.int32),
+        np.concatenate(
+            [
+                np.ones(n + problem.n_arcs, dtype=np.int64),
+                problem.capacity,
+                np.array([problem.caps[c].limit for c in range(len(parent))], dtype=np.int64),
+            ]
+        ),
+        np.zeros(n + problem.n_arcs + m + len(parent), dtype=np.int64),
     )
     network.set_nodes_supplies(np.array([n + m + 1, n + m], dtype=np.int32), np.array([n, -n]))
     network.solve_max_flow_with_min_cost()
-    most = network.maximum_flow()
+    return network.maximum_flow()
+
+
+def _diagnose(problem: Problem) -> str:
+    """Words for an infeasible flow: how many can be placed against what is required."""
+    n = problem.n_workers
+    most = _most_placed(problem, with_caps=False)
+    capped = _most_placed(problem, with_caps=True) if problem.caps and problem.must_place and most == n else most
     parts = []
     if problem.must_place and most < n:
         parts.append(
             f"every worker must be placed, but at most {most:,} of {n:,} can be "
             f"(short by {n - most:,}: {int(np.sum(np.diff(problem.indptr) == 0)):,} have no allowed job)"
+        )
+    if capped < most:
+        parts.append(
+            f"every worker must be placed, but the caps ({', '.join(repr(c.name) for c in problem.caps)}) "
+            f"leave room for at most {capped:,} of {n:,}"
         )
     for quota in problem.quotas:
         eligible = int(np.count_nonzero(quota.members & (np.diff(problem.indptr) > 0)))
