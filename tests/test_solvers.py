@@ -17,7 +17,7 @@ from jobmatch.problem import Cap, GroupBound
 
 ORLIB = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib"
 needs_orlib = pytest.mark.skipif(not ORLIB.is_dir(), reason=f"OR-Library data not found at {ORLIB}")
-EXACT = ("flow", "assignment", "cpsat")
+EXACT = ("flow", "assignment", "cpsat", "lagrangian")
 
 
 @st.composite
@@ -145,11 +145,12 @@ def test_rounded_values_keep_bounds_valid_and_objectives_close(problem, data):
     )
     best = brute_force(problem)
     sign = 1.0 if problem.maximize else -1.0
-    for name in ("flow", "cpsat"):
+    for name in ("flow", "cpsat", "lagrangian"):
         if best is None or solvers.unsupported(name, problem):
             continue
         result = solve(problem, solver=name)
-        assert sign * result.objective >= sign * best - problem.n_workers * 1e-6, name
+        if result.status is Status.OPTIMAL:  # optimal up to the rounding (flow may split couples: FEASIBLE)
+            assert sign * result.objective >= sign * best - problem.n_workers * 1e-6, name
         if result.bound is not None:
             assert sign * result.bound >= sign * best, name
 

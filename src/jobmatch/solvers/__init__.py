@@ -10,7 +10,7 @@ Examples
 >>> import numpy as np
 >>> from jobmatch import Problem, solve, solvers
 >>> solvers.available()
-['assignment', 'auto', 'cpsat', 'flow', 'greedy', 'stable', 'stable_jobs']
+['assignment', 'auto', 'cpsat', 'flow', 'greedy', 'lagrangian', 'stable', 'stable_jobs']
 >>> problem = Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0]]), capacity=1)
 >>> result = solve(problem)
 >>> result.status.name, result.solver, result.objective, result.job_of.tolist()
@@ -28,7 +28,7 @@ from typing import Any
 from ..problem import Problem, compile
 from ..result import Assignment, Result
 from ..schema import fail
-from . import assignment, cpsat, flow, greedy, stable
+from . import assignment, cpsat, flow, greedy, lagrangian, stable
 
 __all__ = ["available", "match", "register", "solve", "unsupported"]
 
@@ -50,6 +50,7 @@ _REGISTRY: dict[str, _Entry] = {
     "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported),
     "flow": _Entry(flow.solve_flow, flow.unsupported),
     "greedy": _Entry(greedy.solve_greedy, greedy.unsupported),
+    "lagrangian": _Entry(lagrangian.solve_lagrangian, lagrangian.unsupported),
     "stable": _Entry(stable.solve_stable, stable.unsupported),
     "stable_jobs": _Entry(stable.solve_stable_jobs, stable.unsupported),
 }
@@ -86,9 +87,16 @@ def unsupported(name: str, problem: Problem) -> str | None:
 
 
 def _auto(problem: Problem) -> str:
-    """The fastest exact solver that can express the problem."""
+    """The fastest solver that can express the problem and prove how good its answer is.
+
+    ``flow`` when it can express the problem (exact); else ``lagrangian``
+    for quotas and caps (exact on small problems, a proven gap at scale);
+    else ``cpsat`` (arcs of one worker using different capacity).
+    """
     if flow.unsupported(problem) is None:
         return "flow"
+    if lagrangian.unsupported(problem) is None:
+        return "lagrangian"
     return "cpsat"
 
 

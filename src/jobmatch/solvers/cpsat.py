@@ -107,16 +107,23 @@ def _solver(time_limit: float | None, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def solve_cpsat(problem: Problem, /, *, time_limit: float | None = None, seed: int = 0) -> Result:
+def solve_cpsat(
+    problem: Problem, /, *, time_limit: float | None = None, seed: int = 0, hint: np.ndarray | None = None
+) -> Result:
     """Solve with CP-SAT; OPTIMAL only when proven, FEASIBLE for a time-limited incumbent.
 
     The model is solved without assumption literals (they weaken presolve);
     only when it is infeasible is it solved again with them, to name the
-    constraints that cannot hold together.
+    constraints that cannot hold together.  ``hint`` (a job index per
+    worker) is a starting assignment, as other solvers hand over.
     """
     started = time.perf_counter()
     scaled = integer_values(problem)
     model, x, _ = _model(problem, scaled.ints, explain=False)
+    if hint is not None:
+        chosen = problem.jobs == np.asarray(hint)[problem.workers]
+        for t, var in enumerate(x):
+            model.add_hint(var, bool(chosen[t]))
     build_s = time.perf_counter() - started
     solver = _solver(time_limit, seed)
     status = _STATUS[solver.solve(model)]
