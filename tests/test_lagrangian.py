@@ -20,6 +20,8 @@ def no_cpsat_finish(monkeypatch):
 
 @given(tiny_problems())
 def test_bounds_are_valid_and_answers_feasible_without_cpsat(problem):
+    if solvers.unsupported("lagrangian", problem):
+        return  # arcs of one worker using different capacity: cpsat's
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(lagrangian, "EXACT_ARCS", -1)
         result = solve(problem, solver="lagrangian")
