@@ -142,3 +142,20 @@ def test_match(benchmark, market, solver):
     match(market.worker_slice(0, 10), solver=solver)  # compile or load the kernels
     assignment = benchmark.pedantic(match, args=(market, Policy()), kwargs={"solver": solver}, rounds=3, iterations=1)
     benchmark.extra_info["placed"] = int(np.count_nonzero(assignment.result.job_of >= 0))
+
+
+@pytest.fixture(scope="module")
+def quota_problem():
+    from jobmatch import GroupQuota, compile
+
+    small = synth.scenario(2_000, 100, seed=0)
+    jobs = small.jobs
+    caps = {small.vocab.place[r]: int(jobs.capacity[jobs.region == r].sum()) // 2 for r in np.unique(jobs.region)}
+    return compile(small, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)], region_caps=caps), k=10)
+
+
+@pytest.mark.benchmark(group="quotas")
+@pytest.mark.parametrize("solver", ["lagrangian", "cpsat"])
+def test_quotas(benchmark, quota_problem, solver):
+    result = benchmark.pedantic(solve, args=(quota_problem,), kwargs={"solver": solver}, rounds=1, iterations=1)
+    benchmark.extra_info.update(status=result.status.name, objective=result.objective, gap=result.gap)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from jobmatch import candidates, match, synth
+from jobmatch import GroupQuota, Policy, candidates, match, synth
 from jobmatch.cli import main, summarise, summarise_assignment, summarise_candidates
 
 
@@ -26,6 +26,10 @@ def test_demo_reports_the_market_it_built(capsys):
     placed = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), k=20))
     assert f"{placed['people']:,} people placed ({placed['workers']:,} workers) by solver 'flow'" in out
     assert f"fill rate {placed['fill_rate']:.1%}" in out
+    policy = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)])
+    shared = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), policy, k=20))
+    assert shared["priority_share"] >= 0.75 and shared["status"] in ("OPTIMAL", "FEASIBLE")
+    assert f"at least 75% poverty-alleviated: {shared['people']:,} people placed by solver 'lagrangian'" in out
 
 
 def test_summarise_assignment_counts_people():

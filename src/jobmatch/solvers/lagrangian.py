@@ -38,7 +38,7 @@ from ._common import infeasible, pack
 from ._rows import Rows, rows_of
 
 #: Stop once the best assignment is within this relative gap of the bound.
-GAP = 1e-4
+GAP = 1e-3
 #: Most flow solves per run.
 MAX_ROUNDS = 30
 #: Stop after this many rounds in a row that improve neither the bound nor the best assignment.
