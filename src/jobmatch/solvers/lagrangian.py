@@ -160,6 +160,8 @@ def solve_lagrangian(problem: Problem, /, *, time_limit: float | None = None, se
     best, best_value, upper = None, -math.inf, math.inf
     theta, stall, rounds, scale = 1.0, 0, 0, 1.0
     flow_s, progress = 0.0, 0
+    low: tuple[float, float] | None = None  # (multiplier, violation) with the row violated
+    high: tuple[float, float] | None = None  # ... with the row met
     history: list[tuple[float, float, float]] = []  # (seconds, bound, best objective) per round
     while rounds < MAX_ROUNDS:
         if time_limit is not None and time.perf_counter() - started > time_limit:
@@ -191,7 +193,18 @@ def solve_lagrangian(problem: Problem, /, *, time_limit: float | None = None, se
         if norm == 0.0:
             break
         target = best_value if best is not None else sign * problem.objective_of(sub.job_of) - 0.01 * abs(value)
-        lam = np.maximum(lam + theta * max(value - target, 1e-9) / norm * slope, 0.0)
+        step = np.maximum(lam + theta * max(value - target, 1e-9) / norm * slope, 0.0)
+        if len(relaxed) == 1:  # one multiplier: bracket it and close in by safeguarded secant steps
+            g = float(relaxed.activity(sub.job_of)[0] - relaxed.rhs[0])
+            if g > 0:
+                low = (float(lam[0]), g)
+            else:
+                high = (float(lam[0]), g)
+            if high is not None and low is not None:
+                (a, ga), (b, gb) = low, high
+                guess = a + (b - a) * ga / (ga - gb) if ga != gb else (a + b) / 2
+                step = np.array([min(max(guess, a + 0.1 * (b - a)), b - 0.1 * (b - a))])
+        lam = step
         stall = 0 if improved else stall + 1
         if stall >= 2:
             theta, stall = theta / 2, 0
