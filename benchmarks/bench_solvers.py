@@ -12,13 +12,10 @@ target <= 1.1x), ``dense`` (1-to-1 at n=1000: ours, SciPy, lap, flow),
 
 from __future__ import annotations
 
-import sys
-import threading
-
 import numpy as np
 import pytest
 
-from _direct import ortools_direct
+from _peers import matching_package, ortools_direct, preference_lists
 from jobmatch import Policy, Problem, candidates, match, solve, synth
 from jobmatch.stable import deferred_acceptance
 
@@ -30,10 +27,7 @@ def market():
 
 @pytest.fixture(scope="module")
 def problem(market):
-    graph = candidates(market, k=20)
-    return Problem(
-        graph.indptr, graph.indices, graph.scores.astype(np.float64), capacity=market.jobs.capacity, n_jobs=1_000
-    )
+    return Problem.from_graph(candidates(market, k=20), capacity=market.jobs.capacity)
 
 
 @pytest.mark.benchmark(group="flow")
@@ -81,15 +75,7 @@ def test_dense_lap(benchmark, dense):
 
 @pytest.fixture(scope="module")
 def lists():
-    rng = np.random.default_rng(1)
-    n, m = 10_000, 400
-    worker_prefs = [rng.permutation(m)[:10].tolist() for _ in range(n)]
-    wanted = [[] for _ in range(m)]
-    for i, prefs in enumerate(worker_prefs):
-        for j in prefs:
-            wanted[j].append(i)
-    job_prefs = [rng.permutation(w).tolist() for w in wanted]
-    return worker_prefs, job_prefs, rng.integers(5, 40, m).tolist()
+    return preference_lists()
 
 
 @pytest.mark.benchmark(group="stable-lists")
@@ -100,33 +86,8 @@ def test_stable_lists_ours(benchmark, lists):
 
 @pytest.mark.benchmark(group="stable-lists")
 def test_stable_lists_matching_package(benchmark, lists):
-    from matching.games import HospitalResident
-
-    worker_prefs, job_prefs, capacities = lists
-
-    def theirs():
-        game = HospitalResident.create_from_dictionaries(
-            {f"w{i}": [f"j{j}" for j in p] for i, p in enumerate(worker_prefs)},
-            {f"j{j}": [f"w{i}" for i in p] for j, p in enumerate(job_prefs)},
-            {f"j{j}": c for j, c in enumerate(capacities)},
-        )
-        return game.solve(optimal="resident")
-
-    # The package recurses deeply at this size: run it on a thread with a big stack.
-    out = {}
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(1_000_000)
-    threading.stack_size(1024 * 1024 * 1024)
-    try:
-        thread = threading.Thread(target=lambda: out.setdefault("m", benchmark.pedantic(theirs, rounds=1)))
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(0)
-        sys.setrecursionlimit(old)
-    placed = sorted((int(r.name[1:]), int(h.name[1:])) for h, rs in out["m"].items() for r in rs)
-    ours = deferred_acceptance(*lists)
-    assert placed == [(i, int(j)) for i, j in enumerate(ours) if j >= 0]
+    out = benchmark.pedantic(matching_package, args=lists, rounds=1)
+    assert out == deferred_acceptance(*lists).tolist()
 
 
 @pytest.mark.benchmark(group="stable-problem")

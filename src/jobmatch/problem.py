@@ -200,6 +200,31 @@ class Problem:
         return cls(indptr, jobs, dense[keep], capacity=capacity, n_jobs=dense.shape[1], maximize=maximize, **options)
 
     @classmethod
+    def from_graph(cls, graph: CandidateGraph, *, capacity: Any, **options: Any) -> Problem:
+        """A problem over a worker-side :class:`CandidateGraph`: its arcs, its scores as values.
+
+        Other keyword options are those of :class:`Problem` (maximising by default).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from jobmatch import CandidateGraph, Problem
+        >>> graph = CandidateGraph.from_dense(np.array([[0.9, 0.5], [0.7, -np.inf]], dtype=np.float32))
+        >>> Problem.from_graph(graph, capacity=1)
+        <Problem (max): 2 workers x 2 jobs, 3 arcs, 0 quotas, 0 caps>
+        """
+        if not isinstance(graph, CandidateGraph) or graph.side != "worker":
+            raise fail(_P, "graph", "a worker-side CandidateGraph", getattr(graph, "side", type(graph).__name__))
+        return cls(
+            graph.indptr,
+            graph.indices,
+            graph.scores.astype(np.float64),
+            capacity=capacity,
+            n_jobs=graph.n_jobs,
+            **options,
+        )
+
+    @classmethod
     def from_arcs(
         cls,
         workers: Any,
@@ -308,12 +333,9 @@ def compile(market: Any, policy: Any = None, *, k: int = 20) -> Problem:
         for name, limit in limits.items():
             mask = codes == vocab.code(name) if name in vocab else np.zeros(market.n_jobs, dtype=bool)
             caps.append(Cap(f"{kind} {name}", mask, limit))
-    return Problem(
-        graph.indptr,
-        graph.indices,
-        graph.scores.astype(np.float64),
+    return Problem.from_graph(
+        graph,
         capacity=market.jobs.capacity,
-        n_jobs=market.n_jobs,
         use=size[rows],
         people=size,
         quotas=quotas,
