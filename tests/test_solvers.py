@@ -485,3 +485,15 @@ def test_flow_diagnoses_caps_that_leave_too_little_room():
     result = solve(problem, solver="flow")
     assert result.status is Status.INFEASIBLE
     assert "caps ('region a') leave room for at most 2 of 3" in result.diagnosis
+
+
+def test_problem_from_graph_takes_worker_side_graphs_only():
+    from jobmatch import CandidateGraph
+
+    dense = np.array([[0.9, 0.5], [0.7, -np.inf]], dtype=np.float32)
+    problem = Problem.from_graph(CandidateGraph.from_dense(dense), capacity=[1, 2])
+    assert problem.values.tolist() == pytest.approx([0.9, 0.5, 0.7]) and problem.capacity.tolist() == [1, 2]
+    with pytest.raises(ValidationError, match="worker-side CandidateGraph"):
+        Problem.from_graph(CandidateGraph.from_dense(dense, side="job"), capacity=1)
+    with pytest.raises(ValidationError, match="worker-side CandidateGraph"):
+        Problem.from_graph(dense, capacity=1)
