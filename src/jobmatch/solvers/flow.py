@@ -34,7 +34,7 @@ from ._common import infeasible, integer_values, job_of_from_arcs, pack, timed
 from ._rows import rows_of
 
 
-def _units(problem: Problem) -> np.ndarray | None:
+def units_of(problem: Problem) -> np.ndarray | None:
     """Capacity each worker uses, if every arc of a worker uses the same (else None)."""
     units = np.ones(problem.n_workers, dtype=np.int64)
     units[problem.workers] = problem.use
@@ -65,7 +65,7 @@ def cap_tree(problem: Problem) -> tuple[np.ndarray, np.ndarray] | None:
 
 def unsupported(problem: Problem) -> str | None:
     """Why flow cannot express this problem (None if it can)."""
-    units = _units(problem)
+    units = units_of(problem)
     if units is None:
         return "a worker's arcs use different amounts of capacity (or none)"
     if np.any(units != 1) and (problem.quotas or problem.must_place):
@@ -102,7 +102,7 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     # A worker of several people (a couple) sends that many units, each worth its
     # share of the arc's value; the flow may split them, which is checked after solving.
     # Costs are multiplied by the lcm of the unit counts so the shares stay exact.
-    units = _units(problem)
+    units = units_of(problem)
     per = int(np.lcm.reduce(np.unique(units))) if n else 1
     if per != 1:
         costs = costs * (per // units[problem.workers])
@@ -231,7 +231,7 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     )
 
 
-def _most_placed(problem: Problem, *, with_caps: bool) -> int:
+def most_placed(problem: Problem, *, with_caps: bool) -> int:
     """How many workers can be placed at all (a max flow), with or without the caps."""
     network = min_cost_flow.SimpleMinCostFlow()
     n, m = problem.n_workers, problem.n_jobs
@@ -266,8 +266,8 @@ def _most_placed(problem: Problem, *, with_caps: bool) -> int:
 def _diagnose(problem: Problem) -> str:
     """Words for an infeasible flow: how many can be placed against what is required."""
     n = problem.n_workers
-    most = _most_placed(problem, with_caps=False)
-    capped = _most_placed(problem, with_caps=True) if problem.caps and problem.must_place and most == n else most
+    most = most_placed(problem, with_caps=False)
+    capped = most_placed(problem, with_caps=True) if problem.caps and problem.must_place and most == n else most
     parts = []
     if problem.must_place and most < n:
         parts.append(

@@ -9,7 +9,10 @@ cannot nest) into the arc values with one multiplier per row:
 
 Each ``L(lam)`` is solved exactly by ``flow`` and is a proven upper bound on
 the optimum for any ``lam >= 0`` (the flow's own relaxation of couples only
-raises it).  Multipliers follow Polyak subgradient steps.  Each round's flow
+raises it).  Multipliers follow Polyak subgradient steps; a single
+relaxed row (the usual one share) brackets its multiplier between a value
+that leaves the row violated and one that meets it, and closes in by
+safeguarded secant steps.  Each round's flow
 solution is repaired into a feasible assignment: the lowest-value
 placements that push a violated row are dropped, then free places are
 filled best value first wherever every row stays within bounds.  The run
@@ -49,7 +52,7 @@ EXACT_ARCS = 20_000
 
 def unsupported(problem: Problem) -> str | None:
     """The flow subproblem needs every arc of a worker to use the same capacity."""
-    if flow._units(problem) is None:
+    if flow.units_of(problem) is None:
         return "a worker's arcs use different amounts of capacity (or none)"
     return None
 
@@ -58,12 +61,12 @@ def _native_caps(problem: Problem) -> bool:
     """Whether the flow subproblem can hold the caps itself (else they are relaxed too)."""
     if not problem.caps:
         return True
-    return flow.cap_tree(problem) is not None and np.array_equal(flow._units(problem), problem.people)
+    return flow.cap_tree(problem) is not None and np.array_equal(flow.units_of(problem), problem.people)
 
 
 def _with_values(problem: Problem, values: np.ndarray, *, caps: bool, workers: np.ndarray | None = None) -> Problem:
     """The flow subproblem: the same arcs with new values (maximised), no quotas, caps if native."""
-    keep = slice(None) if workers is None else np.isin(problem.workers, np.flatnonzero(workers))
+    keep = slice(None) if workers is None else workers[problem.workers]
     indptr = problem.indptr
     if workers is not None:
         indptr = np.concatenate([[0], np.cumsum(np.where(workers, np.diff(problem.indptr), 0))])
@@ -89,7 +92,7 @@ def _shortfalls(problem: Problem, native: bool) -> list[str]:
         if quota.min_count is not None:
             if np.all(people == 1):  # the most members placeable at once: a max flow over their arcs alone
                 members = _with_values(problem, np.zeros(problem.n_arcs), caps=native, workers=quota.members)
-                most = flow._most_placed(members, with_caps=native)
+                most = flow.most_placed(members, with_caps=native)
             else:  # groups of several people: members with any allowed job
                 most = int(people[quota.members & (np.diff(problem.indptr) > 0)].sum())
             if most < quota.min_count:
@@ -187,15 +190,15 @@ def solve_lagrangian(problem: Problem, /, *, time_limit: float | None = None, se
         progress = 0 if improved or best_value > before else progress + 1
         if progress >= STALL:
             break
-        slope = relaxed.activity(sub.job_of) - relaxed.rhs
-        slope[(lam == 0) & (slope < 0)] = 0.0  # a multiplier at zero cannot go lower
+        violation = relaxed.activity(sub.job_of) - relaxed.rhs
+        slope = np.where((lam == 0) & (violation < 0), 0.0, violation)  # a multiplier at zero cannot go lower
         norm = float(slope @ slope)
         if norm == 0.0:
             break
         target = best_value if best is not None else sign * problem.objective_of(sub.job_of) - 0.01 * abs(value)
         step = np.maximum(lam + theta * max(value - target, 1e-9) / norm * slope, 0.0)
         if len(relaxed) == 1:  # one multiplier: bracket it and close in by safeguarded secant steps
-            g = float(relaxed.activity(sub.job_of)[0] - relaxed.rhs[0])
+            g = float(violation[0])
             if g > 0:
                 low = (float(lam[0]), g)
             else:
