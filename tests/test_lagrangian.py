@@ -101,3 +101,11 @@ def test_infeasible_quota_names_the_shortfall():
     )
     result = solve(forced, solver="lagrangian")
     assert result.status is Status.INFEASIBLE and "share is fixed at 25.0%" in result.diagnosis
+
+
+def test_time_limited_finish_keeps_the_better_answer_and_a_valid_bound():
+    market = synth.scenario(2_000, 100, seed=1)  # CP-SAT needs minutes to prove this one
+    problem = compile(market, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)]), k=10)
+    result = solve(problem, solver="lagrangian", time_limit=3)
+    assert result.stats["finished_by"] == "cpsat" and result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert satisfies(problem, result.job_of) and result.bound >= result.objective - 1e-9
