@@ -120,6 +120,15 @@ class Assignment:
         """People placed (a couple counts two)."""
         return int(self.market.workers.size[self.job_of >= 0].sum())
 
+    def metrics(self) -> dict[str, Any]:
+        """Programme metrics: placement and fill rates, group shares, pay uplift, unmet needs.
+
+        See :func:`jobmatch.metrics.metrics` for each figure.
+        """
+        from .metrics import metrics
+
+        return metrics(self)
+
     def placement(self, worker_id: str | int) -> str | None:
         """The id of the worker's job, or None if unplaced."""
         j = int(self.job_of[self.market.worker_index(worker_id)])

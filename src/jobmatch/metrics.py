@@ -1,0 +1,90 @@
+"""Programme metrics of an :class:`~jobmatch.Assignment`, computed from the market's columns.
+
+What a programme officer reports and a researcher compares: how many were
+placed, how full the jobs are, the priority groups' shares, the pay over
+each worker's floor, the soft needs left unmet (diet, heating), and the
+labour-brand partnerships used.  Every figure counts people (a couple is
+two) unless its name says workers.
+
+Examples
+--------
+>>> from jobmatch import match, synth
+>>> from jobmatch.metrics import metrics
+>>> m = metrics(match(synth.scenario(500, 30, seed=2), k=5))
+>>> sorted(m)  # doctest: +NORMALIZE_WHITESPACE
+['brand_placements', 'climate_mismatch', 'diet_mismatch', 'fill_rate', 'group_placement_rate',
+ 'group_share', 'mean_score', 'people_placed', 'placement_rate', 'wage_uplift', 'workers_placed']
+>>> 0 <= m["fill_rate"] <= 1 and 0 <= m["group_share"]["poverty_alleviated"] <= 1
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .table import Ragged
+
+__all__ = ["metrics"]
+
+
+def _pairs_served(needs: Ragged, offers: Ragged, workers: np.ndarray, jobs: np.ndarray) -> np.ndarray:
+    """Per (worker, job) pair: whether the job offers every code the worker needs."""
+    wanted = needs.take(workers)
+    pair = np.repeat(np.arange(len(workers)), wanted.lengths())
+    width = int(max(wanted.codes.max(initial=-1), offers.codes.max(initial=-1))) + 1
+    offered = np.repeat(np.arange(len(offers)), offers.lengths()).astype(np.int64) * width + offers.codes
+    unmet = ~np.isin(jobs[pair].astype(np.int64) * width + wanted.codes, offered)
+    return np.bincount(pair[unmet], minlength=len(workers)) == 0
+
+
+def metrics(assignment: Any) -> dict[str, Any]:
+    """Headline figures of an assignment (see the module notes for each).
+
+    Returns
+    -------
+    dict
+        ``workers_placed``, ``people_placed``, ``placement_rate`` (people
+        placed / people), ``fill_rate`` (people placed / headcount),
+        ``mean_score`` (mean composite score of the placements),
+        ``group_share`` and ``group_placement_rate`` (per group: share of
+        the people placed who belong to it; share of its people placed),
+        ``wage_uplift`` (mean wage + subsidy over the worker's floor, per
+        placed worker), ``diet_mismatch`` and ``climate_mismatch`` (placed
+        workers whose food needs are not all served; who need heating in an
+        unheated dormitory), ``brand_placements`` (placed workers whose
+        labour brand partners the employer).
+    """
+    market, problem = assignment.market, assignment.problem
+    workers, jobs, vocab = market.workers, market.jobs, market.vocab
+    job_of = np.asarray(assignment.job_of)
+    placed = np.flatnonzero(job_of >= 0)
+    at = job_of[placed]
+    size = workers.size.astype(np.int64)
+    people = int(size[placed].sum())
+    chosen = problem.jobs == job_of[problem.workers]
+    groups = {name: workers.groups.rows_with(code) for code, name in enumerate(vocab.group)}
+    brand = workers.brand[placed]
+    partners = np.zeros(len(placed), dtype=bool)
+    branded = brand >= 0
+    if branded.any():
+        as_ragged = Ragged.from_flat(np.ones(int(branded.sum()), dtype=np.int64), brand[branded].astype(np.int32))
+        partners[branded] = _pairs_served(as_ragged, jobs.brands, np.arange(int(branded.sum())), at[branded])
+    return {
+        "workers_placed": len(placed),
+        "people_placed": people,
+        "placement_rate": people / max(int(size.sum()), 1),
+        "fill_rate": people / max(int(jobs.capacity.sum()), 1),
+        "mean_score": float(problem.values[chosen].mean()) if chosen.any() else float("nan"),
+        "group_share": {g: int(size[placed][m[placed]].sum()) / max(people, 1) for g, m in groups.items()},
+        "group_placement_rate": {
+            g: int(size[placed][m[placed]].sum()) / max(int(size[m].sum()), 1) for g, m in groups.items()
+        },
+        "wage_uplift": float(np.mean(jobs.wage[at] + jobs.subsidy[at] - workers.min_wage[placed]))
+        if len(placed)
+        else float("nan"),
+        "diet_mismatch": int(np.count_nonzero(~_pairs_served(workers.diet, jobs.canteen, placed, at))),
+        "climate_mismatch": int(np.count_nonzero(workers.needs_heating[placed] & ~jobs.heated_dorm[at])),
+        "brand_placements": int(np.count_nonzero(partners)),
+    }
