@@ -204,3 +204,33 @@ def test_bad_arguments_raise_validation_error(call, field):
     with pytest.raises(ValidationError) as caught:
         call(market)
     assert caught.value.field == field
+
+
+@given(markets(max_workers=8, max_jobs=6), policies(), st.data())
+def test_pair_components_kernel_equals_the_reference(market, policy, data):
+    from jobmatch.scoring import pair_components
+
+    if market.n_workers == 0 or market.n_jobs == 0:
+        return
+    size = data.draw(st.integers(0, 12))
+    positions = st.lists(st.integers(0, market.n_workers - 1), min_size=size, max_size=size)
+    workers = np.array(data.draw(positions), dtype=np.int64)
+    jobs = np.array(
+        data.draw(st.lists(st.integers(0, market.n_jobs - 1), min_size=size, max_size=size)), dtype=np.int64
+    )
+    scores, parts = pair_components(market, policy, workers, jobs)
+    ref = reference.components(market, policy)
+    dense = score_matrix(market, policy)
+    np.testing.assert_array_equal(scores, dense[workers, jobs].reshape(-1))
+    for c, name in enumerate(COMPONENTS):
+        np.testing.assert_allclose(parts[:, c], ref["values"][name][workers, jobs].reshape(-1), **TOL)
+
+
+def test_pair_components_bad_positions():
+    from jobmatch.scoring import pair_components
+
+    market = synth.scenario(20, 3, seed=0)
+    with pytest.raises(ValidationError, match=r"positions in 0\.\.19"):
+        pair_components(market, None, np.array([20]), np.array([0]))
+    with pytest.raises(ValidationError, match="one length"):
+        pair_components(market, None, np.array([0, 1]), np.array([0]))

@@ -440,3 +440,23 @@ def one_pair(i, j, W, J, P, n_jobs):
     parts = np.empty(8, dtype=np.float64)
     pair_parts(i, j, W, J, P, scratch, parts)
     return row[j], parts
+
+
+@njit(**PARALLEL)
+def many_pairs(workers, jobs, W, J, P, n_jobs):
+    """Score and parts of many (worker, job) pairs: ``one_pair`` for each, in parallel.
+
+    Each pair scores its worker's row once (the per-worker tables
+    ``pair_parts`` reads), so a placement per worker costs one row each.
+    """
+    n = len(workers)
+    scores = np.empty(n, dtype=np.float32)
+    parts = np.empty((n, 8), dtype=np.float64)
+    for c in prange((n + _CHUNK - 1) // _CHUNK):
+        scratch = make_scratch(J, P)
+        row = np.empty(n_jobs, dtype=np.float32)
+        for t in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
+            score_row(workers[t], W, J, P, scratch, row)
+            scores[t] = row[jobs[t]]
+            pair_parts(workers[t], jobs[t], W, J, P, scratch, parts[t])
+    return scores, parts
