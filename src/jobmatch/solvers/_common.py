@@ -82,6 +82,12 @@ def job_of_from_arcs(problem: Problem, chosen: np.ndarray) -> np.ndarray:
     return job_of
 
 
+def room_left(problem: Problem, chosen: np.ndarray) -> np.ndarray:
+    """Capacity each job has left once the arcs in the boolean mask ``chosen`` are placed."""
+    used = np.bincount(problem.jobs[chosen], weights=problem.use[chosen], minlength=problem.n_jobs)
+    return problem.capacity - used.astype(np.int64)
+
+
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     out = fn()

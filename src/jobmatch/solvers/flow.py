@@ -30,7 +30,7 @@ from ortools.graph.python import min_cost_flow
 from ..problem import Problem
 from ..result import Result, Status
 from . import _kernels
-from ._common import infeasible, integer_values, job_of_from_arcs, pack, timed
+from ._common import infeasible, integer_values, job_of_from_arcs, pack, room_left, timed
 from ._rows import rows_of
 
 
@@ -61,6 +61,25 @@ def cap_tree(problem: Problem) -> tuple[np.ndarray, np.ndarray] | None:
         parent[c] = above[0] if len(above) else -1
         owner[mine] = c
     return owner, parent
+
+
+def drain_arcs(problem: Problem, sink: int, first_cap: int, *, with_caps: bool = True) -> list[np.ndarray]:
+    """(tails, heads, capacities) of the arcs from jobs (nodes ``n ..``) to the sink.
+
+    Without caps each job drains straight into ``sink``; with laminar caps,
+    into its innermost cap's node (``first_cap + cap``), and each cap's node
+    into its parent's or the sink, through an arc of the cap's limit.
+    """
+    n, m = problem.n_workers, problem.n_jobs
+    owner, parent = cap_tree(problem) if with_caps and problem.caps else (np.full(m, -1), np.zeros(0, np.int64))
+    limits = np.array([problem.caps[c].limit for c in range(len(parent))], dtype=np.int64)
+    return [
+        np.concatenate([n + np.arange(m), first_cap + np.arange(len(parent))]),
+        np.concatenate(
+            [np.where(owner >= 0, first_cap + owner, sink), np.where(parent >= 0, first_cap + parent, sink)]
+        ),
+        np.concatenate([problem.capacity, limits]),
+    ]
 
 
 def unsupported(problem: Problem) -> str | None:
@@ -107,19 +126,13 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     if per != 1:
         costs = costs * (per // units[problem.workers])
     sink = n + m
-    # Jobs drain into their innermost cap's node (nodes after the quota nodes), caps into their parent's.
-    owner, parent = cap_tree(problem) if problem.caps else (np.full(m, -1), np.zeros(0, dtype=np.int64))
-    first_cap = sink + 1 + len(problem.quotas)
-    limits = np.array([c.limit for c in problem.caps], dtype=np.int64)
-    tails = [problem.workers, n + np.arange(m), first_cap + np.arange(len(parent))]
-    heads = [
-        n + problem.jobs,
-        np.where(owner >= 0, first_cap + owner, sink),
-        np.where(parent >= 0, first_cap + parent, sink),
-    ]
-    caps = [units[problem.workers], problem.capacity, limits]
-    unit = [costs, np.zeros(m, dtype=np.int64), np.zeros(len(parent), dtype=np.int64)]
-    supply = np.zeros(first_cap + len(parent), dtype=np.int64)
+    first_cap = sink + 1 + len(problem.quotas)  # cap nodes come after the quota nodes
+    drain_tails, drain_heads, drain_caps = drain_arcs(problem, sink, first_cap)
+    tails = [problem.workers, drain_tails]
+    heads = [n + problem.jobs, drain_heads]
+    caps = [units[problem.workers], drain_caps]
+    unit = [costs, np.zeros(len(drain_tails), dtype=np.int64)]
+    supply = np.zeros(first_cap + len(problem.caps), dtype=np.int64)
     supply[:n] = units
     supply[sink] = -int(units.sum())
 
@@ -200,7 +213,7 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     # Some groups were split across jobs. The flow value bounds the optimum; the
     # unsplit placements stand, and the split groups are placed greedily where room is left.
     job_of = job_of_from_arcs(problem, whole)
-    left = problem.capacity - np.bincount(problem.jobs[whole], weights=problem.use[whole], minlength=m).astype(np.int64)
+    left = room_left(problem, whole)
     theirs = np.flatnonzero(np.isin(problem.workers, split))
     sign = -1.0 if problem.maximize else 1.0
     order = theirs[np.lexsort((problem.jobs[theirs], problem.workers[theirs], sign * problem.values[theirs]))]
@@ -235,28 +248,12 @@ def most_placed(problem: Problem, *, with_caps: bool) -> int:
     """How many workers can be placed at all (a max flow), with or without the caps."""
     network = min_cost_flow.SimpleMinCostFlow()
     n, m = problem.n_workers, problem.n_jobs
-    owner, parent = cap_tree(problem) if with_caps and problem.caps else (np.full(m, -1), np.zeros(0, np.int64))
-    first_cap = n + m + 2
+    drain_tails, drain_heads, drain_caps = drain_arcs(problem, n + m, n + m + 2, with_caps=with_caps)
     network.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(
-            [np.full(n, n + m + 1), problem.workers, n + np.arange(m), first_cap + np.arange(len(parent))]
-        ).astype(np.int32),
-        np.concatenate(
-            [
-                np.arange(n),
-                n + problem.jobs,
-                np.where(owner >= 0, first_cap + owner, n + m),
-                np.where(parent >= 0, first_cap + parent, n + m),
-            ]
-        ).astype(np.int32),
-        np.concatenate(
-            [
-                np.ones(n + problem.n_arcs, dtype=np.int64),
-                problem.capacity,
-                np.array([problem.caps[c].limit for c in range(len(parent))], dtype=np.int64),
-            ]
-        ),
-        np.zeros(n + problem.n_arcs + m + len(parent), dtype=np.int64),
+        np.concatenate([np.full(n, n + m + 1), problem.workers, drain_tails]).astype(np.int32),
+        np.concatenate([np.arange(n), n + problem.jobs, drain_heads]).astype(np.int32),
+        np.concatenate([np.ones(n + problem.n_arcs, dtype=np.int64), drain_caps]),
+        np.zeros(n + problem.n_arcs + len(drain_tails), dtype=np.int64),
     )
     network.set_nodes_supplies(np.array([n + m + 1, n + m], dtype=np.int32), np.array([n, -n]))
     network.solve_max_flow_with_min_cost()

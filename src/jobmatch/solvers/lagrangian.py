@@ -38,7 +38,7 @@ import numpy as np
 from ..problem import Problem
 from ..result import Result, Status
 from . import _kernels, cpsat, flow
-from ._common import infeasible, pack
+from ._common import infeasible, pack, room_left
 from ._rows import Rows, rows_of
 
 #: Stop once the best assignment is within this relative gap of the bound.
@@ -139,9 +139,7 @@ def _repair(problem: Problem, rows: Rows, job_of: np.ndarray, gain: np.ndarray, 
         count = int(np.searchsorted(np.cumsum(weight[drop]), over[r] - 1e-9)) + 1
         job_of[who[drop[:count]]] = -1
     chosen = jobs == job_of[workers]
-    left = problem.capacity - np.bincount(jobs[chosen], weights=problem.use[chosen], minlength=problem.n_jobs).astype(
-        np.int64
-    )
+    left = room_left(problem, chosen)
     job_of = _kernels.fill_within_rows(
         order, workers, jobs, problem.use, left, job_of, rows.by_worker, rows.by_job, rows.activity(job_of), rows.rhs
     )
