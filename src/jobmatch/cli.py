@@ -18,6 +18,7 @@ import numpy as np
 from . import synth
 from .graph import CandidateGraph
 from .market import Market
+from .metrics import metrics
 from .policy import GroupQuota, Policy
 
 __all__ = ["main", "summarise", "summarise_assignment", "summarise_candidates"]
@@ -136,25 +137,15 @@ def summarise_candidates(graph: CandidateGraph) -> dict[str, Any]:
 
 def summarise_assignment(assignment: Any) -> dict[str, Any]:
     """Headline figures of an :class:`~jobmatch.Assignment`."""
-    market = assignment.market
-    placed = assignment.job_of >= 0
-    size = market.workers.size
-    people = int(size[placed].sum())
-    vocab = market.vocab.group
-    poor = (
-        market.workers.groups.rows_with(vocab.code("poverty_alleviated"))
-        if "poverty_alleviated" in vocab
-        else np.zeros(market.n_workers, dtype=bool)
-    )
-    headcount = int(market.jobs.capacity.sum())
+    figures = metrics(assignment)
     return {
-        "workers": assignment.n_placed,
-        "people": people,
+        "workers": figures["workers_placed"],
+        "people": figures["people_placed"],
         "solver": assignment.solver,
         "status": assignment.status.name,
         "gap": assignment.gap,
-        "fill_rate": people / headcount if headcount else 0.0,
-        "priority_share": int(size[placed & poor].sum()) / people if people else 0.0,
+        "fill_rate": figures["fill_rate"],
+        "priority_share": figures["group_share"].get("poverty_alleviated", 0.0),
     }
 
 
