@@ -4,10 +4,34 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jobmatch import GroupQuota, Job, Market, Policy, Worker, match, synth
-from jobmatch.metrics import metrics
+from jobmatch import GroupQuota, Job, Market, Policy, Problem, Worker, match, solve, synth
+from jobmatch.metrics import blocking_pairs, flows, metrics
+
+
+def blocking_recount(problem, job_of) -> int:
+    """Blocking pairs one arc at a time: rank by value, ties to the lower index."""
+    arcs = [(int(w), int(j), float(v)) for w, j, v in zip(problem.workers, problem.jobs, problem.values)]
+    sign = 1 if problem.maximize else -1
+    own = {w: (sign * v, -j) for w, j, v in arcs if job_of[w] == j}
+    holders: dict[int, list] = {}
+    used = [0] * problem.n_jobs
+    for (w, j, v), use in zip(arcs, problem.use):
+        if job_of[w] == j:
+            holders.setdefault(j, []).append((sign * v, -w))
+            used[j] += int(use)
+    count = 0
+    for (w, j, v), use in zip(arcs, problem.use):
+        if job_of[w] == j:
+            continue
+        worker_rather = w not in own or (sign * v, -j) > own[w]
+        job_rather = problem.capacity[j] - used[j] >= use or (sign * v, -w) > min(holders.get(j, [(math.inf, 0)]))
+        count += worker_rather and job_rather
+    return count
 
 
 def recount(assignment) -> dict:
@@ -33,6 +57,7 @@ def recount(assignment) -> dict:
         "diet_mismatch": sum(1 for w, j in pairs if not w.diet <= j.canteen),
         "climate_mismatch": sum(1 for w, j in pairs if w.needs_heating and not j.heated_dorm),
         "brand_placements": sum(1 for w, j in pairs if w.brand is not None and w.brand in j.brands),
+        "blocking_pairs": blocking_recount(assignment.problem, assignment.job_of),
     }
 
 
@@ -45,6 +70,20 @@ def test_metrics_equal_a_recount_from_records(policy):
     for key, value in want.items():
         assert got[key] == pytest.approx(value), key
     assert want["diet_mismatch"] > 0 and want["brand_placements"] > 0  # the market exercises both
+    assert want["blocking_pairs"] > 0  # optimal placements are not stable here
+
+
+@settings(max_examples=40)
+@given(st.integers(1, 7), st.integers(1, 4), st.data())
+def test_blocking_pairs_equal_the_arc_by_arc_count_and_vanish_for_stable(n, m, data):
+    values = data.draw(st.lists(st.sampled_from([-np.inf, 0.0, 0.5, 1.0, 2.0]), min_size=n * m, max_size=n * m))
+    capacity = data.draw(st.lists(st.integers(0, 2), min_size=m, max_size=m))
+    problem = Problem.from_dense(np.array(values).reshape(n, m), capacity=capacity)
+    job_of = np.array([data.draw(st.sampled_from([-1, *problem.jobs[problem.indptr[i] : problem.indptr[i + 1]]]))
+                       for i in range(n)])  # fmt: skip
+    if np.all(np.bincount(job_of[job_of >= 0], minlength=m) <= capacity):
+        assert blocking_pairs(problem, job_of) == blocking_recount(problem, job_of)
+    assert blocking_pairs(problem, solve(problem, solver="stable").job_of) == 0
 
 
 def test_metrics_of_an_empty_assignment():
@@ -55,3 +94,17 @@ def test_metrics_of_an_empty_assignment():
     m = metrics(match(market, k=1))
     assert m["workers_placed"] == 0 and m["fill_rate"] == 0 and m["diet_mismatch"] == 0
     assert math.isnan(m["mean_score"]) and math.isnan(m["wage_uplift"])
+
+
+def test_flows_count_people_from_each_origin_to_each_region():
+    assignment = match(synth.scenario(500, 30, seed=4), k=5)
+    table = flows(assignment)
+    market = assignment.market
+    want: dict[tuple[str, str], int] = {}
+    for i, j in enumerate(assignment.job_of):
+        if j >= 0:
+            key = (market.worker(i).origin, market.job(int(j)).region)
+            want[key] = want.get(key, 0) + market.worker(i).size
+    got = {(o, r): int(c) for (o, r), c in table.stack().items() if c}
+    assert got == want
+    assert table.index.name == "origin" and table.columns.name == "region"

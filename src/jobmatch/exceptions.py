@@ -9,7 +9,10 @@ return a status with a diagnosis instead.
 
 from __future__ import annotations
 
-__all__ = ["JobmatchError", "ValidationError"]
+import importlib
+from types import ModuleType
+
+__all__ = ["JobmatchError", "MissingDependency", "ValidationError", "optional_import"]
 
 
 class JobmatchError(Exception):
@@ -57,3 +60,25 @@ class ValidationError(JobmatchError, ValueError):
         self.field = field
         self.expected = expected
         self.got = got
+
+
+class MissingDependency(JobmatchError, ImportError):
+    """An optional dependency a feature needs is not installed; the message names the extra."""
+
+
+def optional_import(module: str, extra: str, feature: str) -> ModuleType:
+    """Import an optional dependency, or raise :class:`MissingDependency` naming the extra.
+
+    Examples
+    --------
+    >>> optional_import("numpy", "core", "tests").__name__
+    'numpy'
+    >>> optional_import("no_such_module", "plot", "jobmatch.plot")
+    Traceback (most recent call last):
+    ...
+    jobmatch.exceptions.MissingDependency: jobmatch.plot needs no_such_module: pip install "jobmatch[plot]"
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependency(f'{feature} needs {module}: pip install "jobmatch[{extra}]"') from None

@@ -3,8 +3,10 @@
 What a programme officer reports and a researcher compares: how many were
 placed, how full the jobs are, the priority groups' shares, the pay over
 each worker's floor, the soft needs left unmet (diet, heating), and the
-labour-brand partnerships used.  Every figure counts people (a couple is
-two) unless its name says workers.
+labour-brand partnerships used, and how many pairs would rather be matched
+to each other than as placed.  Every figure counts people (a couple is two)
+unless its name says workers.  :func:`flows` tabulates people placed from
+each origin county to each destination region.
 
 Examples
 --------
@@ -12,7 +14,7 @@ Examples
 >>> from jobmatch.metrics import metrics
 >>> m = metrics(match(synth.scenario(500, 30, seed=2), k=5))
 >>> sorted(m)  # doctest: +NORMALIZE_WHITESPACE
-['brand_placements', 'climate_mismatch', 'diet_mismatch', 'fill_rate', 'group_placement_rate',
+['blocking_pairs', 'brand_placements', 'climate_mismatch', 'diet_mismatch', 'fill_rate', 'group_placement_rate',
  'group_share', 'mean_score', 'people_placed', 'placement_rate', 'wage_uplift', 'workers_placed']
 >>> 0 <= m["fill_rate"] <= 1 and 0 <= m["group_share"]["poverty_alleviated"] <= 1
 True
@@ -24,9 +26,10 @@ from typing import Any
 
 import numpy as np
 
+from .exceptions import optional_import
 from .table import Ragged
 
-__all__ = ["metrics"]
+__all__ = ["blocking_pairs", "flows", "metrics"]
 
 
 def _pairs_served(needs: Ragged, offers: Ragged, workers: np.ndarray, jobs: np.ndarray) -> np.ndarray:
@@ -54,7 +57,8 @@ def metrics(assignment: Any) -> dict[str, Any]:
         placed worker), ``diet_mismatch`` and ``climate_mismatch`` (placed
         workers whose food needs are not all served; who need heating in an
         unheated dormitory), ``brand_placements`` (placed workers whose
-        labour brand partners the employer).
+        labour brand partners the employer), ``blocking_pairs`` (see
+        :func:`blocking_pairs`).
     """
     market, problem = assignment.market, assignment.problem
     workers, jobs, vocab = market.workers, market.jobs, market.vocab
@@ -87,4 +91,77 @@ def metrics(assignment: Any) -> dict[str, Any]:
         "diet_mismatch": int(np.count_nonzero(~_pairs_served(workers.diet, jobs.canteen, placed, at))),
         "climate_mismatch": int(np.count_nonzero(workers.needs_heating[placed] & ~jobs.heated_dorm[at])),
         "brand_placements": int(np.count_nonzero(partners)),
+        "blocking_pairs": blocking_pairs(problem, job_of),
     }
+
+
+def blocking_pairs(problem: Any, job_of: np.ndarray) -> int:
+    """Candidate pairs (worker, job) who would both rather be matched to each other.
+
+    Both sides rank by the pair's score (ties to the lower index, as the
+    ``stable`` solver does): a pair blocks when the worker is unplaced or
+    scores higher there than at its own job, and the job has room for the
+    worker's people or holds someone who ranks below the worker.  Only the
+    problem's arcs count (each worker's ``k`` best jobs); 0 means stable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch import Problem
+    >>> p = Problem.from_dense(np.array([[2.0, 1.0], [3.0, 1.0]]), capacity=1)
+    >>> blocking_pairs(p, np.array([0, 1])), blocking_pairs(p, np.array([1, 0]))
+    (1, 0)
+    """
+    workers, jobs = problem.workers, problem.jobs.astype(np.int64)
+    value = problem.values if problem.maximize else -problem.values
+    job_of = np.asarray(job_of, dtype=np.int64)
+    chosen = jobs == job_of[workers]
+    # Rank keys: higher value first, then the lower index (of job for workers, of worker for jobs).
+    own_value = np.full(problem.n_workers, -np.inf)
+    own_value[workers[chosen]] = value[chosen]
+    rather = (value > own_value[workers]) | ((value == own_value[workers]) & (jobs < job_of[workers]))
+    held = np.flatnonzero(chosen)
+    worst = held[np.lexsort((-workers[held], value[held], jobs[held]))]  # per job, its worst holder first
+    first = np.r_[True, jobs[worst][1:] != jobs[worst][:-1]] if len(worst) else np.zeros(0, dtype=bool)
+    worst_value = np.full(problem.n_jobs, np.inf)
+    worst_worker = np.full(problem.n_jobs, -1)
+    worst_value[jobs[worst[first]]] = value[worst[first]]
+    worst_worker[jobs[worst[first]]] = workers[worst[first]]
+    used = np.bincount(jobs[chosen], weights=problem.use[chosen], minlength=problem.n_jobs)
+    room = problem.capacity[jobs] - used[jobs] >= problem.use
+    outranks = (value > worst_value[jobs]) | ((value == worst_value[jobs]) & (workers < worst_worker[jobs]))
+    return int(np.count_nonzero(~chosen & rather & (room | outranks)))
+
+
+def flows(assignment: Any) -> Any:
+    """People placed from each origin county (rows) to each destination region (columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer counts; only origins and regions with a placement appear.
+
+    Examples
+    --------
+    >>> from jobmatch import match, synth
+    >>> placed = match(synth.scenario(400, 25, seed=3), k=5)
+    >>> table = flows(placed)
+    >>> int(table.to_numpy().sum()) == placed.people_placed
+    True
+    """
+    pd = optional_import("pandas", "pandas", "jobmatch.metrics.flows")
+    market = assignment.market
+    job_of = np.asarray(assignment.job_of)
+    placed = np.flatnonzero(job_of >= 0)
+    origin = market.workers.origin[placed].astype(np.int64)
+    region = market.jobs.region[job_of[placed]].astype(np.int64)
+    places = market.vocab.place.as_array()
+    n = len(places)
+    counts = np.bincount(origin * n + region, weights=market.workers.size[placed], minlength=n * n)
+    counts = counts.reshape(n, n).astype(np.int64)
+    rows, cols = np.flatnonzero(counts.sum(axis=1)), np.flatnonzero(counts.sum(axis=0))
+    return pd.DataFrame(
+        counts[np.ix_(rows, cols)],
+        index=pd.Index(places[rows], name="origin"),
+        columns=pd.Index(places[cols], name="region"),
+    )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import html
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -129,10 +131,62 @@ class Assignment:
 
         return metrics(self)
 
+    def flows(self) -> Any:
+        """People placed from each origin county to each destination region (see :func:`jobmatch.metrics.flows`)."""
+        from .metrics import flows
+
+        return flows(self)
+
     def placement(self, worker_id: str | int) -> str | None:
         """The id of the worker's job, or None if unplaced."""
         j = int(self.job_of[self.market.worker_index(worker_id)])
         return None if j < 0 else self.market.jobs.ids[j]
+
+    @cached_property
+    def constraints(self) -> Any:
+        """How the placements use each job's room, cap and quota (see :class:`jobmatch.placements.Constraints`)."""
+        from .placements import Constraints
+
+        return Constraints(self.problem, np.asarray(self.job_of))
+
+    def to_frame(self, *, backend: str = "pandas") -> Any:
+        """One row per worker: placement, score and components, or the reason it is unplaced.
+
+        See :func:`jobmatch.placements.to_frame` for the columns.
+        """
+        from .placements import to_frame
+
+        return to_frame(self, backend=backend)  # type: ignore[arg-type]
+
+    def explain(self, worker_id: str | int) -> Any:
+        """Why this worker got this job, or why none, in words (see :func:`jobmatch.explain.explain`)."""
+        from .explain import explain
+
+        return explain(self, worker_id)
+
+    def plot(self, kind: str = "quota", *, ax: Any = None) -> Any:
+        """A matplotlib Figure: ``"quota"``, ``"scores"`` or ``"flows"`` (see :func:`jobmatch.plot.plot`)."""
+        from .plot import plot
+
+        return plot(self, kind, ax=ax)  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        m = self.metrics()
+        gap = "" if self.gap is None else f" (gap {self.gap:.2%})"
+        rows = [
+            ("status", f"{self.status.name} by {self.solver!r}{gap}"),
+            ("objective", f"{self.objective:,.6g}"),
+            ("placed", f"{m['workers_placed']:,} of {self.market.n_workers:,} workers, {m['people_placed']:,} people"),
+            ("placement / fill rate", f"{m['placement_rate']:.1%} / {m['fill_rate']:.1%}"),
+            ("mean score", f"{m['mean_score']:.3f}"),
+            *((f"share {g}", f"{v:.1%}") for g, v in m["group_share"].items()),
+            ("wage uplift", f"{m['wage_uplift']:,.0f} CNY"),
+            ("diet / climate mismatches", f"{m['diet_mismatch']:,} / {m['climate_mismatch']:,}"),
+            ("blocking pairs", f"{m['blocking_pairs']:,}"),
+            ("time", ", ".join(f"{k} {v:.2f} s" for k, v in self.timings.items() if " " not in k)),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        return f"<table><caption>jobmatch Assignment</caption>{body}</table>"
 
     def __repr__(self) -> str:
         gap = "" if self.gap is None else f", gap {self.gap:.2%}"

@@ -1,0 +1,286 @@
+"""Placements: one row per worker, placed or not, and why each unplaced worker is unplaced.
+
+A reason is a fact about the solution, checked against the problem's own
+arcs, capacities, caps and quotas, in the order an officer would act on it:
+
+======================  ==========================================================
+``no_feasible_job``     no job passes the worker's hard requirements (wage floor,
+                        skills, strict diet, household size)
+``not_chosen``          a candidate job has room and no cap or quota stands in the
+                        way; the solver left it (a heuristic, or stopped early)
+``cap``                 a candidate job has room, but an employer or region cap
+                        is reached (and a quota too, if the words say so)
+``quota``               a candidate job has room and its caps too, but placing the
+                        worker would break a priority-group quota
+``displaced``           every candidate job is full, and at one of them the solver
+                        placed someone who scores lower there because that person
+                        had fewer alternatives (the total score is higher)
+``outranked``           every candidate job is full with people who score at least
+                        as high there
+``no_solution``         the solve found no solution (the diagnosis says why)
+======================  ==========================================================
+
+Candidate jobs are the worker's arcs in the problem: its ``k`` best
+feasible jobs under :func:`jobmatch.match`.
+
+Examples
+--------
+>>> from jobmatch import match, synth
+>>> placed = match(synth.scenario(400, 20, seed=5), k=5)
+>>> frame = placed.to_frame()
+>>> len(frame) == 400 and frame["worker"].is_unique
+True
+>>> sorted(frame["reason"].dropna().unique())
+['displaced', 'no_feasible_job', 'outranked']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+
+from .exceptions import optional_import
+from .policy import COMPONENTS
+from .result import Status
+from .schema import fail
+
+__all__ = ["REASONS", "Constraints", "to_frame", "unplaced_reasons"]
+
+#: Reason codes for unplaced workers, in the order they are tried, with their meaning.
+REASONS = {
+    "no_feasible_job": "no job passes this worker's hard requirements",
+    "not_chosen": "a candidate job has room and nothing stands in the way; the solver did not use it",
+    "cap": "a candidate job has room, but an employer or region cap is reached",
+    "quota": "a candidate job and its caps have room, but placing the worker would break a group quota",
+    "displaced": "every candidate job is full; one went to someone scoring lower there who had fewer alternatives",
+    "outranked": "every candidate job is full with people who score at least as high there",
+    "no_solution": "the solve found no solution",
+}
+#: What stands between an unplaced worker and one candidate job, most actionable first.
+_STATES = ("not_chosen", "cap", "quota", "cap_and_quota", "displaced", "outranked")
+
+#: Columns of the frame's components, in :data:`~jobmatch.policy.COMPONENTS` order.
+FIT_COLUMNS = tuple(f"fit_{name}" for name in COMPONENTS)
+
+
+@dataclass
+class Constraints:
+    """The solution's use of every constraint: room per job, lowest holder, slack per quota and cap row.
+
+    Built once per :class:`~jobmatch.Assignment` (``assignment.constraints``)
+    and read by :func:`unplaced_reasons` and :func:`jobmatch.explain.explain`.
+    """
+
+    problem: Any
+    job_of: np.ndarray
+
+    @cached_property
+    def chosen(self) -> np.ndarray:
+        """Boolean mask over arcs: the placements."""
+        return self.problem.jobs == self.job_of[self.problem.workers]
+
+    @cached_property
+    def sign(self) -> float:
+        return 1.0 if self.problem.maximize else -1.0
+
+    @cached_property
+    def room(self) -> np.ndarray:
+        """Capacity left per job."""
+        p, chosen = self.problem, self.chosen
+        used = np.bincount(p.jobs[chosen], weights=p.use[chosen], minlength=p.n_jobs)
+        return p.capacity - used.astype(np.int64)
+
+    @cached_property
+    def lowest(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per job: the score (in the problem's sense) and worker of its lowest-ranked holder (inf, -1 if none)."""
+        p, chosen = self.problem, self.chosen
+        held = np.flatnonzero(chosen)
+        value = self.sign * p.values
+        order = held[np.lexsort((-p.workers[held], value[held], p.jobs[held]))]
+        first = np.r_[True, p.jobs[order][1:] != p.jobs[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
+        score = np.full(p.n_jobs, np.inf)
+        worker = np.full(p.n_jobs, -1, dtype=np.int64)
+        score[p.jobs[order[first]]] = value[order[first]]
+        worker[p.jobs[order[first]]] = p.workers[order[first]]
+        return score, worker
+
+    @cached_property
+    def rows(self) -> Any:
+        """Quotas and caps as rows, with each row's slack (``rhs - activity``) under the solution."""
+        from .solvers._rows import rows_of  # the solvers' own definition of every quota and cap
+
+        rows = rows_of(self.problem)
+        return rows, rows.rhs - rows.activity(self.job_of)
+
+    def blocking_rows(self, workers: np.ndarray, jobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per (worker, job) pair: the first cap row and the first quota row that placing it would break (-1 none)."""
+        rows, slack = self.rows
+        n_quota_rows = len(rows) - len(self.problem.caps)
+        cap, quota = np.full(len(workers), -1, dtype=np.int64), np.full(len(workers), -1, dtype=np.int64)
+        for r in range(len(rows)):
+            out = quota if r < n_quota_rows else cap
+            extra = rows.by_worker[r, workers] * rows.by_job[r, jobs]
+            out[(out < 0) & (extra > slack[r] + 1e-9)] = r
+        return cap, quota
+
+    def row_words(self, r: int) -> str:
+        """Row ``r`` of :attr:`rows`, in words."""
+        rows, _ = self.rows
+        n_quota_rows = len(rows) - len(self.problem.caps)
+        if r >= n_quota_rows:
+            cap = self.problem.caps[r - n_quota_rows]
+            return f"the cap {cap.name!r} (at most {cap.limit:,} people) is reached"
+        quota_name, kind = rows.names[r].removeprefix("quota ").rsplit(" ", 1)
+        quota = next(q for q in self.problem.quotas if repr(q.name) == quota_name)
+        bound = getattr(quota, kind)
+        shown = f"{bound:.0%}" if "share" in kind else f"{bound:,}"
+        return f"the quota {quota_name} ({kind.replace('_', ' ')} {shown}) would be broken"
+
+    def arc_states(self, arcs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For arcs of unplaced workers: index into ``_STATES``, and the cap and quota rows in the way (-1 none)."""
+        p = self.problem
+        workers, jobs = p.workers[arcs], p.jobs[arcs].astype(np.int64)
+        value = self.sign * p.values[arcs]
+        fits = self.room[jobs] >= p.use[arcs]
+        cap, quota = np.full(len(arcs), -1, dtype=np.int64), np.full(len(arcs), -1, dtype=np.int64)
+        cap[fits], quota[fits] = self.blocking_rows(workers[fits], jobs[fits])
+        low_score, low_worker = self.lowest
+        beats_lowest = (value > low_score[jobs]) | ((value == low_score[jobs]) & (workers < low_worker[jobs]))
+        state = np.where(beats_lowest, _STATES.index("displaced"), _STATES.index("outranked"))
+        state[fits] = np.select(
+            [(cap[fits] < 0) & (quota[fits] < 0), quota[fits] < 0, cap[fits] < 0],
+            [_STATES.index("not_chosen"), _STATES.index("cap"), _STATES.index("quota")],
+            _STATES.index("cap_and_quota"),
+        )
+        return state, cap, quota
+
+
+def unplaced_reasons(assignment: Any) -> tuple[np.ndarray, list[str | None]]:
+    """Each worker's reason code (None when placed) and the reason in words, naming the job or the limit.
+
+    Examples
+    --------
+    >>> from jobmatch import match, synth
+    >>> placed = match(synth.scenario(300, 15, seed=2), k=3)
+    >>> codes, words = unplaced_reasons(placed)
+    >>> i = next(i for i, text in enumerate(words) if text and text.startswith("all 3"))
+    >>> print(codes[i], "|", words[i])
+    displaced | all 3 candidate jobs are full; job 泰安-000007 went to someone who scores lower there
+    but has fewer alternatives, which gives a higher total
+    """
+    problem, job_of = assignment.problem, np.asarray(assignment.job_of)
+    n = problem.n_workers
+    codes = np.full(n, None, dtype=object)
+    words: list[str | None] = [None] * n
+    unplaced = np.flatnonzero(job_of < 0)
+    if assignment.status in (Status.INFEASIBLE, Status.UNKNOWN):
+        codes[unplaced] = "no_solution"
+        for i in unplaced:
+            words[i] = f"no solution: {assignment.diagnosis or assignment.status.value}"
+        return codes, words
+    counts = np.diff(problem.indptr)
+    constraints = assignment.constraints
+    arcs = np.flatnonzero(job_of[problem.workers] < 0)
+    state, cap, quota = constraints.arc_states(arcs)
+    # Per worker, the arc with the earliest state; among those, the best-scoring one.
+    value = constraints.sign * problem.values[arcs]
+    owner = problem.workers[arcs]
+    pick = np.lexsort((-value, state, owner))
+    first = pick[np.r_[True, owner[pick][1:] != owner[pick][:-1]]] if len(arcs) else pick
+    job_ids = assignment.market.jobs.ids
+    for i in unplaced[counts[unplaced] == 0]:
+        codes[i] = "no_feasible_job"
+        words[i] = "no job passes this worker's hard requirements (wage floor, skills, strict diet, household size)"
+    for a, s, c, q in zip(arcs[first], state[first], cap[first], quota[first]):
+        i, code = int(problem.workers[a]), _STATES[s].removesuffix("_and_quota")
+        job, k = job_ids[problem.jobs[a]], int(counts[i])
+        full = f"all {k} candidate jobs are" if k > 1 else "its only candidate job is"
+        codes[i] = code
+        if code == "not_chosen":
+            words[i] = f"job {job} has room for this worker; the {assignment.solver!r} solver did not use it"
+        elif code in ("cap", "quota"):
+            limits = " and ".join(constraints.row_words(int(r)) for r in (c, q) if r >= 0)
+            words[i] = f"job {job} has room, but {limits}"
+        elif code == "displaced":
+            words[i] = (
+                f"{full} full; job {job} went to someone who scores lower there "
+                "but has fewer alternatives, which gives a higher total"
+            )
+        else:
+            words[i] = f"{full} full with people who score at least as high there"
+    return codes, words
+
+
+def to_frame(assignment: Any, *, backend: Literal["pandas", "arrow"] = "pandas") -> Any:
+    """One row per worker, in market order: the placement, its score and components, or why not placed.
+
+    Parameters
+    ----------
+    assignment : Assignment
+    backend : {"pandas", "arrow"}
+        A pandas DataFrame or a pyarrow Table.
+
+    Returns
+    -------
+    DataFrame or pyarrow.Table
+        ``worker``, ``origin``, ``people``, ``job``, ``employer``,
+        ``region``, ``program``, ``score``, ``fit_skill`` ... ``fit_region``
+        (the components of :func:`jobmatch.breakdown`), ``reason`` (a code
+        of :data:`REASONS`, missing when placed) and ``why`` (the reason in
+        words).  Unplaced workers have missing job, employer, region and
+        NaN score and components.  ``program`` is the training programme
+        taken (missing: none).
+
+    Examples
+    --------
+    >>> from jobmatch import match, synth
+    >>> frame = match(synth.scenario(200, 10, seed=1), k=4).to_frame()
+    >>> list(frame.columns[:8])
+    ['worker', 'origin', 'people', 'job', 'employer', 'region', 'program', 'score']
+    >>> bool((frame["job"].isna() == frame["reason"].notna()).all())
+    True
+    """
+    if backend not in ("pandas", "arrow"):
+        raise fail("to_frame", "backend", "'pandas' or 'arrow'", backend)
+    from .scoring import pair_components
+
+    market, problem = assignment.market, assignment.problem
+    job_of = np.asarray(assignment.job_of)
+    n = market.n_workers
+    placed = np.flatnonzero(job_of >= 0)
+    at = job_of[placed]
+    chosen = assignment.constraints.chosen
+    score = np.full(n, np.nan)
+    score[problem.workers[chosen]] = problem.values[chosen]
+    fits = np.full((n, len(COMPONENTS)), np.nan)
+    fits[placed] = pair_components(market, assignment.policy, placed, at)[1]
+    codes, words = unplaced_reasons(assignment)
+    places, employers = market.vocab.place.as_array(), market.vocab.employer.as_array()
+
+    def at_placed(values: np.ndarray) -> np.ndarray:
+        out = np.full(n, None, dtype=object)
+        out[placed] = values
+        return out
+
+    columns: dict[str, Any] = {
+        "worker": np.asarray(market.workers.ids, dtype=object),
+        "origin": places[market.workers.origin],
+        "people": market.workers.size.astype(np.int64),
+        "job": at_placed(np.asarray(market.jobs.ids, dtype=object)[at]),
+        "employer": at_placed(employers[market.jobs.employer[at]]),
+        "region": at_placed(places[market.jobs.region[at]]),
+        "program": np.full(n, None, dtype=object),
+        "score": score,
+        **{name: fits[:, c] for c, name in enumerate(FIT_COLUMNS)},
+        "reason": codes,
+        "why": np.array(words, dtype=object),
+    }
+    if backend == "arrow":
+        pa = optional_import("pyarrow", "pandas", "Assignment.to_frame(backend='arrow')")
+        return pa.table({name: pa.array(list(values) if values.dtype == object else values)
+                         for name, values in columns.items()})  # fmt: skip
+    pd = optional_import("pandas", "pandas", "Assignment.to_frame")
+    return pd.DataFrame(columns)
