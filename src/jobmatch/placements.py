@@ -257,7 +257,7 @@ def to_frame(assignment: Any, *, backend: Literal["pandas", "arrow"] = "pandas")
     score[problem.workers[chosen]] = problem.values[chosen]
     fits = np.full((n, len(COMPONENTS)), np.nan)
     fits[placed] = pair_components(market, assignment.policy, placed, at)[1]
-    codes, words = unplaced_reasons(assignment)
+    codes, words = assignment.reasons
     places, employers = market.vocab.place.as_array(), market.vocab.employer.as_array()
 
     def at_placed(values: np.ndarray) -> np.ndarray:

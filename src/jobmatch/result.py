@@ -149,6 +149,13 @@ class Assignment:
 
         return Constraints(self.problem, np.asarray(self.job_of))
 
+    @cached_property
+    def reasons(self) -> tuple[np.ndarray, list[str | None]]:
+        """Each worker's unplaced-reason code (None if placed) and words (see :mod:`jobmatch.placements`)."""
+        from .placements import unplaced_reasons
+
+        return unplaced_reasons(self)
+
     def to_frame(self, *, backend: str = "pandas") -> Any:
         """One row per worker: placement, score and components, or the reason it is unplaced.
 

@@ -1,0 +1,235 @@
+"""Explanations: why a worker got a job, or why none, in words a worker or an officer understands.
+
+For a placed worker: the job, its score, and each fit component against
+the next-best candidate job (and, if that one scores higher, what kept the
+worker out of it).  For an unplaced worker: the binding reason of
+:mod:`jobmatch.placements`, with the state of each candidate job, or, when
+no job is feasible at all, how many jobs each hard requirement rules out.
+
+Examples
+--------
+>>> from jobmatch import match, synth
+>>> market = synth.scenario(300, 15, seed=2)
+>>> placed = match(market, k=3)
+>>> note = placed.explain("城口-0000001")
+>>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+Worker 城口-0000001 is not placed: its only candidate job is full with people who score at least as high there.
+Its candidate jobs, best first:
+  job 枣庄-000011 (employer 枣庄-E0000, region 枣庄), score 0.437: it is full with people who score at least
+  as high there (lowest 0.600)
+>>> note.to_dict()["reason"]
+'outranked'
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import _kernels
+from .policy import COMPONENTS, Policy
+from .scoring import FILTERS, kernel_inputs, pair_components
+
+__all__ = ["FAILED", "LABELS", "Explanation", "explain"]
+
+#: Each fit component in words, as a worker would ask about it.
+LABELS = {
+    "skill": "skills the job asks for",
+    "diet": "food served in the canteen",
+    "climate": "heated dormitory where needed",
+    "wage": "pay against the worker's floor",
+    "brand": "labour-brand partnership",
+    "region": "preferred city",
+}
+
+#: What failing each hard filter means, said of a job.
+FAILED = {
+    "skill": "ask for a skill level the worker lacks",
+    "diet": "do not serve the worker's food",
+    "climate": "have no heated dormitory",
+    "wage": "pay below the worker's floor",
+    "brand": "have no partnership with the worker's labour brand",
+    "region": "are outside the worker's preferred cities",
+    "strict_diet": "do not serve a diet the worker must keep",
+    "capacity": "have fewer places than the worker's household needs",
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One worker's explanation: the structured facts and the text.
+
+    ``str(explanation)`` is the text.  ``to_dict()`` gives every field.
+
+    Attributes
+    ----------
+    worker : str or int
+        The worker's id, as given.
+    job : str, int or None
+        The job taken (None if unplaced).
+    score : float or None
+        Its composite score.
+    components : dict or None
+        Its fit components.
+    alternative : dict or None
+        The next-best candidate job: ``job``, ``score``, ``components`` and
+        ``why_not`` (words, or None when it scores lower).
+    reason : str or None
+        For an unplaced worker, a code of :data:`jobmatch.placements.REASONS`.
+    candidates : list of dict
+        For an unplaced worker, each candidate job with ``job``, ``score``
+        and ``state`` (words).
+    failed : dict
+        For a worker with no feasible job: jobs failing each hard filter.
+    text : str
+        The whole explanation in words.
+    """
+
+    worker: Any
+    job: Any = None
+    score: float | None = None
+    components: dict[str, float] | None = None
+    alternative: dict[str, Any] | None = None
+    reason: str | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    failed: dict[str, int] = field(default_factory=dict)
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as plain Python values."""
+        return asdict(self)
+
+
+def _describe_job(market: Any, j: int) -> str:
+    jobs, vocab = market.jobs, market.vocab
+    return f"job {jobs.ids[j]} (employer {vocab.employer[jobs.employer[j]]}, region {vocab.place[jobs.region[j]]})"
+
+
+def _state_words(assignment: Any, i: int, arc: int) -> str | None:
+    """What keeps worker ``i`` out of the job of ``arc`` (None if nothing: it could move there)."""
+    problem, constraints = assignment.problem, assignment.constraints
+    j, use, value = int(problem.jobs[arc]), int(problem.use[arc]), constraints.sign * problem.values[arc]
+    own = int(assignment.job_of[i])
+    room = int(constraints.room[j]) + (use if own == j else 0)
+    if room < use:
+        low_score, low_worker = constraints.lowest
+        if value > low_score[j] or (value == low_score[j] and i < low_worker[j]):
+            return "it is full, and went to people who score lower there but have fewer alternatives"
+        return f"it is full with people who score at least as high there (lowest {constraints.sign * low_score[j]:.3f})"
+    rows, slack = constraints.rows
+    free = slack.copy()
+    if own >= 0:  # moving frees the worker's own contribution
+        free += rows.by_worker[:, i] * rows.by_job[:, own]
+    extra = rows.by_worker[:, i] * rows.by_job[:, j]
+    broken = [constraints.row_words(r) for r in np.flatnonzero(extra > free + 1e-9)]
+    if broken:
+        return "it has room, but " + " and ".join(broken)
+    return None
+
+
+def explain(assignment: Any, worker_id: str | int) -> Explanation:
+    """Why a worker got its job, or why none.
+
+    Parameters
+    ----------
+    assignment : Assignment
+    worker_id : str or int
+        The worker's id (or position).
+
+    Returns
+    -------
+    Explanation
+        Printable; ``to_dict()`` for the structured form.
+
+    Examples
+    --------
+    >>> from jobmatch import match, synth
+    >>> market = synth.scenario(300, 15, seed=2)
+    >>> placed = match(market, k=3)
+    >>> note = placed.explain("巫溪-0000011")
+    >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+    Worker 巫溪-0000011 is placed at job 烟台-000005 (employer 烟台-E0000, region 烟台), score 0.685.
+    Compared with its best other candidate, job 济宁-000003 (employer 济宁-E0000, region 济宁), score 0.834:
+      skills the job asks for: 1.00 here, 1.00 there
+      food served in the canteen: 0.33 here, 1.00 there (better there)
+      heated dormitory where needed: 1.00 here, 1.00 there
+      pay against the worker's floor: 0.59 here, 0.67 there (better there)
+      labour-brand partnership: 0.00 here, 0.00 there
+      preferred city: 1.00 here, 1.00 there
+    That job scores higher, but it is full, and went to people who score lower there but have fewer alternatives.
+    >>> note.job, round(note.alternative["score"], 3)
+    ('烟台-000005', 0.834)
+    """
+    market, problem = assignment.market, assignment.problem
+    i = market.worker_index(worker_id)
+    wid = market.workers.ids[i]
+    lo, hi = int(problem.indptr[i]), int(problem.indptr[i + 1])
+    arcs = np.arange(lo, hi)
+    sign = 1.0 if problem.maximize else -1.0
+    arcs = arcs[np.lexsort((problem.jobs[arcs], -sign * problem.values[arcs]))]  # best first
+    own = int(assignment.job_of[i])
+    if own >= 0:
+        return _placed(assignment, i, wid, own, arcs)
+    codes, words = assignment.reasons
+    lines = [f"Worker {wid} is not placed: {words[i]}."]
+    failed: dict[str, int] = {}
+    listed = []
+    if codes[i] == "no_feasible_job":
+        failed = _failures(assignment, i)
+        said = "; ".join(f"{count:,} {FAILED[name]}" for name, count in failed.items() if count)
+        lines.append(f"Of the {market.n_jobs:,} jobs: {said}." if said else "The market has no jobs.")
+    elif codes[i] != "no_solution":
+        lines.append("Its candidate jobs, best first:")
+        for arc in arcs:
+            j = int(problem.jobs[arc])
+            state = _state_words(assignment, i, int(arc)) or "it has room and nothing stands in the way"
+            listed.append({"job": market.jobs.ids[j], "score": float(problem.values[arc]), "state": state})
+            lines.append(f"  {_describe_job(market, j)}, score {problem.values[arc]:.3f}: {state}")
+    return Explanation(worker=wid, reason=codes[i], candidates=listed, failed=failed, text="\n".join(lines))
+
+
+def _placed(assignment: Any, i: int, wid: Any, own: int, arcs: np.ndarray) -> Explanation:
+    market, problem = assignment.market, assignment.problem
+    at = arcs[problem.jobs[arcs] == own]
+    score = float(problem.values[at[0]]) if len(at) else float("nan")
+    others = arcs[problem.jobs[arcs] != own]
+    jobs = np.array([own, *problem.jobs[others[:1]]], dtype=np.int64)
+    parts = pair_components(market, assignment.policy, np.full(len(jobs), i), jobs)[1].astype(np.float64)
+    mine = dict(zip(COMPONENTS, parts[0].tolist()))
+    lines = [f"Worker {wid} is placed at {_describe_job(market, own)}, score {score:.3f}."]
+    alternative = None
+    if len(others):
+        arc = int(others[0])
+        j, alt = int(problem.jobs[arc]), float(problem.values[arc])
+        theirs = dict(zip(COMPONENTS, parts[1].tolist()))
+        higher = (alt > score) if problem.maximize else (alt < score)
+        why_not = (_state_words(assignment, i, arc) or "the solver did not move the worker there") if higher else None
+        alternative = {"job": market.jobs.ids[j], "score": alt, "components": theirs, "why_not": why_not}
+        lines.append(f"Compared with its best other candidate, {_describe_job(market, j)}, score {alt:.3f}:")
+        for name in COMPONENTS:
+            here, there = mine[name], theirs[name]
+            mark = " (better here)" if here > there + 5e-3 else " (better there)" if there > here + 5e-3 else ""
+            lines.append(f"  {LABELS[name]}: {here:.2f} here, {there:.2f} there{mark}")
+        if why_not:
+            lines.append(f"That job scores higher, but {why_not}.")
+    else:
+        lines.append("It had no other candidate job.")
+    return Explanation(
+        worker=wid, job=market.jobs.ids[own], score=score, components=mine, alternative=alternative,
+        text="\n".join(lines),
+    )  # fmt: skip
+
+
+def _failures(assignment: Any, i: int) -> dict[str, int]:
+    """Jobs failing each hard filter for worker ``i`` (a job can fail several)."""
+    market = assignment.market
+    m = market.n_jobs
+    W, J, P = kernel_inputs(market, assignment.policy or Policy())
+    _, parts = _kernels.many_pairs(np.full(m, i, dtype=np.int64), np.arange(m, dtype=np.int64), W, J, P, m)
+    mask = parts[:, 7].astype(np.int64)
+    return {name: int(np.count_nonzero(mask >> bit & 1)) for bit, name in enumerate(FILTERS)}

@@ -1,0 +1,102 @@
+"""Explanations agree with the frame, with breakdown, and with the problem's arcs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jobmatch import GroupQuota, JobmatchError, Policy, breakdown, match, synth
+from jobmatch.explain import FAILED
+
+CAPS = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.85)], region_caps={"泰安": 20, "济南": 30})
+
+
+@pytest.fixture(scope="module", params=["plain", "caps"])
+def assignment(request):
+    market = synth.scenario(300, 15, seed=2) if request.param == "plain" else synth.scenario(600, 30, seed=7)
+    return match(market, None if request.param == "plain" else CAPS, k=4)
+
+
+def other_arcs(problem, i, own):
+    lo, hi = problem.indptr[i], problem.indptr[i + 1]
+    arcs = [(float(v), int(j)) for j, v in zip(problem.jobs[lo:hi], problem.values[lo:hi]) if j != own]
+    return sorted(arcs, key=lambda a: (-a[0], a[1]))
+
+
+def test_placed_workers_are_explained_by_their_job_and_best_other_candidate(assignment):
+    market, problem = assignment.market, assignment.problem
+    frame = assignment.to_frame().set_index("worker")
+    placed = [w for w in market.workers.ids if assignment.placement(w) is not None][:40]
+    assert placed
+    for wid in placed:
+        note = assignment.explain(wid)
+        i = market.worker_index(wid)
+        own = int(assignment.job_of[i])
+        assert note.worker == wid and note.job == assignment.placement(wid) and note.reason is None
+        assert note.score == pytest.approx(frame.loc[wid, "score"])
+        assert note.components == pytest.approx(breakdown(market, assignment.policy, wid, note.job)["components"])
+        assert note.text.startswith(f"Worker {wid} is placed at job {note.job} ")
+        others = other_arcs(problem, i, own)
+        if not others:
+            assert note.alternative is None and "no other candidate" in note.text
+            continue
+        value, j = others[0]
+        alt = note.alternative
+        assert alt["job"] == market.jobs.ids[j] and alt["score"] == pytest.approx(value)
+        assert alt["components"] == pytest.approx(breakdown(market, assignment.policy, wid, alt["job"])["components"])
+        assert (alt["why_not"] is not None) == (value > note.score)
+        if alt["why_not"] and "full" in alt["why_not"]:
+            held = sum(problem.people[w] for w in np.flatnonzero(assignment.job_of == j))
+            assert held + problem.people[i] > market.jobs.capacity[j]
+
+
+def test_unplaced_workers_get_their_reason_and_every_candidate(assignment):
+    market, problem = assignment.market, assignment.problem
+    frame = assignment.to_frame().set_index("worker")
+    unplaced = [w for w in market.workers.ids if assignment.placement(w) is None][:40]
+    assert unplaced
+    for wid in unplaced:
+        note = assignment.explain(wid)
+        i = market.worker_index(wid)
+        assert note.job is None and note.reason == frame.loc[wid, "reason"]
+        assert note.text.startswith(f"Worker {wid} is not placed: {frame.loc[wid, 'why']}.")
+        lo, hi = problem.indptr[i], problem.indptr[i + 1]
+        assert sorted(c["job"] for c in note.candidates) == sorted(market.jobs.ids[problem.jobs[lo:hi]])
+        scores = [c["score"] for c in note.candidates]
+        assert scores == sorted(scores, reverse=True)
+        for c in note.candidates:
+            assert f"job {c['job']} " in note.text
+
+
+def test_a_worker_with_no_feasible_job_is_told_what_rules_each_job_out():
+    assignment = match(synth.scenario(300, 15, seed=2), k=3)
+    market = assignment.market
+    frame = assignment.to_frame()
+    wid = frame.loc[frame["reason"] == "no_feasible_job", "worker"].iloc[0]
+    note = assignment.explain(wid)
+    want = dict.fromkeys(FAILED, 0)
+    for j in market.jobs.ids:
+        b = breakdown(market, None, wid, j)
+        assert not b["feasible"]
+        for name in b["failed"]:
+            want[name] += 1
+    assert note.failed == want
+    for name, count in want.items():
+        assert (f"{count:,} {FAILED[name]}" in note.text) == (count > 0)
+
+
+def test_caps_and_quotas_are_named_in_words():
+    assignment = match(synth.scenario(600, 30, seed=7), CAPS, k=4)
+    frame = assignment.to_frame()
+    wid = frame.loc[frame["reason"] == "cap", "worker"].iloc[0]
+    text = str(assignment.explain(wid))
+    assert "the cap 'region" in text and "is reached" in text
+
+
+def test_explanation_structured_form_and_bad_ids():
+    assignment = match(synth.scenario(200, 10, seed=1), k=3)
+    d = assignment.explain(0).to_dict()
+    assert set(d) == {"worker", "job", "score", "components", "alternative", "reason", "candidates", "failed", "text"}
+    assert d["worker"] == assignment.market.workers.ids[0]
+    with pytest.raises(JobmatchError, match="nobody"):
+        assignment.explain("nobody")
