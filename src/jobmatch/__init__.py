@@ -31,10 +31,12 @@ __all__ = [
     "Worker",
     "breakdown",
     "candidates",
+    "compare",
     "compile",
     "datasets",
     "match",
     "score_matrix",
+    "shortlist",
     "solve",
     "solvers",
     "synth",
@@ -43,7 +45,9 @@ __all__ = [
 _LAZY = {
     "breakdown": "scoring",
     "candidates": "scoring",
+    "compare": "comparison",
     "score_matrix": "scoring",
+    "shortlist": "shortlists",
     "solve": "solvers",
     "match": "solvers",
 }

@@ -9,7 +9,7 @@ not an error and not a missing row.
 Examples
 --------
 >>> from jobmatch import synth
->>> from jobmatch.compare import compare
+>>> from jobmatch import compare
 >>> table = compare(synth.scenario(500, 30, seed=3), solvers=("flow", "greedy", "stable"), k=5)
 >>> table[["solver", "status", "workers_placed", "blocking_pairs"]]  # doctest: +NORMALIZE_WHITESPACE
    solver       status  workers_placed  blocking_pairs

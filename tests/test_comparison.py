@@ -7,7 +7,7 @@ import math
 import pytest
 
 from jobmatch import GroupQuota, Policy, ValidationError, match, solve, synth
-from jobmatch.compare import compare
+from jobmatch import compare
 from jobmatch.solvers import unsupported
 
 
@@ -64,3 +64,10 @@ def test_bad_options_name_the_field(market, options, field):
     with pytest.raises(ValidationError) as err:
         compare(market, **options)
     assert err.value.field == field
+
+
+def test_the_function_is_what_the_package_exports():
+    import jobmatch
+    import jobmatch.comparison
+
+    assert jobmatch.compare is jobmatch.comparison.compare
