@@ -52,12 +52,26 @@ def check_reason(assignment, dense, i, reason, why):
     def room(j):
         return problem.capacity[j] - sum(use_at[w, j] for w in holders.get(j, []))
 
-    def cap_full(j, people):
+    def lowest(j):
+        """The holder of job j that ranks last: lowest value, then highest index."""
+        return min(holders[j], key=lambda h: (value_at[h, j], -h))
+
+    def broken(j, out=None):
+        """(cap, quota) names that placing worker i at job j, taking `out` off it, would break."""
+        people, placed = problem.people.astype(float), (job_of >= 0).copy()
+        if out is not None:
+            placed[out] = False
+        cap_name = quota_name = None
         for cap in problem.caps:
-            placed = sum(problem.people[w] for w in range(problem.n_workers) if job_of[w] >= 0 and cap.jobs[job_of[w]])
-            if cap.jobs[j] and placed + people > cap.limit:
-                return cap.name
-        return None
+            held = sum(people[w] for w in range(problem.n_workers) if placed[w] and cap.jobs[job_of[w]])
+            if cap.jobs[j] and held + people[i] > cap.limit:
+                cap_name = cap_name or cap.name
+        for q in problem.quotas:
+            total = people[placed].sum() + people[i]
+            members = people[placed & q.members].sum() + people[i] * q.members[i]
+            if q.min_share is not None and members < q.min_share * total - 1e-9:
+                quota_name = quota_name or q.name
+        return cap_name, quota_name
 
     arcs = arcs_of(problem, i)
     job_ids = list(assignment.market.jobs.ids)
@@ -65,32 +79,30 @@ def check_reason(assignment, dense, i, reason, why):
         assert not arcs and np.all(np.isneginf(dense[i]))
         return
     assert arcs
+    beats = {j: value_at[i, j] > value_at[lowest(j), j] or (value_at[i, j] == value_at[lowest(j), j] and i < lowest(j))
+             for j, _, u in arcs if room(j) < u}  # fmt: skip
     if reason in ("outranked", "displaced"):
         assert all(room(j) < u for j, _, u in arcs)
-        lower = [
-            j for j, v, _ in arcs if any(value_at[h, j] < v or (value_at[h, j] == v and h > i) for h in holders[j])
-        ]
-        assert bool(lower) == (reason == "displaced")
+        free_swaps = [j for j, hit in beats.items() if hit and broken(j, lowest(j)) == (None, None)]
+        assert bool(free_swaps) == (reason == "displaced")
+        if reason == "outranked":
+            assert not any(beats.values())
         return
-    named = re.match(r"job (\S+) has room", why).group(1)
-    j = job_ids.index(named)
-    u = use_at[i, j]
-    assert room(j) >= u
-    broken_quota = None
-    people, placed = problem.people, job_of >= 0
-    for q in problem.quotas:
-        total = people[placed].sum() + people[i]
-        members = people[placed & q.members].sum() + people[i] * q.members[i]
-        if q.min_share is not None and members < q.min_share * total - 1e-9:
-            broken_quota = q.name
-    cap = cap_full(j, problem.people[i])
+    named = re.match(r".*?job (\S+) (has room|who scores lower)", why)
+    j = job_ids.index(named.group(1))
+    if named.group(2) == "has room":
+        assert room(j) >= use_at[i, j]
+        cap, quota = broken(j)
+    else:
+        assert room(j) < use_at[i, j] and beats[j]
+        cap, quota = broken(j, lowest(j))
     if reason == "cap":
         assert cap is not None and repr(cap) in why
-        assert (broken_quota is not None) == ("quota" in why)
+        assert (quota is not None) == ("quota" in why)
     elif reason == "quota":
-        assert cap is None and broken_quota is not None and repr(broken_quota) in why
+        assert cap is None and quota is not None and repr(quota) in why
     else:
-        assert reason == "not_chosen" and cap is None and broken_quota is None
+        assert reason == "not_chosen" and cap is None and quota is None
 
 
 def test_every_worker_appears_once_in_market_order(assignment):

@@ -112,24 +112,10 @@ def _describe_job(market: Any, j: int) -> str:
 
 def _state_words(assignment: Any, i: int, arc: int) -> str | None:
     """What keeps worker ``i`` out of the job of ``arc`` (None if nothing: it could move there)."""
-    problem, constraints = assignment.problem, assignment.constraints
-    j, use, value = int(problem.jobs[arc]), int(problem.use[arc]), constraints.sign * problem.values[arc]
-    own = int(assignment.job_of[i])
-    room = int(constraints.room[j]) + (use if own == j else 0)
-    if room < use:
-        low_score, low_worker = constraints.lowest
-        if value > low_score[j] or (value == low_score[j] and i < low_worker[j]):
-            return "it is full, and went to people who score lower there but have fewer alternatives"
-        return f"it is full with people who score at least as high there (lowest {constraints.sign * low_score[j]:.3f})"
-    rows, slack = constraints.rows
-    free = slack.copy()
-    if own >= 0:  # moving frees the worker's own contribution
-        free += rows.by_worker[:, i] * rows.by_job[:, own]
-    extra = rows.by_worker[:, i] * rows.by_job[:, j]
-    broken = [constraints.row_words(r) for r in np.flatnonzero(extra > free + 1e-9)]
-    if broken:
-        return "it has room, but " + " and ".join(broken)
-    return None
+    constraints = assignment.constraints
+    state, cap, quota = constraints.arc_states(np.array([arc]), leaving=int(assignment.job_of[i]))
+    words = constraints.arc_words(arc, int(state[0]), int(cap[0]), int(quota[0]), solver=assignment.solver)
+    return None if words.startswith("it has room and nothing") else words
 
 
 def explain(assignment: Any, worker_id: str | int) -> Explanation:

@@ -8,13 +8,16 @@ arcs, capacities, caps and quotas, in the order an officer would act on it:
                         skills, strict diet, household size)
 ``not_chosen``          a candidate job has room and no cap or quota stands in the
                         way; the solver left it (a heuristic, or stopped early)
-``cap``                 a candidate job has room, but an employer or region cap
-                        is reached (and a quota too, if the words say so)
-``quota``               a candidate job has room and its caps too, but placing the
-                        worker would break a priority-group quota
+``cap``                 a candidate job has room (or holds someone scoring lower
+                        there), but placing the worker (in that person's place)
+                        would exceed an employer or region cap (and a quota too,
+                        if the words say so)
+``quota``               the same, with caps satisfied but a priority-group quota
+                        broken
 ``displaced``           every candidate job is full, and at one of them the solver
                         placed someone who scores lower there because that person
-                        had fewer alternatives (the total score is higher)
+                        had fewer alternatives (the total score is higher; no cap
+                        or quota forbids the swap)
 ``outranked``           every candidate job is full with people who score at least
                         as high there
 ``no_solution``         the solve found no solution (the diagnosis says why)
@@ -53,8 +56,8 @@ __all__ = ["REASONS", "Constraints", "to_frame", "unplaced_reasons"]
 REASONS = {
     "no_feasible_job": "no job passes this worker's hard requirements",
     "not_chosen": "a candidate job has room and nothing stands in the way; the solver did not use it",
-    "cap": "a candidate job has room, but an employer or region cap is reached",
-    "quota": "a candidate job and its caps have room, but placing the worker would break a group quota",
+    "cap": "a candidate job has room (or a lower scorer to swap with), but an employer or region cap is reached",
+    "quota": "the same, caps allowing, but placing the worker would break a group quota",
     "displaced": "every candidate job is full; one went to someone scoring lower there who had fewer alternatives",
     "outranked": "every candidate job is full with people who score at least as high there",
     "no_solution": "the solve found no solution",
@@ -115,14 +118,25 @@ class Constraints:
         rows = rows_of(self.problem)
         return rows, rows.rhs - rows.activity(self.job_of)
 
-    def blocking_rows(self, workers: np.ndarray, jobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per (worker, job) pair: the first cap row and the first quota row that placing it would break (-1 none)."""
+    def blocking_rows(
+        self, workers: np.ndarray, jobs: np.ndarray, *, instead: np.ndarray | None = None, leaving: int = -1
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per (worker, job) pair: the first cap row and the first quota row that placing it would break (-1 none).
+
+        ``instead``: per pair, a worker taken out of that job to make room
+        (-1 for none).  ``leaving``: a job every worker leaves (its own, when
+        asking about a move).
+        """
         rows, slack = self.rows
         n_quota_rows = len(rows) - len(self.problem.caps)
         cap, quota = np.full(len(workers), -1, dtype=np.int64), np.full(len(workers), -1, dtype=np.int64)
         for r in range(len(rows)):
             out = quota if r < n_quota_rows else cap
             extra = rows.by_worker[r, workers] * rows.by_job[r, jobs]
+            if instead is not None:
+                extra = extra - np.where(instead >= 0, rows.by_worker[r, instead] * rows.by_job[r, jobs], 0.0)
+            if leaving >= 0:
+                extra = extra - rows.by_worker[r, workers] * rows.by_job[r, leaving]
             out[(out < 0) & (extra > slack[r] + 1e-9)] = r
         return cap, quota
 
@@ -139,23 +153,48 @@ class Constraints:
         shown = f"{bound:.0%}" if "share" in kind else f"{bound:,}"
         return f"the quota {quota_name} ({kind.replace('_', ' ')} {shown}) would be broken"
 
-    def arc_states(self, arcs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For arcs of unplaced workers: index into ``_STATES``, and the cap and quota rows in the way (-1 none)."""
+    def arc_states(self, arcs: np.ndarray, *, leaving: int = -1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What keeps each arc's worker out of its job: an index into ``_STATES``, and the cap and quota rows.
+
+        A job with room: the caps and quotas placing the worker would break
+        (``not_chosen`` if none).  A full job: whether the worker outranks
+        its lowest holder and, if so, the caps and quotas that swapping the
+        two would break (``displaced`` if none).  ``leaving``: the worker's
+        own job, which a move would free.
+        """
         p = self.problem
         workers, jobs = p.workers[arcs], p.jobs[arcs].astype(np.int64)
         value = self.sign * p.values[arcs]
         fits = self.room[jobs] >= p.use[arcs]
-        cap, quota = np.full(len(arcs), -1, dtype=np.int64), np.full(len(arcs), -1, dtype=np.int64)
-        cap[fits], quota[fits] = self.blocking_rows(workers[fits], jobs[fits])
         low_score, low_worker = self.lowest
         beats_lowest = (value > low_score[jobs]) | ((value == low_score[jobs]) & (workers < low_worker[jobs]))
-        state = np.where(beats_lowest, _STATES.index("displaced"), _STATES.index("outranked"))
-        state[fits] = np.select(
-            [(cap[fits] < 0) & (quota[fits] < 0), quota[fits] < 0, cap[fits] < 0],
-            [_STATES.index("not_chosen"), _STATES.index("cap"), _STATES.index("quota")],
+        swap = ~fits & beats_lowest
+        ask = fits | swap
+        cap, quota = np.full(len(arcs), -1, dtype=np.int64), np.full(len(arcs), -1, dtype=np.int64)
+        instead = np.where(swap, low_worker[jobs], -1)
+        cap[ask], quota[ask] = self.blocking_rows(workers[ask], jobs[ask], instead=instead[ask], leaving=leaving)
+        free = np.where(fits, _STATES.index("not_chosen"), _STATES.index("displaced"))
+        state = np.select(
+            [~ask, (cap < 0) & (quota < 0), quota < 0, cap < 0],
+            [_STATES.index("outranked"), free, _STATES.index("cap"), _STATES.index("quota")],
             _STATES.index("cap_and_quota"),
         )
         return state, cap, quota
+
+    def arc_words(self, arc: int, state: int, cap: int, quota: int, *, solver: str) -> str:
+        """What keeps the arc's worker out of its job, in words (from :meth:`arc_states`)."""
+        code = _STATES[state]
+        if code == "outranked":
+            low = self.sign * self.lowest[0][self.problem.jobs[arc]]
+            return f"it is full with people who score at least as high there (lowest {low:.3f})"
+        if code == "displaced":
+            return "it is full, and went to people who score lower there but have fewer alternatives"
+        if code == "not_chosen":
+            return f"it has room and nothing stands in the way; the {solver!r} solver did not use it"
+        limits = " and ".join(self.row_words(int(r)) for r in (cap, quota) if r >= 0)
+        if self.room[self.problem.jobs[arc]] >= self.problem.use[arc]:
+            return f"it has room, but {limits}"
+        return f"it is full, and swapping this worker for someone there who scores lower is not allowed: {limits}"
 
 
 def unplaced_reasons(assignment: Any) -> tuple[np.ndarray, list[str | None]]:
@@ -203,7 +242,13 @@ def unplaced_reasons(assignment: Any) -> tuple[np.ndarray, list[str | None]]:
             words[i] = f"job {job} has room for this worker; the {assignment.solver!r} solver did not use it"
         elif code in ("cap", "quota"):
             limits = " and ".join(constraints.row_words(int(r)) for r in (c, q) if r >= 0)
-            words[i] = f"job {job} has room, but {limits}"
+            if constraints.room[problem.jobs[a]] >= problem.use[a]:
+                words[i] = f"job {job} has room, but {limits}"
+            else:
+                words[i] = (
+                    f"{full} full; swapping this worker for someone at job {job} who scores lower there "
+                    f"is not allowed: {limits}"
+                )
         elif code == "displaced":
             words[i] = (
                 f"{full} full; job {job} went to someone who scores lower there "
