@@ -6,8 +6,7 @@ import math
 
 import pytest
 
-from jobmatch import GroupQuota, Policy, ValidationError, match, solve, synth
-from jobmatch import compare
+from jobmatch import GroupQuota, Policy, ValidationError, compare, match, solve, synth
 from jobmatch.solvers import unsupported
 
 

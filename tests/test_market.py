@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobmatch import Job, Market, TrainingProgram, ValidationError, Worker, synth
+from jobmatch import Job, Market, TrainingProgram, ValidationError, Worker, score_matrix, synth
 from jobmatch.table import Ragged
-from strategies import markets, record_lists
+from strategies import markets, policies, record_lists
 
 
 def _w(id, **kw):
@@ -239,3 +239,51 @@ def test_ragged_take_and_rows_with(rows, data):
     assert taken.equals(expected)
     for code in range(10):
         assert ragged.rows_with(code).tolist() == [code in row for row in rows]
+
+
+# --------------------------------------------------------------------------- subset
+@given(markets(), policies(), st.randoms(use_true_random=False))
+def test_subset_keeps_records_and_scores(market, policy, random):
+    w = random.sample(range(market.n_workers), random.randint(0, market.n_workers))
+    j = random.sample(range(market.n_jobs), random.randint(0, market.n_jobs))
+    part = market.subset(workers=np.array(w, dtype=np.int32), jobs=j)
+    assert part.vocab is market.vocab and part.programs is market.programs
+    assert [part.worker(i) for i in range(len(w))] == [market.worker(i) for i in w]
+    assert [part.job(i) for i in range(len(j))] == [market.job(i) for i in j]
+    # Shared vocabularies: the same pairs score the same, hard filters (-inf) included.
+    np.testing.assert_array_equal(score_matrix(part, policy), score_matrix(market, policy)[np.ix_(w, j)])
+
+
+def test_subset_of_a_large_market_scores_like_the_whole():
+    market = synth.scenario(600, 40, 3, seed=4)
+    rng = np.random.default_rng(0)
+    w, j = rng.permutation(600)[:150], np.sort(rng.permutation(40)[:25])
+    part = market.subset(workers=w, jobs=j)
+    np.testing.assert_array_equal(score_matrix(part), score_matrix(market)[np.ix_(w, j)])
+    assert part.workers.equals(market.workers.take(w)) and part.n_programs == market.n_programs
+    assert not part.workers.min_wage.flags.writeable and not part.jobs.requires.codes.flags.writeable
+    everything = market.subset()
+    assert everything.workers is market.workers and everything.jobs is market.jobs and everything == market
+    assert market.subset(workers=[], jobs=np.array([], dtype=np.int64)).n_workers == 0
+
+
+@pytest.mark.parametrize(
+    ("given", "field"),
+    [
+        ({"workers": [[0, 1]]}, "workers"),
+        ({"workers": 3}, "workers"),
+        ({"workers": [0.0, 1.0]}, "workers"),
+        ({"workers": [True, False]}, "workers"),
+        ({"workers": [0, -1]}, "workers"),
+        ({"workers": [5]}, "workers"),
+        ({"workers": [1, 2, 1]}, "workers"),
+        ({"jobs": [2]}, "jobs"),
+        ({"jobs": ["0"]}, "jobs"),
+        ({"jobs": [0, 0]}, "jobs"),
+    ],
+)
+def test_subset_rejects_bad_positions(given, field):
+    market = Market([_w(f"W{i}") for i in range(5)], [_j("J0"), _j("J1")])
+    with pytest.raises(ValidationError) as err:
+        market.subset(**given)
+    assert err.value.field == field and field in str(err.value)

@@ -278,6 +278,58 @@ class Market:
         part.programs = self.programs
         return part
 
+    def subset(self, *, workers: Any = None, jobs: Any = None) -> Market:
+        """The workers and jobs at the given positions, in that order, with every programme.
+
+        The vocabularies are shared (as by :meth:`worker_slice`), so codes
+        stay comparable with this market's and scoring a subset gives the
+        same scores as scoring the whole market at those pairs.  Because names
+        no kept record uses stay in the vocabularies, a subset need not equal
+        (``==``) the same records built into a new Market.
+
+        Parameters
+        ----------
+        workers, jobs : array_like of int, optional
+            Distinct positions (1-d, each from 0 to below ``n``) of the records to
+            keep, in the order wanted; None keeps them all, as they are.
+
+        Returns
+        -------
+        Market
+
+        Raises
+        ------
+        ValidationError
+            Positions that are not 1-d integers, out of range or repeated;
+            the error's ``field`` is ``"workers"`` or ``"jobs"``.
+
+        Examples
+        --------
+        >>> from jobmatch import score_matrix, synth
+        >>> market = synth.scenario(200, 30, seed=1)
+        >>> part = market.subset(workers=[5, 0, 9], jobs=range(10, 20))
+        >>> part.n_workers, part.n_jobs, part.worker(0) == market.worker(5)
+        (3, 10, True)
+        >>> part.vocab is market.vocab, market.subset().jobs is market.jobs
+        (True, True)
+        >>> bool((score_matrix(part) == score_matrix(market)[[5, 0, 9], 10:20]).all())
+        True
+        >>> from jobmatch import ValidationError
+        >>> try:
+        ...     market.subset(jobs=[3, 3])
+        ... except ValidationError as err:
+        ...     print(err.field, "|", err)
+        jobs | Market.subset: jobs must be distinct positions of jobs, got position 3 repeated
+        """
+        part = Market.__new__(Market)
+        part.vocab = self.vocab
+        part.workers = (
+            self.workers if workers is None else self.workers.take(_positions("workers", workers, self.n_workers))
+        )
+        part.jobs = self.jobs if jobs is None else self.jobs.take(_positions("jobs", jobs, self.n_jobs))
+        part.programs = self.programs
+        return part
+
     # ------------------------------------------------------------------ frames
     def to_frames(self, *, backend: Literal["pandas", "arrow"] = "pandas") -> tuple[Any, Any, Any]:
         """Workers, jobs and programmes as data frames.
@@ -331,6 +383,30 @@ def _position(table: Table, key: str | int) -> int:
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool) and -len(table) <= key < len(table):
         return int(key) % len(table)
     raise fail(table.record_type.kind, "position", f"an id or a position below {len(table)}", key)
+
+
+def _positions(field: str, picked: Any, n: int) -> np.ndarray:
+    """``picked`` as int64 positions, checked: 1-d integers in ``0..n - 1``, none repeated."""
+    where = "Market.subset"
+    if isinstance(picked, range):
+        picked = np.arange(picked.start, picked.stop, picked.step, dtype=np.int64)
+    array = np.asarray(picked)
+    if array.ndim != 1:
+        raise fail(where, field, "a 1-d array of positions", f"{array.ndim}-d", described=True)
+    if array.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if array.dtype.kind not in "iu":
+        raise fail(where, field, "integer positions", f"dtype {array.dtype}", described=True)
+    array = array.astype(np.int64)
+    low, high = int(array.min()), int(array.max())
+    if low < 0 or high >= n:
+        raise fail(where, field, f"positions from 0 to below {n}", low if low < 0 else high)
+    seen = np.bincount(array, minlength=n)
+    if seen.max() > 1:
+        raise fail(
+            where, field, f"distinct positions of {field}", f"position {int(seen.argmax())} repeated", described=True
+        )
+    return array
 
 
 def _check_unique_ids(kind: str, ids: np.ndarray) -> None:

@@ -367,6 +367,39 @@ class Table:
         }
         return Table(self.record_type, columns, self.vocab)
 
+    def take(self, picked: np.ndarray) -> Table:
+        """The records at positions ``picked``, in that order, sharing this table's vocabularies.
+
+        Positions are trusted (:meth:`jobmatch.Market.subset` checks them);
+        the columns are new read-only arrays.
+
+        Parameters
+        ----------
+        picked : ndarray of int
+            Record positions.
+
+        Returns
+        -------
+        Table
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from jobmatch import synth
+        >>> workers = synth.scenario(50, 5, seed=1).workers
+        >>> part = workers.take(np.array([7, 2]))
+        >>> len(part), part.ids.tolist() == [workers.ids[7], workers.ids[2]]
+        (2, True)
+        >>> part.vocab is workers.vocab, part.record(0) == workers.record(7)
+        (True, True)
+        """
+        picked = np.asarray(picked, dtype=np.int64)
+        columns = {
+            name: column.take(picked) if isinstance(column, Ragged) else _readonly(column[picked])
+            for name, column in self.columns.items()
+        }
+        return Table(self.record_type, columns, self.vocab)
+
     def remap(self, maps: dict[str, np.ndarray], vocab: Vocabularies) -> Table:
         """Re-encode after the vocabularies dropped unused names."""
         columns = dict(self.columns)
