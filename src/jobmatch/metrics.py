@@ -112,23 +112,18 @@ def blocking_pairs(problem: Any, job_of: np.ndarray) -> int:
     >>> blocking_pairs(p, np.array([0, 1])), blocking_pairs(p, np.array([1, 0]))
     (1, 0)
     """
-    workers, jobs = problem.workers, problem.jobs.astype(np.int64)
-    value = problem.values if problem.maximize else -problem.values
-    job_of = np.asarray(job_of, dtype=np.int64)
-    chosen = jobs == job_of[workers]
+    from .placements import Constraints  # the room and lowest holder of every job, as reasons use them
+
+    solution = Constraints(problem, np.asarray(job_of, dtype=np.int64))
+    workers, jobs, job_of = problem.workers, problem.jobs.astype(np.int64), solution.job_of
+    value = solution.sign * problem.values
+    chosen = solution.chosen
     # Rank keys: higher value first, then the lower index (of job for workers, of worker for jobs).
     own_value = np.full(problem.n_workers, -np.inf)
     own_value[workers[chosen]] = value[chosen]
     rather = (value > own_value[workers]) | ((value == own_value[workers]) & (jobs < job_of[workers]))
-    held = np.flatnonzero(chosen)
-    worst = held[np.lexsort((-workers[held], value[held], jobs[held]))]  # per job, its worst holder first
-    first = np.r_[True, jobs[worst][1:] != jobs[worst][:-1]] if len(worst) else np.zeros(0, dtype=bool)
-    worst_value = np.full(problem.n_jobs, np.inf)
-    worst_worker = np.full(problem.n_jobs, -1)
-    worst_value[jobs[worst[first]]] = value[worst[first]]
-    worst_worker[jobs[worst[first]]] = workers[worst[first]]
-    used = np.bincount(jobs[chosen], weights=problem.use[chosen], minlength=problem.n_jobs)
-    room = problem.capacity[jobs] - used[jobs] >= problem.use
+    worst_value, worst_worker = solution.lowest
+    room = solution.room[jobs] >= problem.use
     outranks = (value > worst_value[jobs]) | ((value == worst_value[jobs]) & (workers < worst_worker[jobs]))
     return int(np.count_nonzero(~chosen & rather & (room | outranks)))
 
