@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import _kernels
+from .placements import STATES
 from .policy import COMPONENTS, Policy
 from .scoring import FILTERS, kernel_inputs, pair_components
 
@@ -114,8 +115,9 @@ def _state_words(assignment: Any, i: int, arc: int) -> str | None:
     """What keeps worker ``i`` out of the job of ``arc`` (None if nothing: it could move there)."""
     constraints = assignment.constraints
     state, cap, quota = constraints.arc_states(np.array([arc]), leaving=int(assignment.job_of[i]))
-    words = constraints.arc_words(arc, int(state[0]), int(cap[0]), int(quota[0]), solver=assignment.solver)
-    return None if words.startswith("it has room and nothing") else words
+    if STATES[state[0]] == "not_chosen":
+        return None
+    return constraints.arc_words(arc, int(state[0]), int(cap[0]), int(quota[0]), solver=assignment.solver)
 
 
 def explain(assignment: Any, worker_id: str | int) -> Explanation:

@@ -63,7 +63,7 @@ REASONS = {
     "no_solution": "the solve found no solution",
 }
 #: What stands between an unplaced worker and one candidate job, most actionable first.
-_STATES = ("not_chosen", "cap", "quota", "cap_and_quota", "displaced", "outranked")
+STATES = ("not_chosen", "cap", "quota", "cap_and_quota", "displaced", "outranked")
 
 #: Columns of the frame's components, in :data:`~jobmatch.policy.COMPONENTS` order.
 FIT_COLUMNS = tuple(f"fit_{name}" for name in COMPONENTS)
@@ -154,7 +154,7 @@ class Constraints:
         return f"the quota {quota_name} ({kind.replace('_', ' ')} {shown}) would be broken"
 
     def arc_states(self, arcs: np.ndarray, *, leaving: int = -1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """What keeps each arc's worker out of its job: an index into ``_STATES``, and the cap and quota rows.
+        """What keeps each arc's worker out of its job: an index into ``STATES``, and the cap and quota rows.
 
         A job with room: the caps and quotas placing the worker would break
         (``not_chosen`` if none).  A full job: whether the worker outranks
@@ -173,17 +173,17 @@ class Constraints:
         cap, quota = np.full(len(arcs), -1, dtype=np.int64), np.full(len(arcs), -1, dtype=np.int64)
         instead = np.where(swap, low_worker[jobs], -1)
         cap[ask], quota[ask] = self.blocking_rows(workers[ask], jobs[ask], instead=instead[ask], leaving=leaving)
-        free = np.where(fits, _STATES.index("not_chosen"), _STATES.index("displaced"))
+        free = np.where(fits, STATES.index("not_chosen"), STATES.index("displaced"))
         state = np.select(
             [~ask, (cap < 0) & (quota < 0), quota < 0, cap < 0],
-            [_STATES.index("outranked"), free, _STATES.index("cap"), _STATES.index("quota")],
-            _STATES.index("cap_and_quota"),
+            [STATES.index("outranked"), free, STATES.index("cap"), STATES.index("quota")],
+            STATES.index("cap_and_quota"),
         )
         return state, cap, quota
 
     def arc_words(self, arc: int, state: int, cap: int, quota: int, *, solver: str) -> str:
         """What keeps the arc's worker out of its job, in words (from :meth:`arc_states`)."""
-        code = _STATES[state]
+        code = STATES[state]
         if code == "outranked":
             low = self.sign * self.lowest[0][self.problem.jobs[arc]]
             return f"it is full with people who score at least as high there (lowest {low:.3f})"
@@ -234,7 +234,7 @@ def unplaced_reasons(assignment: Any) -> tuple[np.ndarray, list[str | None]]:
         codes[i] = "no_feasible_job"
         words[i] = "no job passes this worker's hard requirements (wage floor, skills, strict diet, household size)"
     for a, s, c, q in zip(arcs[first], state[first], cap[first], quota[first]):
-        i, code = int(problem.workers[a]), _STATES[s].removesuffix("_and_quota")
+        i, code = int(problem.workers[a]), STATES[s].removesuffix("_and_quota")
         job, k = job_ids[problem.jobs[a]], int(counts[i])
         full = f"all {k} candidate jobs are" if k > 1 else "its only candidate job is"
         codes[i] = code
