@@ -340,17 +340,23 @@ def test_policy_weights_count_but_quotas_and_caps_do_not(market):
 
 
 # --------------------------------------------------------------------------- a congested market by hand
-@pytest.fixture(scope="module")
-def star():
-    """One job (capacity 1) everyone likes best; 巫溪-甲 fits it best, then 乙, 丙, 丁."""
+def star_market(capacities):
+    """One star job everyone likes best (巫溪-甲 fits it best, then 乙, 丙, 丁) and two plainer ones."""
     diets = [set(), {"rice", "wheat"}, {"rice", "wheat", "sichuan"}, {"wheat"}]
     workers = [Worker(id=f"巫溪-{c}", origin="巫溪", min_wage=3000, diet=d) for c, d in zip("甲乙丙丁", diets)]
+    star, first, second = capacities
     jobs = [
-        Job(id="泰安-王牌", employer="泰安机械", region="泰安", capacity=1, wage=9000, canteen={"rice"}),
-        Job(id="济南-01", employer="济南电子", region="济南", capacity=2, wage=4000),
-        Job(id="济南-02", employer="济南电子", region="济南", capacity=2, wage=3800),
+        Job(id="泰安-王牌", employer="泰安机械", region="泰安", capacity=star, wage=9000, canteen={"rice"}),
+        Job(id="济南-01", employer="济南电子", region="济南", capacity=first, wage=4000),
+        Job(id="济南-02", employer="济南电子", region="济南", capacity=second, wage=3800),
     ]
     return Market(workers, jobs)
+
+
+@pytest.fixture(scope="module")
+def star():
+    """The star job has one place, the others two each: room for everyone."""
+    return star_market((1, 2, 2))
 
 
 def test_star_job_goes_only_to_the_top_worker(star):
@@ -423,14 +429,7 @@ def test_couple_needs_two_free_places():
 
 
 def test_unplaced_worker():
-    diets = [set(), {"rice", "wheat"}, {"rice", "wheat", "sichuan"}, {"wheat"}]
-    workers = [Worker(id=f"巫溪-{c}", origin="巫溪", min_wage=3000, diet=d) for c, d in zip("甲乙丙丁", diets)]
-    jobs = [
-        Job(id="泰安-王牌", employer="泰安机械", region="泰安", capacity=1, wage=9000, canteen={"rice"}),
-        Job(id="济南-01", employer="济南电子", region="济南", capacity=1, wage=4000),
-        Job(id="济南-02", employer="济南电子", region="济南", capacity=1, wage=3800),
-    ]
-    crowded = Market(workers, jobs)  # three places for four workers: 巫溪-丁 loses every tie
+    crowded = star_market((1, 1, 1))  # three places for four workers: 巫溪-丁 loses every tie
     by_worker = shortlist(crowded, k=3, depth=3)
     assert "巫溪-丁" not in set(by_worker["worker"]) and by_worker.attrs["no_suggestion"] == ["巫溪-丁"]
     by_job = shortlist(crowded, k=4, depth=4, side="job")

@@ -17,6 +17,7 @@ into kernel inputs, allocate the outputs and call.
 from __future__ import annotations
 
 import numbers
+import weakref
 from typing import Any, Literal
 
 import numpy as np
@@ -26,7 +27,7 @@ from .graph import CandidateGraph
 from .market import Market
 from .policy import COMPONENTS, Policy
 from .schema import fail
-from .table import Ragged
+from .table import Ragged, Table
 
 __all__ = ["FILTERS", "breakdown", "candidates", "pair_components", "score_matrix"]
 
@@ -47,6 +48,10 @@ def _check(market: object, policy: object, where: str) -> Policy:
     return policy
 
 
+#: Per jobs table (by identity), its half of the kernels' inputs; see :func:`_job_inputs`.
+_JOB_INPUTS: weakref.WeakKeyDictionary[Table, tuple] = weakref.WeakKeyDictionary()
+
+
 def _profiles(column: Ragged) -> tuple[np.ndarray, Ragged]:
     """Distinct rows of a CSR column: (profile id per row, the profiles), in first-seen order."""
     levels = column.levels
@@ -60,6 +65,43 @@ def _profiles(column: Ragged) -> tuple[np.ndarray, Ragged]:
         if of[r] == len(first):
             first.append(r)
     return of, column.take(np.asarray(first, dtype=np.int64))
+
+
+def _job_inputs(j: Table) -> tuple:
+    """The jobs' half of :func:`kernel_inputs`, computed once per jobs table.
+
+    Profiling the jobs' columns is a Python loop over jobs (about 6 ms per
+    2,000 jobs); :func:`pair_components` is called once per explanation, so
+    the result is kept for as long as the (immutable) table lives.
+    """
+    cached = _JOB_INPUTS.get(j)
+    if cached is None:
+        req_of, req = _profiles(j.requires)
+        can_of, can = _profiles(j.canteen)
+        br_of, br = _profiles(j.brands)
+        # Amenity class: the distinct (canteen, partner brands, city, heating) of a job.
+        key = np.stack([can_of, br_of, j.region, j.heated_dorm.astype(np.int32)], axis=1)
+        classes, amen_of = np.unique(key, axis=0, return_inverse=True) if len(key) else (key, np.empty(0, np.int64))
+        amen_of = amen_of.reshape(-1)
+        # Jobs grouped by requirement profile, in increasing index within a group.
+        job_of = np.argsort(req_of, kind="stable")
+        run_ptr = np.zeros(len(req) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(req_of, minlength=len(req)), out=run_ptr[1:])
+        position_of = np.empty(len(job_of), dtype=np.int64)
+        position_of[job_of] = np.arange(len(job_of))
+        pay = j.wage + j.subsidy
+        # Look-up indices are unsigned so that numba emits no negative-index wraparound.
+        jobs = (
+            req.indptr, req.codes, req.levels,
+            run_ptr, job_of.astype(np.uint32), amen_of[job_of].astype(np.uint32), pay[job_of],
+            j.capacity[job_of].astype(np.int32),  # capacities are at most 1e9
+            classes[:, 0].astype(np.uint32), classes[:, 1].astype(np.uint32), classes[:, 2].astype(np.uint32),
+            classes[:, 3].astype(np.bool_),
+            can.indptr, can.codes, br.indptr, br.codes,
+            req_of.astype(np.uint32), position_of,
+        )  # fmt: skip
+        cached = _JOB_INPUTS[j] = jobs
+    return cached
 
 
 def kernel_inputs(market: Market, policy: Policy) -> tuple[tuple, tuple, tuple]:
@@ -76,30 +118,7 @@ def kernel_inputs(market: Market, policy: Policy) -> tuple[tuple, tuple, tuple]:
         w.preferred_regions.indptr, w.preferred_regions.codes,
         w.size.astype(np.int32),  # sizes are at most 1000
     )  # fmt: skip
-    req_of, req = _profiles(j.requires)
-    can_of, can = _profiles(j.canteen)
-    br_of, br = _profiles(j.brands)
-    # Amenity class: the distinct (canteen, partner brands, city, heating) of a job.
-    key = np.stack([can_of, br_of, j.region, j.heated_dorm.astype(np.int32)], axis=1)
-    classes, amen_of = np.unique(key, axis=0, return_inverse=True) if len(key) else (key, np.empty(0, np.int64))
-    amen_of = amen_of.reshape(-1)
-    # Jobs grouped by requirement profile, in increasing index within a group.
-    job_of = np.argsort(req_of, kind="stable")
-    run_ptr = np.zeros(len(req) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(req_of, minlength=len(req)), out=run_ptr[1:])
-    position_of = np.empty(len(job_of), dtype=np.int64)
-    position_of[job_of] = np.arange(len(job_of))
-    pay = j.wage + j.subsidy
-    # Look-up indices are unsigned so that numba emits no negative-index wraparound.
-    jobs = (
-        req.indptr, req.codes, req.levels,
-        run_ptr, job_of.astype(np.uint32), amen_of[job_of].astype(np.uint32), pay[job_of],
-        j.capacity[job_of].astype(np.int32),  # capacities are at most 1e9
-        classes[:, 0].astype(np.uint32), classes[:, 1].astype(np.uint32), classes[:, 2].astype(np.uint32),
-        classes[:, 3].astype(np.bool_),
-        can.indptr, can.codes, br.indptr, br.codes,
-        req_of.astype(np.uint32), position_of,
-    )  # fmt: skip
+    jobs = _job_inputs(j)
     weights = np.array([policy.weights[c] for c in COMPONENTS], dtype=np.float64)
     weights /= weights.sum()
     hard = sum(1 << bit for bit, c in enumerate(COMPONENTS) if c in policy.hard)

@@ -111,6 +111,7 @@ import numpy as np
 
 from .exceptions import optional_import
 from .market import Market
+from .placements import Constraints
 from .policy import Policy
 from .problem import Problem
 from .schema import fail
@@ -343,19 +344,16 @@ def shortlist(
     # Stable matching on each worker's depth best jobs, deepened for the unplaced; cutoffs on all the arcs.
     arcs = _stable_rounds(market, policy, depth, rounds)
     workers, jobs, scores, job_of = arcs.workers, arcs.jobs, arcs.scores, arcs.job_of
+    # Room (in people) and each job's lowest holder, as the placements module reads them from any solution.
+    held = Constraints(
+        Problem.from_arcs(workers, jobs, scores, n_workers=n, n_jobs=m, capacity=capacity, use=size[workers]),
+        job_of,
+    )
+    room = held.room  # negative when couples overfill a job
+    worst_score, worst_worker = held.lowest  # inf, -1 for a job holding nobody: full and empty, nobody gets in
     chosen = jobs == job_of[workers]
     own_score = np.full(n, np.nan)
     own_score[workers[chosen]] = scores[chosen]
-    placed = job_of >= 0
-    people = np.bincount(job_of[placed], weights=size[placed], minlength=m).astype(np.int64)
-    room = capacity - people  # in people; negative when couples overfill a job
-    held = np.flatnonzero(chosen)
-    worst = held[np.lexsort((-workers[held], scores[held], jobs[held]))]  # per job, its lowest holder first
-    first = np.r_[True, jobs[worst][1:] != jobs[worst][:-1]] if len(worst) else np.zeros(0, dtype=bool)
-    worst_score = np.full(m, np.inf)  # full and empty (capacity 0): nobody gets in
-    worst_worker = np.full(m, -1, dtype=np.int64)
-    worst_score[jobs[worst[first]]] = scores[worst[first]]
-    worst_worker[jobs[worst[first]]] = workers[worst[first]]
     cutoff = np.where(room >= 1, -np.inf, worst_score)
 
     if side == "worker":
