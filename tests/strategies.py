@@ -109,4 +109,6 @@ def policies(draw):
         employer_caps=draw(caps),
         region_caps=draw(caps),
         training_budget=draw(st.one_of(st.none(), money)),
+        week_penalty=draw(st.floats(0, 0.1)),
+        cost_penalty=draw(st.floats(0, 0.1)),
     )

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 from jobmatch import GroupQuota, Policy, candidates, match, synth
-from jobmatch.cli import main, summarise, summarise_assignment, summarise_candidates
+from jobmatch.cli import busiest_program, main, summarise, summarise_assignment, summarise_candidates
+from jobmatch.training import more_seats
 
 
 def test_demo_reports_the_market_it_built(capsys):
@@ -23,13 +24,20 @@ def test_demo_reports_the_market_it_built(capsys):
     assert f"{cands['arcs']:,} feasible worker-job arcs" in out
     assert f"{cands['workers_without_candidate']:,} workers have no feasible job" in out
     assert "score top-20" in out and "load kernels" in out and "match (auto)" in out
-    placed = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), k=20))
+    placed = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), k=20, training=False))
     assert f"{placed['people']:,} people placed ({placed['workers']:,} workers) by solver 'flow'" in out
     assert f"fill rate {placed['fill_rate']:.1%}" in out
     policy = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)])
-    shared = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), policy, k=20))
+    shared = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), policy, k=20, training=False))
     assert shared["priority_share"] >= 0.75 and shared["status"] in ("OPTIMAL", "FEASIBLE")
     assert f"at least 75% poverty-alleviated: {shared['people']:,} people placed by solver 'lagrangian'" in out
+    trained = match(synth.scenario(3000, 120, 6, seed=4), k=20)
+    figures = summarise_assignment(trained)
+    assert f"{figures['people']:,} people placed ({figures['people'] - placed['people']:+,} against" in out
+    assert f"{figures['trainees']:,} of them trained" in out
+    target = trained.market.programs.ids[busiest_program(trained)]
+    bigger = summarise_assignment(match(more_seats(synth.scenario(3000, 120, 6, seed=4), target, 100), k=20))
+    assert f"100 more seats in {target}: {bigger['people'] - figures['people']:+,} people placed" in out
 
 
 def test_summarise_assignment_counts_people():

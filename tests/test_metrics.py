@@ -58,12 +58,26 @@ def recount(assignment) -> dict:
         "climate_mismatch": sum(1 for w, j in pairs if w.needs_heating and not j.heated_dorm),
         "brand_placements": sum(1 for w, j in pairs if w.brand is not None and w.brand in j.brands),
         "blocking_pairs": blocking_recount(assignment.problem, assignment.job_of),
+        **training_recount(assignment),
     }
+
+
+def training_recount(assignment) -> dict:
+    """Trainees, seats per programme and cost, one placed worker at a time."""
+    market = assignment.market
+    seats = {market.program(p).id: 0 for p in range(market.n_programs)}
+    cost = 0.0
+    for i, j in enumerate(assignment.job_of):
+        program = assignment.program(market.worker(i).id)
+        if j >= 0 and program is not None:
+            seats[program] += market.worker(i).size
+            cost += market.program(program).cost * market.worker(i).size
+    return {"trainees": sum(seats.values()), "seats_used": seats, "training_cost": cost}
 
 
 @pytest.mark.parametrize("policy", [Policy(), Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)])])
 def test_metrics_equal_a_recount_from_records(policy):
-    assignment = match(synth.scenario(600, 30, seed=7), policy, k=6)
+    assignment = match(synth.scenario(600, 30, 4, seed=7), policy, k=6)
     got, want = metrics(assignment), recount(assignment)
     assert assignment.metrics() == got
     assert got.keys() == want.keys()
@@ -71,6 +85,7 @@ def test_metrics_equal_a_recount_from_records(policy):
         assert got[key] == pytest.approx(value), key
     assert want["diet_mismatch"] > 0 and want["brand_placements"] > 0  # the market exercises both
     assert want["blocking_pairs"] > 0  # optimal placements are not stable here
+    assert want["trainees"] > 0 and want["training_cost"] > 0  # and some are trained
 
 
 @settings(max_examples=40)

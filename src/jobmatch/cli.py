@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=_positive, default=0, help="random seed (default 0)")
     demo.add_argument("--k", type=_at_least(1), default=20, help="candidate jobs kept per worker (default 20)")
     demo.add_argument(
+        "--more-seats",
+        type=_at_least(1),
+        default=100,
+        help="what-if: seats added to the most wanted full programme (default 100)",
+    )
+    demo.add_argument(
         "--share",
         type=_share,
         default=0.75,
@@ -146,7 +152,26 @@ def summarise_assignment(assignment: Any) -> dict[str, Any]:
         "gap": assignment.gap,
         "fill_rate": figures["fill_rate"],
         "priority_share": figures["group_share"].get("poverty_alleviated", 0.0),
+        "priority_people": round(figures["group_share"].get("poverty_alleviated", 0.0) * figures["people_placed"]),
+        "trainees": figures["trainees"],
+        "training_cost": figures["training_cost"],
+        "seats_used": sum(figures["seats_used"].values()),
     }
+
+
+def busiest_program(assignment: Any) -> int:
+    """The programme a what-if should grow: the full one with most trainees (else the one with most).
+
+    Examples
+    --------
+    >>> from jobmatch import match, synth
+    >>> placed = match(synth.scenario(300, 20, 4, seed=5), k=5)
+    >>> 0 <= busiest_program(placed) < 4
+    True
+    """
+    used = np.array(list(metrics(assignment)["seats_used"].values()), dtype=np.int64)
+    full = used >= assignment.market.programs.seats
+    return int(np.lexsort((np.arange(len(used)), -used, ~full))[0])
 
 
 def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[str, float]]) -> str:
@@ -187,6 +212,18 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
         f"  with share  at least {args.share:.0%} poverty-alleviated: {shared['people']:,} people placed by solver "
         f"{shared['solver']!r}: {shared['status']}{gap}; poverty-alleviated {shared['priority_share']:.1%}"
     )
+    if "with_training" in facts:
+        trained, what_if = facts["with_training"], facts["what_if"]
+        lines.append(
+            f"  training    {trained['people']:,} people placed ({trained['people'] - placed['people']:+,} against "
+            f"no training), {trained['trainees']:,} of them trained ({trained['seats_used']:,} of {facts['seats']:,} "
+            f"seats, {trained['training_cost']:,.0f} CNY) by solver {trained['solver']!r}: {trained['status']}"
+        )
+        lines.append(
+            f"  what-if     {args.more_seats:,} more seats in {what_if['program']}: "
+            f"{what_if['people'] - trained['people']:+,} people placed, "
+            f"{what_if['priority_people'] - trained['priority_people']:+,} of them poverty-alleviated"
+        )
     lines.append("stage times: " + "; ".join(f"{name} {seconds:.3f} s" for name, seconds in stages))
     return "\n".join(lines)
 
@@ -196,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .scoring import candidates  # here, so that importing jobmatch.cli loads no numba
     from .solvers import match
+    from .training import more_seats
 
     stages: list[tuple[str, float]] = []
     market = _timed(
@@ -207,11 +245,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     _timed(stages, "load kernels", lambda: candidates(market.worker_slice(0, min(1, market.n_workers)), policy))
     graph = _timed(stages, f"score top-{args.k}", lambda: candidates(market, policy, k=args.k))
     facts["candidates"] = summarise_candidates(graph)
-    assignment = _timed(stages, "match (auto)", lambda: match(market, policy, k=args.k))
+    assignment = _timed(stages, "match (auto)", lambda: match(market, policy, k=args.k, training=False))
     facts["placements"] = summarise_assignment(assignment)
     programme = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=args.share)])
-    quota = _timed(stages, "match with share", lambda: match(market, programme, k=args.k))
+    quota = _timed(stages, "match with share", lambda: match(market, programme, k=args.k, training=False))
     facts["with_share"] = summarise_assignment(quota)
+    if market.n_programs:
+        trained = _timed(stages, "match with training", lambda: match(market, policy, k=args.k))
+        facts["with_training"] = summarise_assignment(trained)
+        target = busiest_program(trained)
+        bigger = more_seats(market, target, args.more_seats)
+        what_if = _timed(stages, "what-if seats", lambda: match(bigger, policy, k=args.k))
+        facts["what_if"] = {"program": market.programs.ids[target], **summarise_assignment(what_if)}
     print(_report(args, facts, stages))
     return 0
 

@@ -255,6 +255,10 @@ class Market:
         """Position of a job given its id or a (possibly negative) position."""
         return _position(self.jobs, key)
 
+    def program_index(self, key: str | int) -> int:
+        """Position of a training programme given its id or a (possibly negative) position."""
+        return _position(self.programs, key)
+
     def worker_slice(self, start: int, stop: int) -> Market:
         """Workers ``start:stop`` against every job and programme.
 

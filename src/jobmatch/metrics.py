@@ -15,7 +15,8 @@ Examples
 >>> m = metrics(match(synth.scenario(500, 30, seed=2), k=5))
 >>> sorted(m)  # doctest: +NORMALIZE_WHITESPACE
 ['blocking_pairs', 'brand_placements', 'climate_mismatch', 'diet_mismatch', 'fill_rate', 'group_placement_rate',
- 'group_share', 'mean_score', 'people_placed', 'placement_rate', 'wage_uplift', 'workers_placed']
+ 'group_share', 'mean_score', 'people_placed', 'placement_rate', 'seats_used', 'trainees', 'training_cost',
+ 'wage_uplift', 'workers_placed']
 >>> 0 <= m["fill_rate"] <= 1 and 0 <= m["group_share"]["poverty_alleviated"] <= 1
 True
 """
@@ -29,7 +30,7 @@ import numpy as np
 from .exceptions import optional_import
 from .table import Ragged
 
-__all__ = ["blocking_pairs", "flows", "metrics"]
+__all__ = ["blocking_pairs", "flows", "metrics", "training"]
 
 
 def _pairs_served(needs: Ragged, offers: Ragged, workers: np.ndarray, jobs: np.ndarray) -> np.ndarray:
@@ -58,7 +59,7 @@ def metrics(assignment: Any) -> dict[str, Any]:
         workers whose food needs are not all served; who need heating in an
         unheated dormitory), ``brand_placements`` (placed workers whose
         labour brand partners the employer), ``blocking_pairs`` (see
-        :func:`blocking_pairs`).
+        :func:`blocking_pairs`), and the training figures of :func:`training`.
     """
     market, problem = assignment.market, assignment.problem
     workers, jobs, vocab = market.workers, market.jobs, market.vocab
@@ -92,6 +93,31 @@ def metrics(assignment: Any) -> dict[str, Any]:
         "climate_mismatch": int(np.count_nonzero(workers.needs_heating[placed] & ~jobs.heated_dorm[at])),
         "brand_placements": int(np.count_nonzero(partners)),
         "blocking_pairs": blocking_pairs(problem, job_of),
+        **training(assignment),
+    }
+
+
+def training(assignment: Any) -> dict[str, Any]:
+    """``trainees`` (people placed after training), ``seats_used`` (people per programme id, every
+    programme listed) and ``training_cost`` (CNY: each trainee's programme cost times its people).
+
+    Examples
+    --------
+    >>> from jobmatch import Policy, match, synth
+    >>> placed = match(synth.scenario(300, 20, 4, seed=5), Policy(training_budget=20_000), k=5)
+    >>> figures = training(placed)
+    >>> figures["training_cost"] <= 20_000, sum(figures["seats_used"].values()) == figures["trainees"]
+    (True, True)
+    """
+    market = assignment.market
+    program = np.asarray(assignment.program_of)
+    trainee = np.flatnonzero((program >= 0) & (np.asarray(assignment.job_of) >= 0))
+    people = market.workers.size[trainee].astype(np.int64)
+    seats = np.bincount(program[trainee], weights=people, minlength=market.n_programs).astype(np.int64)
+    return {
+        "trainees": int(people.sum()),
+        "seats_used": dict(zip(market.programs.ids.tolist(), seats.tolist())),
+        "training_cost": float((market.programs.cost[program[trainee]] * people).sum()),
     }
 
 

@@ -277,7 +277,9 @@ def to_frame(assignment: Any, *, backend: Literal["pandas", "arrow"] = "pandas")
         of :data:`REASONS`, missing when placed) and ``why`` (the reason in
         words).  Unplaced workers have missing job, employer, region and
         NaN score and components.  ``program`` is the training programme
-        taken (missing: none).
+        taken (missing: none); a trainee's components are on its levels
+        after training, and its score is their composite less the
+        training penalty (see docs/scoring.md).
 
     Examples
     --------
@@ -290,7 +292,7 @@ def to_frame(assignment: Any, *, backend: Literal["pandas", "arrow"] = "pandas")
     """
     if backend not in ("pandas", "arrow"):
         raise fail("to_frame", "backend", "'pandas' or 'arrow'", backend)
-    from .scoring import pair_components
+    from .training import components
 
     market, problem = assignment.market, assignment.problem
     job_of = np.asarray(assignment.job_of)
@@ -301,13 +303,19 @@ def to_frame(assignment: Any, *, backend: Literal["pandas", "arrow"] = "pandas")
     score = np.full(n, np.nan)
     score[problem.workers[chosen]] = problem.values[chosen]
     fits = np.full((n, len(COMPONENTS)), np.nan)
-    fits[placed] = pair_components(market, assignment.policy, placed, at)[1]
+    program = np.asarray(assignment.program_of)
+    fits[placed] = components(market, assignment.policy, placed, at, program[placed])[1]
     codes, words = assignment.reasons
     places, employers = market.vocab.place.as_array(), market.vocab.employer.as_array()
 
     def at_placed(values: np.ndarray) -> np.ndarray:
         out = np.full(n, None, dtype=object)
         out[placed] = values
+        return out
+
+    def at_trained(ids: np.ndarray) -> np.ndarray:
+        out = np.full(n, None, dtype=object)
+        out[program >= 0] = ids[program[program >= 0]]
         return out
 
     columns: dict[str, Any] = {
@@ -317,7 +325,7 @@ def to_frame(assignment: Any, *, backend: Literal["pandas", "arrow"] = "pandas")
         "job": at_placed(np.asarray(market.jobs.ids, dtype=object)[at]),
         "employer": at_placed(employers[market.jobs.employer[at]]),
         "region": at_placed(places[market.jobs.region[at]]),
-        "program": np.full(n, None, dtype=object),
+        "program": at_trained(np.asarray(market.programs.ids, dtype=object)),
         "score": score,
         **{name: fits[:, c] for c, name in enumerate(FIT_COLUMNS)},
         "reason": codes,

@@ -139,7 +139,13 @@ class Policy:
     employer_caps, region_caps : mapping of str to int, optional
         Maximum placements per employer / per receiving city.
     training_budget : float or None, optional
-        Total training cost allowed in CNY; None means unlimited.
+        Total training cost allowed in CNY; None means unlimited.  A
+        programme costing 0 fits any budget, even 0.
+    week_penalty, cost_penalty : float, optional
+        What training takes off a trained placement's score: ``week_penalty``
+        per week of training and ``cost_penalty`` per 1,000 CNY it costs
+        (defaults 0.005 and 0.005, so a 4-week, 1,800 CNY course costs 0.029
+        of a score in [0, 1]).  See docs/scoring.md, "Trained placements".
 
     Examples
     --------
@@ -160,6 +166,8 @@ class Policy:
     employer_caps: Mapping[str, int] = field(default_factory=dict)
     region_caps: Mapping[str, int] = field(default_factory=dict)
     training_budget: float | None = None
+    week_penalty: float = 0.005
+    cost_penalty: float = 0.005
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -196,6 +204,11 @@ class Policy:
             if not _is_number(budget) or not (math.isfinite(budget) and budget >= 0):
                 raise fail(_POLICY, "training_budget", "a finite number >= 0 or None", budget)
             set_(self, "training_budget", float(budget))
+        for name in ("week_penalty", "cost_penalty"):
+            value = getattr(self, name)
+            if not _is_number(value) or not (math.isfinite(value) and value >= 0):
+                raise fail(_POLICY, name, "a finite number >= 0", value)
+            set_(self, name, float(value))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -218,6 +231,8 @@ class Policy:
             "employer_caps": dict(self.employer_caps),
             "region_caps": dict(self.region_caps),
             "training_budget": self.training_budget,
+            "week_penalty": self.week_penalty,
+            "cost_penalty": self.cost_penalty,
         }
         return json.dumps(data, ensure_ascii=False)
 

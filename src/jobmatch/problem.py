@@ -280,6 +280,22 @@ class Problem:
             n_jobs=self.n_jobs,
         )
 
+    def with_values(self, values: Any) -> Problem:
+        """The same arcs and constraints, worth ``values`` (one per arc)."""
+        return Problem(
+            self.indptr,
+            self.jobs,
+            values,
+            capacity=self.capacity,
+            n_jobs=self.n_jobs,
+            use=self.use,
+            people=self.people,
+            maximize=self.maximize,
+            must_place=self.must_place,
+            quotas=self.quotas,
+            caps=self.caps,
+        )
+
     def objective_of(self, job_of: np.ndarray) -> float:
         """Total value of an assignment (job index per worker, -1 unplaced)."""
         rows = self.workers

@@ -46,6 +46,9 @@ class Result:
         Seconds per stage (``"build"``, ``"solve"``, ...).
     stats : dict
         Solver-specific counts (arcs, nodes, branches, ...).
+    program_of : ndarray of int64 or None
+        Training programme index per worker, -1 if untrained; None when the
+        problem offered no training.
     """
 
     status: Status
@@ -56,11 +59,15 @@ class Result:
     diagnosis: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    program_of: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        job_of = np.array(self.job_of, dtype=np.int64)
-        job_of.flags.writeable = False
-        object.__setattr__(self, "job_of", job_of)
+        for name in ("job_of", "program_of"):
+            value = getattr(self, name)
+            if value is not None:
+                value = np.array(value, dtype=np.int64)
+                value.flags.writeable = False
+                object.__setattr__(self, name, value)
 
     @property
     def n_placed(self) -> int:
@@ -100,8 +107,10 @@ class Assignment:
     True
     """
 
-    def __init__(self, market: Any, policy: Any, problem: Any, result: Result, timings: dict[str, float]) -> None:
-        self.market, self.policy, self.problem, self.result = market, policy, problem, result
+    def __init__(
+        self, market: Any, policy: Any, problem: Any, result: Result, timings: dict[str, float], *, routes: Any = None
+    ) -> None:
+        self.market, self.policy, self.problem, self.result, self.routes = market, policy, problem, result, routes
         self.timings = {**timings, **{f"solver {k}": v for k, v in result.timings.items()}}
 
     status = property(lambda self: self.result.status, doc="How the solve ended.")
@@ -111,6 +120,20 @@ class Assignment:
     gap = property(lambda self: self.result.gap, doc="Relative gap to the bound, if known.")
     diagnosis = property(lambda self: self.result.diagnosis, doc="Why not optimal or feasible, in words.")
     job_of = property(lambda self: self.result.job_of, doc="Job index per worker, -1 if unplaced.")
+
+    @cached_property
+    def program_of(self) -> np.ndarray:
+        """Training programme index per worker, -1 if untrained (all -1 when no training was offered)."""
+        if self.result.program_of is not None:
+            return self.result.program_of
+        untrained = np.full(len(self.job_of), -1, dtype=np.int64)
+        untrained.flags.writeable = False
+        return untrained
+
+    def program(self, worker_id: str | int) -> str | None:
+        """The id of the programme the worker trains in, or None."""
+        p = int(self.program_of[self.market.worker_index(worker_id)])
+        return None if p < 0 else self.market.programs.ids[p]
 
     @property
     def n_placed(self) -> int:

@@ -400,6 +400,23 @@ class Table:
         }
         return Table(self.record_type, columns, self.vocab)
 
+    def replace(self, **columns: Any) -> Table:
+        """The same records with some columns swapped for others of the same kind and length.
+
+        Trusted: the caller builds the new columns (:mod:`jobmatch.training`
+        gives trainees their levels after a programme).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from jobmatch import synth
+        >>> workers = synth.scenario(5, 2, seed=1).workers
+        >>> richer = workers.replace(min_wage=np.zeros(5))
+        >>> richer.min_wage.tolist(), richer.skills is workers.skills
+        ([0.0, 0.0, 0.0, 0.0, 0.0], True)
+        """
+        return Table(self.record_type, {**self.columns, **columns}, self.vocab)
+
     def remap(self, maps: dict[str, np.ndarray], vocab: Vocabularies) -> Table:
         """Re-encode after the vocabularies dropped unused names."""
         columns = dict(self.columns)

@@ -28,7 +28,9 @@ from typing import Any
 from ..problem import Problem, compile
 from ..result import Assignment, Result
 from ..schema import fail
+from ..training import routes as training_routes
 from . import assignment, cpsat, flow, greedy, lagrangian, stable
+from .training import solve_training
 
 __all__ = ["available", "match", "register", "solve", "unsupported"]
 
@@ -156,8 +158,18 @@ def match(
     k: int = 20,
     time_limit: float | None = None,
     seed: int = 0,
+    training: bool = True,
 ) -> Assignment:
     """Place a market's workers: score the top-``k`` jobs per worker, then solve.
+
+    With training programmes in the market (and ``training``), seats and
+    jobs are chosen together over the routes of
+    :func:`jobmatch.training.routes` (:mod:`jobmatch.solvers.training`):
+    ``solver="auto"`` is exact (``cpsat``) on small markets and prices seats
+    and budget over ``flow`` (or ``lagrangian`` with quotas) beyond; another
+    name is the inner solver of that pricing.  Without a single route (no
+    seats, no budget, nobody eligible) the result is the one without
+    training.
 
     Parameters
     ----------
@@ -167,14 +179,23 @@ def match(
         As for :func:`solve`.
     k : int, optional
         Candidate jobs per worker.
+    training : bool, optional
+        Offer the market's training programmes (default True).
 
     Returns
     -------
     Assignment
     """
     started = time.perf_counter()
-    problem = compile(market, policy, k=k)
+    offered = training and market.n_programs > 0
+    routes = training_routes(market, policy, k=k) if offered else None
+    problem = compile(market, policy, k=k) if routes is None else routes.problem
     compiled = time.perf_counter()
-    result = solve(problem, solver=solver, time_limit=time_limit, seed=seed)
+    if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
+        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed)
+    else:
+        result = solve_training(routes, solver=solver, time_limit=time_limit, seed=seed)
+        if result.program_of is not None:
+            problem = routes.settled(result.job_of, result.program_of)
     timings = {"score": compiled - started, "solve": time.perf_counter() - compiled}
-    return Assignment(market, policy, problem, result, timings)
+    return Assignment(market, policy, problem, result, timings, routes=routes)

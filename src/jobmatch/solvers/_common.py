@@ -42,9 +42,13 @@ def integer_values(problem: Problem) -> Scaled:
     nine: OR-Tools' cost-scaling flow needs more phases the wider the cost
     range (at 100k x 2k, 1e9 took 1.35x as long).
     """
-    values = problem.values
+    return scaled_values(problem.values, problem.n_workers)
+
+
+def scaled_values(values: np.ndarray, terms: int) -> Scaled:
+    """:func:`integer_values` for any values of which at most ``terms`` are summed."""
     top = float(np.abs(values).max()) if len(values) else 0.0
-    terms = max(problem.n_workers, 1)
+    terms = max(terms, 1)
     if np.all(values == np.round(values)) and top * terms < _BUDGET:
         return Scaled(values.astype(np.int64), 1.0, 0.0)
     digits = 6
@@ -53,7 +57,7 @@ def integer_values(problem: Problem) -> Scaled:
     scale = 10.0**digits
     ints = np.round(values * scale).astype(np.int64)
     exact = np.array_equal(ints / scale, values)
-    return Scaled(ints, scale, 0.0 if exact else 0.5 / scale * min(problem.n_workers, problem.n_arcs))
+    return Scaled(ints, scale, 0.0 if exact else 0.5 / scale * min(terms, len(values)))
 
 
 def pack(

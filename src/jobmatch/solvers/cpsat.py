@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+from typing import Any, NamedTuple
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -40,11 +41,36 @@ def _share(value: float) -> Fraction:
     return Fraction(value).limit_denominator(1_000_000)
 
 
-def _model(problem: Problem, ints: np.ndarray, explain: bool) -> tuple[cp_model.CpModel, list, dict[int, str]]:
-    """The CP-SAT model; with ``explain``, every quota, cap and must-place rule behind an assumption."""
+class Columns(NamedTuple):
+    """One Boolean per column: the worker and job it places, the capacity it uses, its scaled value.
+
+    A :class:`~jobmatch.Problem`'s columns are its arcs; a trained problem's
+    (:mod:`jobmatch.solvers.training`) are routes, several per (worker, job)
+    pair, and carry extra rows (seats, budget).  Sorted by worker.
+    """
+
+    workers: np.ndarray
+    jobs: np.ndarray
+    use: np.ndarray
+    ints: np.ndarray
+
+
+class Row(NamedTuple):
+    """An extra rule ``sum(coefs * x[columns]) <= rhs`` (integers), named for diagnoses."""
+
+    name: str
+    columns: np.ndarray
+    coefs: np.ndarray
+    rhs: int
+
+
+def _model(
+    problem: Problem, columns: Columns, explain: bool, extra: tuple[Row, ...] = ()
+) -> tuple[cp_model.CpModel, list, dict[int, str]]:
+    """The CP-SAT model; with ``explain``, every quota, cap, extra row and must-place rule behind an assumption."""
     model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{t}") for t in range(problem.n_arcs)]
-    workers, jobs = problem.workers, problem.jobs
+    workers, jobs, ints = columns.workers, columns.jobs, columns.ints
+    x = [model.new_bool_var(f"x{t}") for t in range(len(workers))]
     labels: dict[int, str] = {}
 
     def add(constraint: cp_model.Constraint, name: str) -> None:
@@ -53,8 +79,9 @@ def _model(problem: Problem, ints: np.ndarray, explain: bool) -> tuple[cp_model.
             labels[literal.index] = name
             constraint.only_enforce_if(literal)
 
+    indptr = np.searchsorted(workers, np.arange(problem.n_workers + 1))
     for i in range(problem.n_workers):
-        row = x[problem.indptr[i] : problem.indptr[i + 1]]
+        row = x[indptr[i] : indptr[i + 1]]
         if problem.must_place:
             add(model.add(sum(row) == 1), "every worker placed")
         if len(row) > 1:
@@ -63,9 +90,9 @@ def _model(problem: Problem, ints: np.ndarray, explain: bool) -> tuple[cp_model.
     bounds = np.searchsorted(jobs[by_job], np.arange(problem.n_jobs + 1))
     for j in range(problem.n_jobs):
         arcs = by_job[bounds[j] : bounds[j + 1]]
-        if len(arcs) and int(problem.use[arcs].sum()) > problem.capacity[j]:
+        if len(arcs) and int(columns.use[arcs].sum()) > problem.capacity[j]:
             model.add(
-                cp_model.LinearExpr.weighted_sum([x[t] for t in arcs], problem.use[arcs].tolist())
+                cp_model.LinearExpr.weighted_sum([x[t] for t in arcs], columns.use[arcs].tolist())
                 <= int(problem.capacity[j])
             )
     people = problem.people[workers]
@@ -73,7 +100,7 @@ def _model(problem: Problem, ints: np.ndarray, explain: bool) -> tuple[cp_model.
     def people_on(arcs: np.ndarray) -> cp_model.LinearExpr:
         return cp_model.LinearExpr.weighted_sum([x[t] for t in arcs], people[arcs].tolist())
 
-    placed = people_on(np.arange(problem.n_arcs))
+    placed = people_on(np.arange(len(workers)))
     for quota in problem.quotas:
         in_group = people_on(np.flatnonzero(quota.members[workers]))
         if quota.min_count is not None:
@@ -88,6 +115,9 @@ def _model(problem: Problem, ints: np.ndarray, explain: bool) -> tuple[cp_model.
             add(model.add(share.denominator * in_group <= share.numerator * placed), f"quota {quota.name!r} max_share")
     for cap in problem.caps:
         add(model.add(people_on(np.flatnonzero(cap.jobs[jobs])) <= cap.limit), f"cap {cap.name}")
+    for row in extra:
+        used = cp_model.LinearExpr.weighted_sum([x[t] for t in row.columns], row.coefs.tolist())
+        add(model.add(used <= row.rhs), row.name)
     if explain:
         model.add_assumptions([model.get_bool_var_from_proto_index(index) for index in labels])
     total = cp_model.LinearExpr.weighted_sum(x, ints.tolist())
@@ -107,58 +137,84 @@ def _solver(time_limit: float | None, seed: int) -> cp_model.CpSolver:
     return solver
 
 
+class Outcome(NamedTuple):
+    """What a CP-SAT run found: the status, the chosen columns, the objective bound (scaled), the diagnosis."""
+
+    status: Status
+    chosen: np.ndarray | None
+    bound: float
+    diagnosis: str | None
+    timings: dict[str, float]
+    stats: dict[str, Any]
+
+
+def solve_columns(
+    problem: Problem,
+    columns: Columns,
+    extra: tuple[Row, ...] = (),
+    *,
+    time_limit: float | None = None,
+    seed: int = 0,
+    hint: np.ndarray | None = None,
+) -> Outcome:
+    """Solve the model over ``columns``; ``hint`` is a boolean mask over them (a starting solution).
+
+    The model is solved without assumption literals (they weaken presolve);
+    only when it is infeasible is it solved again with them, to name the
+    constraints that cannot hold together.
+    """
+    started = time.perf_counter()
+    model, x, _ = _model(problem, columns, explain=False, extra=extra)
+    if hint is not None:
+        for var, value in zip(x, hint.tolist()):
+            model.add_hint(var, value)
+    build_s = time.perf_counter() - started
+    solver = _solver(time_limit, seed)
+    status = _STATUS[solver.solve(model)]
+    timings = {"build": build_s, "solve": solver.wall_time}
+    stats = {"branches": solver.num_branches, "conflicts": solver.num_conflicts}
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        chosen = np.array([solver.boolean_value(v) for v in x], dtype=bool)
+        return Outcome(status, chosen, solver.best_objective_bound, None, timings, stats)
+    if status is Status.INFEASIBLE:
+        model, _, labels = _model(problem, columns, explain=True, extra=extra)
+        solver = _solver(time_limit, seed)
+        solver.solve(model)
+        core = [labels[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in labels]
+        timings["explain"] = solver.wall_time
+        return Outcome(status, None, float("nan"), _diagnose(problem, core), timings, stats)
+    return Outcome(
+        status, None, float("nan"), f"no solution found within the time limit ({time_limit} s)", timings, stats
+    )
+
+
 def solve_cpsat(
     problem: Problem, /, *, time_limit: float | None = None, seed: int = 0, hint: np.ndarray | None = None
 ) -> Result:
     """Solve with CP-SAT; OPTIMAL only when proven, FEASIBLE for a time-limited incumbent.
 
-    The model is solved without assumption literals (they weaken presolve);
-    only when it is infeasible is it solved again with them, to name the
-    constraints that cannot hold together.  ``hint`` (a job index per
-    worker) is a starting assignment, as other solvers hand over.
+    ``hint`` (a job index per worker) is a starting assignment, as other
+    solvers hand over.
     """
     started = time.perf_counter()
     scaled = integer_values(problem)
-    model, x, _ = _model(problem, scaled.ints, explain=False)
-    if hint is not None:
-        chosen = problem.jobs == np.asarray(hint)[problem.workers]
-        for t, var in enumerate(x):
-            model.add_hint(var, bool(chosen[t]))
-    build_s = time.perf_counter() - started
-    solver = _solver(time_limit, seed)
-    status = _STATUS[solver.solve(model)]
-    timings = {"build": build_s, "solve": solver.wall_time}
-    stats = {"branches": solver.num_branches, "conflicts": solver.num_conflicts, "scale": scaled.scale}
-    if status in (Status.OPTIMAL, Status.FEASIBLE):
-        chosen = np.array([solver.boolean_value(v) for v in x], dtype=bool)
+    columns = Columns(problem.workers, problem.jobs, problem.use, scaled.ints)
+    chosen = None if hint is None else problem.jobs == np.asarray(hint)[problem.workers]
+    out = solve_columns(problem, columns, time_limit=time_limit, seed=seed, hint=chosen)
+    stats = {**out.stats, "scale": scaled.scale}
+    if out.chosen is None:
         return pack(
-            problem,
-            status,
-            job_of_from_arcs(problem, chosen),
-            "cpsat",
-            started,
-            timings=timings,
-            stats=stats,
-            bound=scaled.bound(solver.best_objective_bound, problem.maximize),
-        )
-    if status is Status.INFEASIBLE:
-        model, _, labels = _model(problem, scaled.ints, explain=True)
-        solver = _solver(time_limit, seed)
-        solver.solve(model)
-        core = [labels[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in labels]
-        timings["explain"] = solver.wall_time
-        return pack(
-            problem, status, None, "cpsat", started, timings=timings, stats=stats, diagnosis=_diagnose(problem, core)
+            problem, out.status, None, "cpsat", started, timings=out.timings, stats=stats, diagnosis=out.diagnosis
         )
     return pack(
         problem,
-        status,
-        None,
+        out.status,
+        job_of_from_arcs(problem, out.chosen),
         "cpsat",
         started,
-        timings=timings,
+        timings=out.timings,
         stats=stats,
-        diagnosis=f"no solution found within the time limit ({time_limit} s)",
+        bound=scaled.bound(out.bound, problem.maximize),
     )
 
 
