@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jobmatch import GroupQuota, JobmatchError, Policy, breakdown, match, synth
+from jobmatch import GroupQuota, Job, JobmatchError, Market, Policy, TrainingProgram, Worker, breakdown, match, synth
 from jobmatch.explain import FAILED
 
 CAPS = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.85)], region_caps={"泰安": 20, "济南": 30})
@@ -96,7 +96,30 @@ def test_caps_and_quotas_are_named_in_words():
 def test_explanation_structured_form_and_bad_ids():
     assignment = match(synth.scenario(200, 10, seed=1), k=3)
     d = assignment.explain(0).to_dict()
-    assert set(d) == {"worker", "job", "score", "components", "alternative", "reason", "candidates", "failed", "text"}
+    assert set(d) == {
+        "worker", "job", "score", "components", "program", "alternative", "reason", "candidates", "failed", "text"
+    }  # fmt: skip
     assert d["worker"] == assignment.market.workers.ids[0]
     with pytest.raises(JobmatchError, match="nobody"):
         assignment.explain("nobody")
+
+
+def test_trainee_is_explained_on_its_levels_after_training():
+    jobs = [
+        Job(id="济南-足疗", employer="济南康养", region="济南", capacity=1, wage=5200, requires={"foot_care": 2}),
+        Job(id="济南-家政", employer="济南康养", region="济南", capacity=1, wage=3600, requires={"housekeeping": 1}),
+    ]
+    course = TrainingProgram(id="足疗-2021-07", grants={"foot_care": 2}, seats=40, cost=1800, weeks=4, region="城口")
+    market = Market([Worker(id="城口-母亲", origin="城口", min_wage=3000, skills={"housekeeping": 1})], jobs, [course])
+    # The same worker already holding what the course grants.
+    graduate = Worker(id="城口-母亲", origin="城口", min_wage=3000, skills={"housekeeping": 1, "foot_care": 2})
+    trained = Market([graduate], jobs)
+    note = match(market).explain("城口-母亲")
+    assert note.job == "济南-足疗" and note.program == "足疗-2021-07"
+    assert "after training in programme 足疗-2021-07 (4 weeks, 1,800 CNY" in note.text
+    assert note.components["skill"] == 1.0  # met after training; the worker held no foot care before
+    assert not breakdown(market, None, "城口-母亲", "济南-足疗")["feasible"]
+    after = breakdown(trained, None, "城口-母亲", "济南-足疗")
+    assert note.components == pytest.approx(after["components"])
+    assert note.score == pytest.approx(after["score"] - (0.005 * 4 + 0.005 * 1.8), abs=1e-6)  # the default penalty
+    assert note.alternative["job"] == "济南-家政" and note.alternative["program"] is None

@@ -224,6 +224,11 @@ def test_pair_components_kernel_equals_the_reference(market, policy, data):
     np.testing.assert_array_equal(scores, dense[workers, jobs].reshape(-1))
     for c, name in enumerate(COMPONENTS):
         np.testing.assert_allclose(parts[:, c], ref["values"][name][workers, jobs].reshape(-1), **TOL)
+    # Grouped by worker, consecutive pairs share the worker's row: the same answers.
+    order = np.argsort(workers, kind="stable")
+    grouped_scores, grouped_parts = pair_components(market, policy, workers[order], jobs[order])
+    np.testing.assert_array_equal(grouped_scores, scores[order])
+    np.testing.assert_array_equal(grouped_parts, parts[order])
 
 
 def test_pair_components_bad_positions():

@@ -446,8 +446,9 @@ def one_pair(i, j, W, J, P, n_jobs):
 def many_pairs(workers, jobs, W, J, P, n_jobs):
     """Score and parts of many (worker, job) pairs: ``one_pair`` for each, in parallel.
 
-    Each pair scores its worker's row once (the per-worker tables
-    ``pair_parts`` reads), so a placement per worker costs one row each.
+    Each pair needs its worker's row scored (the per-worker tables
+    ``pair_parts`` reads, which it only reads); consecutive pairs of one
+    worker share it, so pairs grouped by worker cost one row per worker.
     """
     n = len(workers)
     scores = np.empty(n, dtype=np.float32)
@@ -455,8 +456,11 @@ def many_pairs(workers, jobs, W, J, P, n_jobs):
     for c in prange((n + _CHUNK - 1) // _CHUNK):
         scratch = make_scratch(J, P)
         row = np.empty(n_jobs, dtype=np.float32)
+        last = -1
         for t in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
-            score_row(workers[t], W, J, P, scratch, row)
+            if workers[t] != last:
+                score_row(workers[t], W, J, P, scratch, row)
+                last = workers[t]
             scores[t] = row[jobs[t]]
             pair_parts(workers[t], jobs[t], W, J, P, scratch, parts[t])
     return scores, parts

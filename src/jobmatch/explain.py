@@ -31,7 +31,8 @@ import numpy as np
 from . import _kernels
 from .placements import STATES
 from .policy import COMPONENTS, Policy
-from .scoring import FILTERS, kernel_inputs, pair_components
+from .scoring import FILTERS, kernel_inputs
+from .training import components
 
 __all__ = ["FAILED", "LABELS", "Explanation", "explain"]
 
@@ -71,11 +72,14 @@ class Explanation:
     job : str, int or None
         The job taken (None if unplaced).
     score : float or None
-        Its composite score.
+        Its composite score (less the training penalty for a trainee).
     components : dict or None
-        Its fit components.
+        Its fit components (on the levels after training for a trainee).
+    program : str, int or None
+        The training programme the worker takes first (None: none).
     alternative : dict or None
-        The next-best candidate job: ``job``, ``score``, ``components`` and
+        The next-best candidate job: ``job``, ``score``, ``components``,
+        ``program`` (the best route's programme there, or None) and
         ``why_not`` (words, or None when it scores lower).
     reason : str or None
         For an unplaced worker, a code of :data:`jobmatch.placements.REASONS`.
@@ -92,6 +96,7 @@ class Explanation:
     job: Any = None
     score: float | None = None
     components: dict[str, float] | None = None
+    program: Any = None
     alternative: dict[str, Any] | None = None
     reason: str | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
@@ -187,9 +192,17 @@ def _placed(assignment: Any, i: int, wid: Any, own: int, arcs: np.ndarray) -> Ex
     score = float(problem.values[at[0]]) if len(at) else float("nan")
     others = arcs[problem.jobs[arcs] != own]
     jobs = np.array([own, *problem.jobs[others[:1]]], dtype=np.int64)
-    parts = pair_components(market, assignment.policy, np.full(len(jobs), i), jobs)[1].astype(np.float64)
+    # A trainee's job is scored on its levels after training; so is the alternative when its best route trains.
+    programs = np.full(len(jobs), -1, dtype=np.int64)
+    programs[0] = assignment.program_of[i]
+    if len(others) and assignment.routes is not None:
+        programs[1] = assignment.routes.best()[1][others[0]]
+    parts = components(market, assignment.policy, np.full(len(jobs), i), jobs, programs)[1].astype(np.float64)
     mine = dict(zip(COMPONENTS, parts[0].tolist()))
-    lines = [f"Worker {wid} is placed at {_describe_job(market, own)}, score {score:.3f}."]
+    names = [None if p < 0 else market.programs.ids[p] for p in programs.tolist()]
+    lines = [
+        f"Worker {wid} is placed at {_describe_job(market, own)}, score {score:.3f}{_course(market, programs[0])}."
+    ]
     alternative = None
     if len(others):
         arc = int(others[0])
@@ -197,8 +210,12 @@ def _placed(assignment: Any, i: int, wid: Any, own: int, arcs: np.ndarray) -> Ex
         theirs = dict(zip(COMPONENTS, parts[1].tolist()))
         higher = (alt > score) if problem.maximize else (alt < score)
         why_not = (_state_words(assignment, i, arc) or "the solver did not move the worker there") if higher else None
-        alternative = {"job": market.jobs.ids[j], "score": alt, "components": theirs, "why_not": why_not}
-        lines.append(f"Compared with its best other candidate, {_describe_job(market, j)}, score {alt:.3f}:")
+        alternative = {"job": market.jobs.ids[j], "score": alt, "components": theirs, "program": names[1]}
+        alternative["why_not"] = why_not
+        lines.append(
+            f"Compared with its best other candidate, {_describe_job(market, j)}, score {alt:.3f}"
+            f"{_course(market, programs[1])}:"
+        )
         for name in COMPONENTS:
             here, there = mine[name], theirs[name]
             mark = " (better here)" if here > there + 5e-3 else " (better there)" if there > here + 5e-3 else ""
@@ -208,9 +225,20 @@ def _placed(assignment: Any, i: int, wid: Any, own: int, arcs: np.ndarray) -> Ex
     else:
         lines.append("It had no other candidate job.")
     return Explanation(
-        worker=wid, job=market.jobs.ids[own], score=score, components=mine, alternative=alternative,
-        text="\n".join(lines),
+        worker=wid, job=market.jobs.ids[own], score=score, components=mine, program=names[0],
+        alternative=alternative, text="\n".join(lines),
     )  # fmt: skip
+
+
+def _course(market: Any, p: int) -> str:
+    """ ", after training in ..." for a route through programme ``p`` (nothing for -1)."""
+    if p < 0:
+        return ""
+    programs = market.programs
+    return (
+        f", after training in programme {programs.ids[p]} ({int(programs.weeks[p])} weeks, "
+        f"{float(programs.cost[p]):,.0f} CNY; the score is less the training penalty)"
+    )
 
 
 def _failures(assignment: Any, i: int) -> dict[str, int]:

@@ -304,7 +304,9 @@ def routes(market: Market, policy: Policy | None = None, *, k: int = 20, train_k
         w = workers[np.repeat(np.arange(len(workers)), np.diff(graph.indptr))]
         j = targets[graph.indices]
         score = graph.scores.astype(np.float64)
-        direct = pair_components(market, policy, w, j)[0].astype(np.float64)
+        # Scores without training, on the same jobs (a subset scores as the whole market does).
+        local = np.searchsorted(targets, j)
+        direct = pair_components(market.subset(jobs=targets), policy, w, local)[0].astype(np.float64)
         for p in members:
             value = score - loss[p]
             keep = np.flatnonzero(value > direct)
