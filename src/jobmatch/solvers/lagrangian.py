@@ -148,8 +148,14 @@ def _repair(problem: Problem, rows: Rows, job_of: np.ndarray, gain: np.ndarray, 
     return job_of
 
 
-def solve_lagrangian(problem: Problem, /, *, time_limit: float | None = None, seed: int = 0) -> Result:
-    """Lagrangian relaxation of quotas and caps with flow as the subproblem; see the module notes."""
+def solve_lagrangian(
+    problem: Problem, /, *, time_limit: float | None = None, seed: int = 0, finish: bool = True
+) -> Result:
+    """Lagrangian relaxation of quotas and caps with flow as the subproblem; see the module notes.
+
+    ``finish=False`` skips closing an open gap by CP-SAT on small problems
+    (for callers that solve many of them, as :mod:`jobmatch.solvers.training`).
+    """
     started = time.perf_counter()
     native = _native_caps(problem)
     relaxed = rows_of(problem, caps=not native)
@@ -227,7 +233,7 @@ def solve_lagrangian(problem: Problem, /, *, time_limit: float | None = None, se
     else:  # optimal up to the 1e-6 rounding of values, as flow claims
         tolerance = 1e-6 * min(problem.n_workers, problem.n_arcs)
     proven = best is not None and upper - best_value <= tolerance
-    if not proven and problem.n_arcs <= EXACT_ARCS:
+    if finish and not proven and problem.n_arcs <= EXACT_ARCS:
         remaining = FINISH_SECONDS if time_limit is None else max(time_limit - (time.perf_counter() - started), 0.1)
         exact = cpsat.solve_cpsat(problem, time_limit=remaining, seed=seed, hint=best)
         timings["cpsat"] = exact.timings["total"]

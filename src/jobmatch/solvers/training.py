@@ -27,28 +27,35 @@ caps, each programme's seats and the training budget (both in people).
     only those allowed to train, on the routes they chose; the best such
     assignment is kept.  Prices follow Polyak subgradient steps.  The run
     stops when the gap closes to ``GAP``, after ``MAX_ROUNDS`` rounds or
-    ``time_limit``.  When the unpriced inner solution already respects the
-    seats and budget, it is optimal and the run ends there.
+    ``time_limit``, or ``STALL`` rounds without progress.  When the unpriced
+    inner solution already respects the seats and budget, it is optimal and
+    the run ends there.  With quotas or caps the inner ``lagrangian`` runs
+    without its CP-SAT finish, so its own gap (0.1%) adds to the bound's.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from functools import partial
 
 import numpy as np
 
 from ..result import Result, Status
 from ..training import Routes
-from . import cpsat
+from . import cpsat, flow, lagrangian
 from ._common import pack, scaled_values
 
 #: Stop once the best assignment is within this relative gap of the bound.
 GAP = 1e-3
 #: Most rounds (two inner solves each) of ``priced``.
 MAX_ROUNDS = 12
-#: ``"auto"`` picks ``cpsat`` up to this many columns, ``priced`` beyond.
+#: Stop after this many rounds in a row that improve neither the bound nor the best assignment.
+STALL = 3
+#: ``"auto"`` picks ``cpsat`` up to this many columns, ``priced`` beyond ...
 EXACT_COLUMNS = 5_000
+#: ... and up to this many with quotas or caps (CP-SAT took 81 s on 600 workers with a share quota).
+EXACT_CONSTRAINED = 1_000
 
 
 def _columns(routes: Routes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -175,6 +182,9 @@ def solve_priced(routes: Routes, *, inner: str = "auto", time_limit: float | Non
 
     started = time.perf_counter()
     p = routes.problem
+    if inner == "auto" and lagrangian.unsupported(p) is None and flow.unsupported(p) is not None:
+        # Quotas or caps: lagrangian inside, without its CP-SAT finish on small problems (seconds each round).
+        inner = partial(lagrangian.solve_lagrangian, finish=False)
     n_programs = len(routes.seats)
     lam = np.zeros(n_programs)
     mu = 0.0
@@ -182,7 +192,7 @@ def solve_priced(routes: Routes, *, inner: str = "auto", time_limit: float | Non
     unit = float(np.mean(routes.cost[usable])) if usable.any() else 1.0  # budget row in units of a mean course
     unit = max(unit, 1.0)
     best, best_value, upper = None, -math.inf, math.inf
-    theta, stall, rounds, name = 1.0, 0, 0, "priced"
+    theta, stall, progress, rounds, name = 1.0, 0, 0, 0, "priced"
     history: list[tuple[float, float, float]] = []
     while rounds < MAX_ROUNDS:
         if time_limit is not None and time.perf_counter() - started > time_limit:
@@ -191,7 +201,10 @@ def solve_priced(routes: Routes, *, inner: str = "auto", time_limit: float | Non
         price = lam + mu / unit * routes.cost
         priced, program = routes.priced(price)
         sub = solve(priced, solver=inner, seed=seed)
+        if sub.status is Status.UNKNOWN and isinstance(inner, partial):  # no assignment found: finish by CP-SAT
+            sub = solve(priced, solver="lagrangian", seed=seed)
         name = f"priced/{sub.solver}"
+        before = best_value
         if sub.status is Status.INFEASIBLE:
             return _finish(routes, Status.INFEASIBLE, None, None, name, started, diagnosis=sub.diagnosis)
         if sub.status not in (Status.OPTIMAL, Status.FEASIBLE):
@@ -203,7 +216,9 @@ def solve_priced(routes: Routes, *, inner: str = "auto", time_limit: float | Non
         improved = value < upper - 1e-12
         upper = min(upper, value)
         job_of = np.asarray(sub.job_of)
-        program_of = np.where(job_of >= 0, program[routes.arc_of(np.arange(p.n_workers), np.maximum(job_of, 0))], -1)
+        program_of = np.full(p.n_workers, -1, dtype=np.int64)
+        placed = np.flatnonzero(job_of >= 0)
+        program_of[placed] = program[routes.arc_of(placed, job_of[placed])]
         used, spent = routes.usage(job_of, program_of)
         fits = bool(np.all(used <= routes.seats)) and (routes.budget is None or spent <= routes.budget + 1e-6)
         candidate = (job_of, program_of) if fits else None
@@ -215,6 +230,9 @@ def solve_priced(routes: Routes, *, inner: str = "auto", time_limit: float | Non
                 best, best_value = candidate, found
         history.append((round(time.perf_counter() - started, 3), upper, best_value))
         if best is not None and upper - best_value <= GAP * max(1.0, abs(best_value)):
+            break
+        progress = 0 if improved or best_value > before else progress + 1
+        if progress >= STALL:
             break
         slope_seats = np.where((lam == 0) & (used < routes.seats), 0.0, used - routes.seats).astype(np.float64)
         slope_budget = 0.0
@@ -253,6 +271,8 @@ def solve_priced(routes: Routes, *, inner: str = "auto", time_limit: float | Non
 def solve_training(routes: Routes, *, solver: str = "auto", time_limit: float | None = None, seed: int = 0) -> Result:
     """``cpsat`` (exact) or ``priced`` over an inner solver; ``"auto"`` picks by size (see the module notes)."""
     columns = int(np.isfinite(routes.direct).sum()) + routes.n_routes
-    if solver == "cpsat" or (solver == "auto" and columns <= EXACT_COLUMNS):
+    constrained = bool(routes.problem.quotas or routes.problem.caps)
+    exact = columns <= (EXACT_CONSTRAINED if constrained else EXACT_COLUMNS)
+    if solver == "cpsat" or (solver == "auto" and exact):
         return solve_exact(routes, time_limit=time_limit, seed=seed)
     return solve_priced(routes, inner=solver, time_limit=time_limit, seed=seed)
