@@ -31,7 +31,7 @@ def run(size: str, budget_share: float) -> dict:
     n, m, p = SIZES[size]
     market = synth.scenario(n, m, p, seed=0)
     match(synth.scenario(200, 20, 3, seed=1), k=5)  # compile or load the kernels
-    out: dict = {"size": f"{n}x{m}x{p}", "seats": int(market.programs.seats.sum())}
+    out: dict = {"size": f"{n}x{m}x{p}", "total_seats": int(market.programs.seats.sum())}
     full_cost = float((market.programs.seats * market.programs.cost).sum())
     cases = {
         "baseline": (Policy(), False),
