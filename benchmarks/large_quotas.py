@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
+
+from _child import run_child
 
 SIZES = {"10k": (10_000, 500), "100k": (100_000, 2_000), "1m": (1_000_000, 10_000)}
 
@@ -71,11 +72,7 @@ def main() -> None:
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--child", size, "--share", str(args.share)]
         cmd += ["--no-cpsat"] if args.no_cpsat or size == "1m" else []
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode:
-            print(f"{size}: failed\n{done.stderr[-3000:]}")
-            continue
-        print(f"{size}: {done.stdout.strip().splitlines()[-1]}", flush=True)
+        run_child(size, cmd)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 
+from _child import run_child
 from _peers import matching_package, ortools_direct, preference_lists
 
 PARTS = {}
@@ -189,11 +189,7 @@ def main() -> None:
             + (["--national"] if args.national else [])
             + (["--national-only"] if args.national_only else [])
         )
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode:
-            print(f"{name}: failed\n{done.stderr[-3000:]}")
-            continue
-        print(f"{name}: {done.stdout.strip().splitlines()[-1]}")
+        run_child(name, cmd)
 
 
 if __name__ == "__main__":
