@@ -2,7 +2,8 @@
 
 The synthetic Shandong–Chongqing scenario (20,000 workers, 600 jobs, seed 0)
 matched under a 75% poverty-alleviated quota, drawn by :func:`jobmatch.plot.plot`
-as ``quota.png``, ``scores.png`` and ``flows.png``.
+as ``quota.png``, ``scores.png`` and ``flows.png``; and ``uplift.png``, the
+run of docs/uplift.md drawn by :func:`jobmatch.plot.plot_uplift`.
 
 Place names need a CJK font.  If none is installed, ``pip install mplfonts``
 (only to draw these figures; jobmatch does not need it): its Noto Sans CJK SC
@@ -38,7 +39,7 @@ def register_cjk_font() -> str | None:
 
 def main() -> None:
     from jobmatch import GroupQuota, Policy, match, synth
-    from jobmatch.plot import plot
+    from jobmatch.plot import plot, plot_uplift
 
     font = register_cjk_font()
     print(f"CJK font: {font}" if font else "no CJK font (pip install mplfonts): place names will render as boxes")
@@ -51,6 +52,29 @@ def main() -> None:
         path = OUT / f"{kind}.png"
         plot(placed, kind).savefig(path, dpi=DPI, metadata={"Software": None})
         print(f"wrote {path.relative_to(HERE.parent)} ({path.stat().st_size / 1024:.0f} kB)")
+    path = OUT / "uplift.png"
+    plot_uplift(uplift_table()).savefig(path, dpi=DPI, metadata={"Software": None})
+    print(f"wrote {path.relative_to(HERE.parent)} ({path.stat().st_size / 1024:.0f} kB)")
+
+
+def uplift_table():
+    """The summary of docs/uplift.md: status quo, the fit score, and the fit score blended with retention."""
+    import pandas as pd
+
+    from jobmatch import compare, synth
+    from jobmatch.blend import Blend, PairScores
+    from jobmatch.comparison import uplift_summary
+    from jobmatch.outcomes import retention
+
+    market = synth.scenario(3000, 120, seed=4)
+    stays = retention(market)
+    informed = Blend({"retention": PairScores.function(stays, weight=4.0)}, depth=50)
+    seeds = (0, 1, 2, 3, 4)
+    table = uplift_summary(compare(market, solvers=("first_come", "flow"), seeds=seeds, k=20, outcome=stays))
+    table.loc[table["solver"] == "flow", "solver"] = "flow (fit score)"
+    blended = compare(market, solvers=("flow",), seeds=seeds, k=20, outcome=stays, blend=informed)
+    row = uplift_summary(blended).iloc[[1]].assign(solver="flow (fit + retention)")
+    return pd.concat([table, row], ignore_index=True)
 
 
 if __name__ == "__main__":

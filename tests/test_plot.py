@@ -189,3 +189,25 @@ def test_without_matplotlib_the_import_names_the_extra(monkeypatch):
     monkeypatch.delitem(sys.modules, "jobmatch.plot")
     with pytest.raises(MissingDependency, match=r'jobmatch.plot needs matplotlib: pip install "jobmatch\[plot\]"'):
         importlib.import_module("jobmatch.plot")
+
+
+def test_plot_uplift_draws_each_solver_with_its_interval():
+    import pandas as pd
+
+    from jobmatch import ValidationError
+    from jobmatch.plot import plot_uplift
+
+    summary = pd.DataFrame(
+        {"solver": ["random", "flow"], "seeds": [4, 4], "uplift": [0.0, 0.1], "uplift_low": [0.0, 0.07],
+         "uplift_high": [0.0, 0.13], "expected_uplift": [0.0, 0.2], "expected_uplift_low": [0.0, 0.15],
+         "expected_uplift_high": [0.0, 0.25]}
+    )  # fmt: skip
+    ax = plot_uplift(summary).axes[0]
+    heights = sorted(round(bar.get_height(), 6) for bar in ax.patches)
+    assert heights == [0.0, 0.0, 0.1, 0.2]
+    bars = [c for c in ax.collections if isinstance(c, LineCollection)]
+    spans = sorted(round(float(seg[1][1] - seg[0][1]), 6) for c in bars for seg in c.get_segments())
+    assert spans == [0.0, 0.0, 0.06, 0.1]  # each error bar spans its interval
+    with pytest.raises(ValidationError) as err:
+        plot_uplift(pd.DataFrame({"solver": ["flow"]}))
+    assert err.value.field == "summary"

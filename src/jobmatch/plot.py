@@ -49,7 +49,7 @@ from matplotlib.ticker import PercentFormatter  # noqa: E402
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["CJK_FONTS", "KINDS", "plot"]
+__all__ = ["CJK_FONTS", "KINDS", "plot", "plot_uplift"]
 
 #: What :func:`plot` can draw.
 KINDS = ("quota", "scores", "flows")
@@ -183,6 +183,54 @@ def plot(assignment: Any, kind: Literal["quota", "scores", "flows"] = "quota", *
         _scores(assignment, ax)
     else:
         _heatmap(table, ax)
+    return ax.figure
+
+
+def plot_uplift(summary: Any, *, ax: Axes | None = None) -> Figure:
+    """Each solver's uplift over the status quo, with confidence intervals.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        What :func:`jobmatch.comparison.uplift_summary` returned.
+    ax : matplotlib.axes.Axes, optional
+        Draw on these axes; by default a new figure is built.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two bars per solver: ``uplift`` (mean outcome per person placed)
+        and ``expected_uplift`` (expected outcomes summed over the people
+        placed), each with its interval as an error bar.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary = pd.DataFrame({"solver": ["random", "flow"], "seeds": [3, 3],
+    ...     "uplift": [0.0, 0.09], "uplift_low": [0.0, 0.08], "uplift_high": [0.0, 0.10],
+    ...     "expected_uplift": [0.0, 0.2], "expected_uplift_low": [0.0, 0.18], "expected_uplift_high": [0.0, 0.22]})
+    >>> fig = plot_uplift(summary)
+    >>> [label.get_text() for label in fig.axes[0].get_xticklabels()]
+    ['random', 'flow']
+    """
+    columns = {"solver", "uplift", "uplift_low", "uplift_high", "expected_uplift"}
+    if not columns <= set(getattr(summary, "columns", ())):
+        raise fail("plot_uplift", "summary", "an uplift_summary() table", type(summary).__name__)
+    if ax is None:
+        ax = _Figure(figsize=(6.4, 4.2), layout="constrained").add_subplot()
+    x = np.arange(len(summary))
+    for offset, column, label in ((-0.2, "uplift", "per person placed"), (0.2, "expected_uplift", "total expected")):
+        mean = summary[column].to_numpy(dtype=float)
+        low, high = summary[f"{column}_low"].to_numpy(dtype=float), summary[f"{column}_high"].to_numpy(dtype=float)
+        errors = np.nan_to_num(np.vstack([mean - low, high - mean]))
+        ax.bar(x + offset, mean, width=0.4, yerr=errors, capsize=3, label=label)
+    ax.set_xticks(x, [str(name) for name in summary["solver"]])
+    ax.axhline(0.0, color="0.3", linewidth=0.8)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("outcome over the status quo")
+    seeds = int(summary["seeds"].max()) if "seeds" in summary else 1
+    ax.set_title(f"Uplift over the status quo ({seeds} seeds, confidence intervals)")
+    ax.legend(loc="upper left")
     return ax.figure
 
 

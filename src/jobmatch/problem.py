@@ -310,13 +310,14 @@ class Problem:
         )
 
 
-def compile(market: Any, policy: Any = None, *, k: int = 20) -> Problem:
+def compile(market: Any, policy: Any = None, *, k: int = 20, blend: Any = None) -> Problem:
     """The Problem of a market under a policy: top-k candidates, headcounts, quotas, caps.
 
     Each arc is a feasible (worker, job) pair among the worker's ``k`` best;
-    its value is the composite score; it uses the worker's ``size`` of the
-    job's capacity.  Policy quotas become :class:`GroupBound` over people
-    placed; employer and region caps become :class:`Cap`.
+    its value is the composite score (blended with outside scores when a
+    :class:`~jobmatch.blend.Blend` is given); it uses the worker's ``size``
+    of the job's capacity.  Policy quotas become :class:`GroupBound` over
+    people placed; employer and region caps become :class:`Cap`.
 
     Examples
     --------
@@ -330,7 +331,14 @@ def compile(market: Any, policy: Any = None, *, k: int = 20) -> Problem:
     from .scoring import candidates
 
     policy = Policy() if policy is None else policy
-    graph = candidates(market, policy, k)
+    if blend is None:
+        graph = candidates(market, policy, k)
+    else:
+        from .blend import Blend, blend_candidates
+
+        if not isinstance(blend, Blend):
+            raise fail("compile", "blend", "a jobmatch.blend.Blend or None", type(blend).__name__)
+        graph = blend_candidates(market, policy, k, blend)
     workers = market.workers
     size = workers.size
     rows = np.repeat(np.arange(graph.n_rows), np.diff(graph.indptr))

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .blend import blended
 from .market import Market
 from .policy import Policy
 from .problem import Problem, compile
@@ -238,7 +239,15 @@ class Routes:
         return seats, float((self.cost[program_of[trainee]] * people).sum())
 
 
-def routes(market: Market, policy: Policy | None = None, *, k: int = 20, train_k: int = 5, per_seat: int = 4) -> Routes:
+def routes(
+    market: Market,
+    policy: Policy | None = None,
+    *,
+    k: int = 20,
+    train_k: int = 5,
+    per_seat: int = 4,
+    blend: Any = None,
+) -> Routes:
     """The pairs and training routes of a market under a policy.
 
     Like the ``k`` best jobs per worker, routes are a candidate set: the
@@ -260,6 +269,10 @@ def routes(market: Market, policy: Policy | None = None, *, k: int = 20, train_k
         Jobs per worker and programme.
     per_seat : int, optional
         Workers kept per seat of a programme.
+    blend : Blend, optional
+        Outside per-pair scores (:mod:`jobmatch.blend`), blended into direct
+        and trained scores alike; each programme's ``train_k`` jobs are
+        chosen by the built-in composite and then blended (two-stage).
 
     Returns
     -------
@@ -276,7 +289,7 @@ def routes(market: Market, policy: Policy | None = None, *, k: int = 20, train_k
     True
     """
     policy = Policy() if policy is None else policy
-    base = compile(market, policy, k=k)
+    base = compile(market, policy, k=k, blend=blend)
     programs, jobs, n_skills = market.programs, market.jobs, len(market.vocab.skill)
     budget = policy.training_budget
     usable = (programs.seats > 0) & ((programs.cost <= budget) if budget is not None else True)
@@ -307,6 +320,9 @@ def routes(market: Market, policy: Policy | None = None, *, k: int = 20, train_k
         # Scores without training, on the same jobs (a subset scores as the whole market does).
         local = np.searchsorted(targets, j)
         direct = pair_components(market.subset(jobs=targets), policy, w, local)[0].astype(np.float64)
+        if blend is not None:  # as the graph of direct arcs holds them: blended, then rounded to float32
+            score = blended(market, policy, blend, w, j, score).astype(np.float32).astype(np.float64)
+            direct = blended(market, policy, blend, w, j, direct).astype(np.float32).astype(np.float64)
         for p in members:
             value = score - loss[p]
             keep = np.flatnonzero(value > direct)

@@ -10,7 +10,7 @@ Examples
 >>> import numpy as np
 >>> from jobmatch import Problem, solve, solvers
 >>> solvers.available()
-['assignment', 'auto', 'cpsat', 'flow', 'greedy', 'lagrangian', 'stable', 'stable_jobs']
+['assignment', 'auto', 'cpsat', 'first_come', 'flow', 'greedy', 'lagrangian', 'random', 'stable', 'stable_jobs']
 >>> problem = Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0]]), capacity=1)
 >>> result = solve(problem)
 >>> result.status.name, result.solver, result.objective, result.job_of.tolist()
@@ -51,7 +51,9 @@ _REGISTRY: dict[str, _Entry] = {
     "assignment": _Entry(assignment.solve_assignment, assignment.unsupported),
     "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported),
     "flow": _Entry(flow.solve_flow, flow.unsupported),
+    "first_come": _Entry(greedy.solve_first_come, greedy.unsupported),
     "greedy": _Entry(greedy.solve_greedy, greedy.unsupported),
+    "random": _Entry(greedy.solve_random, greedy.unsupported),
     "lagrangian": _Entry(lagrangian.solve_lagrangian, lagrangian.unsupported),
     "stable": _Entry(stable.solve_stable, stable.unsupported),
     "stable_jobs": _Entry(stable.solve_stable_jobs, stable.unsupported),
@@ -159,6 +161,7 @@ def match(
     time_limit: float | None = None,
     seed: int = 0,
     training: bool = True,
+    blend: Any = None,
 ) -> Assignment:
     """Place a market's workers: score the top-``k`` jobs per worker, then solve.
 
@@ -181,6 +184,9 @@ def match(
         Candidate jobs per worker.
     training : bool, optional
         Offer the market's training programmes (default True).
+    blend : Blend, optional
+        Outside per-pair scores blended into the composite (see
+        :mod:`jobmatch.blend`); trained routes are blended too.
 
     Returns
     -------
@@ -188,8 +194,8 @@ def match(
     """
     started = time.perf_counter()
     offered = training and market.n_programs > 0
-    routes = training_routes(market, policy, k=k) if offered else None
-    problem = compile(market, policy, k=k) if routes is None else routes.problem
+    routes = training_routes(market, policy, k=k, blend=blend) if offered else None
+    problem = compile(market, policy, k=k, blend=blend) if routes is None else routes.problem
     compiled = time.perf_counter()
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
         result = solve(problem, solver=solver, time_limit=time_limit, seed=seed)
