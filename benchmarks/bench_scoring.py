@@ -69,3 +69,36 @@ def test_top_k_numba_100k_x_10k(benchmark):
     candidates(market.worker_slice(0, 10), k=K)
     benchmark.pedantic(candidates, args=(market,), kwargs={"k": K}, rounds=3, iterations=1)
     _record(benchmark, market)
+
+
+# --------------------------------------------------------------------------- custom components
+@pytest.fixture(scope="module")
+def dialect_policy(mid):
+    """A custom component (a table lookup by origin and destination), weighted 1.5, as docs/scoring.md shows it."""
+    import numba
+
+    from jobmatch.components import register, unregister
+
+    @numba.njit
+    def dialect(worker, job, table):
+        return table[int(worker[0]), int(job[0])]
+
+    places = len(mid.vocab.place)  # the table covers every place code of the market (numba does not check bounds)
+    table = np.random.default_rng(0).random((places, places))
+    register("dialect_bench", dialect, worker=("origin",), job=("region",), data=table)
+    yield Policy(weights={"dialect_bench": 1.5})
+    unregister("dialect_bench")
+
+
+@pytest.fixture(scope="module")
+def mid():
+    return synth.scenario(100_000, 2_000, seed=0)
+
+
+@pytest.mark.benchmark(group="custom")
+@pytest.mark.parametrize("custom", [False, True], ids=["built-in", "with-dialect"])
+def test_top_k_with_a_custom_component(benchmark, mid, dialect_policy, custom):
+    policy = dialect_policy if custom else Policy()
+    candidates(mid.worker_slice(0, 10), policy, k=K)  # compile the kernels' copies outside the timing
+    benchmark.pedantic(candidates, args=(mid, policy), kwargs={"k": K}, rounds=3, iterations=1)
+    _record(benchmark, mid)

@@ -73,12 +73,19 @@ def components(market: Market, policy: Policy) -> dict:
     return {"values": values, "unmet": unmet, "failed": failed}
 
 
-def score_matrix(market: Market, policy: Policy) -> np.ndarray:
-    """The composite (weighted mean) or -inf, float32, for every pair."""
+def score_matrix(market: Market, policy: Policy, custom: dict | None = None) -> np.ndarray:
+    """The composite (weighted mean) or -inf, float32, for every pair.
+
+    ``custom`` maps custom component names to their (workers, jobs) values,
+    weighted by the policy like the built-in ones.
+    """
     parts = components(market, policy)
-    weights = np.array([policy.weights[c] for c in COMPONENTS], dtype=np.float64)
+    custom = custom or {}
+    names = [*COMPONENTS, *custom]
+    values = {**parts["values"], **custom}
+    weights = np.array([policy.weights[c] for c in names], dtype=np.float64)
     weights /= weights.sum()
-    total = sum(weight * parts["values"][name] for weight, name in zip(weights, COMPONENTS))
+    total = sum(weight * values[name] for weight, name in zip(weights, names))
     infeasible = np.zeros_like(total, dtype=bool)
     for mask in parts["failed"].values():
         infeasible |= mask

@@ -21,8 +21,11 @@ Inputs are three tuples, built by ``scoring.kernel_inputs``:
     brands_ptr, brands_code: the canteen and brand profiles in CSR form.
     req_of, position_of: each job's profile and its position in grouped order.
 ``P`` (policy and sizes)
-    weights (6, normalised to sum 1), hard (bitmask over the 6 components),
-    strict (bool per food code), n_skills, n_foods, n_places
+    weights (6, normalised so that they and the policy's custom components'
+    weights sum to 1), hard (bitmask over the 6 components), strict (bool
+    per food code), n_skills, n_foods, n_places, and the custom components'
+    worker attributes, job attributes and data tables (2-d, 2-d, 3-d; empty
+    without any; see :mod:`jobmatch.components`)
 
 The component order is :data:`jobmatch.policy.COMPONENTS`: skill, diet,
 climate, wage, brand, region.  ``unmet`` bit c means component c's
@@ -82,6 +85,18 @@ def wage_terms(floor):
     if floor > 0.0:
         return min(1.0 / floor, 1e300), 0.0  # 1/subnormal would be inf, and 0 * inf NaN
     return 0.0, 2.0
+
+
+@njit(**INLINE)
+def no_extra(i, row, P):
+    """Custom components' part of worker ``i``'s row: none (``P[6:9]`` hold their inputs)."""
+    return None
+
+
+#: What every kernel adds to a scored row.  :func:`jobmatch.components.kernels`
+#: compiles copies of the kernels with this name bound to the custom
+#: components' weighted sum; these cached originals add nothing.
+extra_row = no_extra
 
 
 @njit(**JIT)
@@ -389,6 +404,7 @@ def dense_scores(W, J, P, out):
         scratch = make_scratch(J, P)
         for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
             score_row(i, W, J, P, scratch, out[i])
+            extra_row(i, out[i], P)
 
 
 @njit(**PARALLEL)
@@ -401,6 +417,7 @@ def worker_top_k(W, J, P, n_jobs, out_index, out_scores, out_count):
         maxima = np.empty((n_jobs + BLOCK - 1) // BLOCK, dtype=np.float32)
         for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
             score_row(i, W, J, P, scratch, row)
+            extra_row(i, row, P)
             out_count[i] = select(row, maxima, out_scores[i], out_index[i], k)
 
 
@@ -420,6 +437,7 @@ def job_top_k(W, J, P, n_workers, block, out_index, out_scores, out_count):
             scratch = make_scratch(J, P)
             for i in range(start + c * _CHUNK, min(start + (c + 1) * _CHUNK, stop)):
                 score_row(i, W, J, P, scratch, scores[i - start])
+                extra_row(i, scores[i - start], P)
         for j in prange(m):
             count = out_count[j]
             row_s = out_scores[j]
@@ -437,6 +455,7 @@ def one_pair(i, j, W, J, P, n_jobs):
     scratch = make_scratch(J, P)
     row = np.empty(n_jobs, dtype=np.float32)
     score_row(i, W, J, P, scratch, row)
+    extra_row(i, row, P)
     parts = np.empty(8, dtype=np.float64)
     pair_parts(i, j, W, J, P, scratch, parts)
     return row[j], parts
@@ -460,6 +479,7 @@ def many_pairs(workers, jobs, W, J, P, n_jobs):
         for t in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
             if workers[t] != last:
                 score_row(workers[t], W, J, P, scratch, row)
+                extra_row(workers[t], row, P)
                 last = workers[t]
             scores[t] = row[jobs[t]]
             pair_parts(workers[t], jobs[t], W, J, P, scratch, parts[t])

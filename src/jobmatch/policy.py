@@ -125,7 +125,9 @@ class Policy:
     ----------
     weights : mapping of str to float, optional
         Weight of each fit component in the composite score (a weighted
-        mean).  Components left out keep :data:`DEFAULT_WEIGHTS`.
+        mean).  Components left out keep :data:`DEFAULT_WEIGHTS`; custom
+        components registered with :func:`jobmatch.components.register`
+        count only where weighted here.
     hard : set of str, optional
         Components that are hard filters: a pair that fails one is never
         proposed.  Default ``{"skill", "wage"}``: every required skill level
@@ -174,9 +176,12 @@ class Policy:
         if not isinstance(self.weights, Mapping):
             raise fail(_POLICY, "weights", "a mapping of component -> weight", self.weights)
         weights = dict(DEFAULT_WEIGHTS)
+        from .components import registered  # custom components (jobmatch.components) are weighted here too
+
+        custom = registered()
         for name, value in self.weights.items():
-            if name not in COMPONENTS:
-                raise fail(_POLICY, "weights key", f"one of {list(COMPONENTS)}", name)
+            if name not in COMPONENTS and name not in custom:
+                raise fail(_POLICY, "weights key", f"one of {list(COMPONENTS) + list(custom)}", name)
             if not _is_number(value) or not (math.isfinite(value) and value >= 0):
                 raise fail(_POLICY, f"weights[{name!r}]", "a finite number >= 0", value)
             weights[name] = float(value)

@@ -23,6 +23,8 @@ from typing import Any, Literal
 import numpy as np
 
 from . import _kernels
+from .components import attributes, kernels
+from .components import values as component_values
 from .graph import CandidateGraph
 from .market import Market
 from .policy import COMPONENTS, Policy
@@ -120,12 +122,12 @@ def kernel_inputs(market: Market, policy: Policy) -> tuple[tuple, tuple, tuple]:
     )  # fmt: skip
     jobs = _job_inputs(j)
     weights = np.array([policy.weights[c] for c in COMPONENTS], dtype=np.float64)
-    weights /= weights.sum()
+    weights /= sum(policy.weights.values())  # custom components take the rest (jobmatch.components)
     hard = sum(1 << bit for bit, c in enumerate(COMPONENTS) if c in policy.hard)
     vocab = market.vocab
     strict = np.array([name in policy.strict_diets for name in vocab.food], dtype=np.bool_)
     sizes = (np.int64(len(vocab.skill)), np.int64(len(vocab.food)), np.int64(len(vocab.place)))
-    return workers, jobs, (weights, np.int64(hard), strict, *sizes)
+    return workers, jobs, (weights, np.int64(hard), strict, *sizes, *attributes(market, policy))
 
 
 def score_matrix(market: Market, policy: Policy | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
@@ -171,7 +173,7 @@ def score_matrix(market: Market, policy: Policy | None = None, *, max_bytes: int
         )
     out = np.empty((n, m), dtype=np.float32)
     if n and m:
-        _kernels.dense_scores(*kernel_inputs(market, policy), out)
+        kernels(policy, _kernels).dense_scores(*kernel_inputs(market, policy), out)
     return out
 
 
@@ -232,9 +234,9 @@ def candidates(
     if n and m:
         inputs = kernel_inputs(market, policy)
         if side == "worker":
-            _kernels.worker_top_k(*inputs, m, index, scores, count)
+            kernels(policy, _kernels).worker_top_k(*inputs, m, index, scores, count)
         else:
-            _kernels.job_top_k(*inputs, n, int(block), index, scores, count)
+            kernels(policy, _kernels).job_top_k(*inputs, n, int(block), index, scores, count)
     keep = np.arange(k)[None, :] < count[:, None]
     indptr = np.zeros(rows + 1, dtype=np.int64)
     np.cumsum(count, out=indptr[1:])
@@ -269,7 +271,7 @@ def pair_components(
     if len(jobs) and (jobs.min() < 0 or jobs.max() >= market.n_jobs):
         raise fail("pair_components", "jobs", f"positions in 0..{market.n_jobs - 1}", "out of range")
     W, J, P = kernel_inputs(market, policy)
-    scores, parts = _kernels.many_pairs(workers, jobs, W, J, P, market.n_jobs)
+    scores, parts = kernels(policy, _kernels).many_pairs(workers, jobs, W, J, P, market.n_jobs)
     return scores, parts[:, :6]
 
 
@@ -306,19 +308,26 @@ def breakdown(market: Market, policy: Policy | None, worker_id: str | int, job_i
     policy = _check(market, policy, "breakdown")
     i, j = market.worker_index(worker_id), market.job_index(job_id)
     workers, jobs, params = kernel_inputs(market, policy)
-    score, parts = _kernels.one_pair(i, j, workers, jobs, params, market.n_jobs)
+    score, parts = kernels(policy, _kernels).one_pair(i, j, workers, jobs, params, market.n_jobs)
     values = parts[:6]
     unmet, failed = int(parts[6]), int(parts[7])
     w = params[0]
     # Summed exactly as the kernel sums (see jobmatch._kernels).
     amenity = w[1] * values[1] + w[2] * values[2] + w[4] * values[4] + w[5] * values[5]
-    total = w[0] * values[0] + amenity + w[3] * values[3]
+    composite = np.float32(w[0] * values[0] + amenity + w[3] * values[3])
+    custom = component_values(market, policy, i, j)
+    if custom:  # added to the built-in part as the kernels add them (jobmatch.components)
+        total = sum(policy.weights.values())
+        extra = 0.0
+        for name, value in custom.items():
+            extra += policy.weights[name] / total * value
+        composite = np.float32(composite + extra)
     return {
         "worker": market.workers.ids[i],
         "job": market.jobs.ids[j],
-        "components": dict(zip(COMPONENTS, (float(v) for v in values))),
+        "components": {**dict(zip(COMPONENTS, (float(v) for v in values))), **custom},
         "weights": dict(policy.weights),
-        "composite": float(np.float32(total)),
+        "composite": float(composite),
         "score": float(score),
         "feasible": failed == 0,
         "failed": [name for bit, name in enumerate(FILTERS) if failed >> bit & 1],
