@@ -27,6 +27,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .exceptions import optional_import
 from .market import Market
 from .policy import Policy
@@ -193,8 +195,6 @@ def _outcome_of(outcome: Any) -> Any:
 
 def _outcomes(market: Market, job_of: Any, measure: Any) -> dict[str, float]:
     """Mean outcome per person placed and its sum over the people placed (NaN mean when nobody is)."""
-    import numpy as np
-
     placed = np.flatnonzero(np.asarray(job_of) >= 0)
     values = measure.at(market, placed, np.asarray(job_of)[placed], name="outcome")
     people = market.workers.size[placed].astype(np.float64)
