@@ -24,8 +24,8 @@ Inputs are three tuples, built by ``scoring.kernel_inputs``:
     weights (6, normalised so that they and the policy's custom components'
     weights sum to 1), hard (bitmask over the 6 components), strict (bool
     per food code), n_skills, n_foods, n_places, and the custom components'
-    worker attributes, job attributes and data tables (2-d, 2-d, 3-d; empty
-    without any; see :mod:`jobmatch.components`)
+    worker attributes, job attributes, data tables and weights (2-d, 2-d,
+    3-d, 1-d; empty without any; see :mod:`jobmatch.components`)
 
 The component order is :data:`jobmatch.policy.COMPONENTS`: skill, diet,
 climate, wage, brand, region.  ``unmet`` bit c means component c's
@@ -89,7 +89,7 @@ def wage_terms(floor):
 
 @njit(**INLINE)
 def no_extra(i, row, P):
-    """Custom components' part of worker ``i``'s row: none (``P[6:9]`` hold their inputs)."""
+    """Custom components' part of worker ``i``'s row: none (``P[6:10]`` hold their inputs)."""
     return None
 
 

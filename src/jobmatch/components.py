@@ -23,8 +23,9 @@ worker's row (:mod:`jobmatch._kernels`); for a policy with custom
 components, :func:`kernels` compiles copies of the kernels with
 ``extra_row`` bound to the components' weighted sum, so they run inside the
 same parallel loops (dense, top-k, job side, breakdown).  The copies are
-compiled once per process and set of weighted components (a few seconds),
-not cached on disk; the built-in kernels are untouched.
+compiled once per process and set of weighted component functions (a few
+seconds; weights and tables are read at run time), not cached on disk; the
+built-in kernels are untouched.
 """
 
 from __future__ import annotations
@@ -126,7 +127,6 @@ def register(name: str, fn: Any, *, worker: Sequence[str] = (), job: Sequence[st
         raise fail(where, "data", "None or a 2-d array of numbers", got, described=True)
     component = Component(name, fn, fields[0], fields[1], np.ascontiguousarray(table, dtype=np.float64))
     _REGISTRY[name] = component
-    _COMPILED.clear()
     return component
 
 
@@ -135,7 +135,6 @@ def unregister(name: str) -> None:
     if name not in _REGISTRY:
         raise fail("components.unregister", "name", f"a registered component {sorted(_REGISTRY)}", name)
     del _REGISTRY[name]
-    _COMPILED.clear()
 
 
 def registered() -> tuple[str, ...]:
@@ -156,11 +155,14 @@ def active(policy: Any) -> list[Component]:
     return [_REGISTRY[name] for name in custom]
 
 
-def attributes(market: Any, policy: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``P[6:9]`` of the kernels: the active components' worker and job attributes (float64) and data tables.
+def attributes(market: Any, policy: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``P[6:10]`` of the kernels: the active components' worker and job attributes, data tables and weights.
 
-    The tables are stacked into one 3-d array, each padded with zeros to the
-    largest: numba's parallel loops take arrays, not tuples of them.
+    Attributes are float64; the tables are stacked into one 3-d array, each
+    padded with zeros to the largest (numba's parallel loops take arrays,
+    not tuples of them); weights are normalised by the sum of all the
+    policy's weights.  All are read at run time, so one compiled copy of the
+    kernels serves any weights and tables.
     """
     chosen = active(policy)
     w_cols = [getattr(market.workers, f).astype(np.float64) for c in chosen for f in c.worker]
@@ -171,7 +173,9 @@ def attributes(market: Any, policy: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     tables = np.zeros((max(len(chosen), 1), *shape))
     for d, c in enumerate(chosen):
         tables[d, : c.data.shape[0], : c.data.shape[1]] = c.data
-    return np.ascontiguousarray(workers), np.ascontiguousarray(jobs), tables
+    total = float(sum(policy.weights.values()))
+    weights = np.array([policy.weights[c.name] / total for c in chosen] or [0.0])
+    return np.ascontiguousarray(workers), np.ascontiguousarray(jobs), tables, weights
 
 
 def values(market: Any, policy: Any, i: int, j: int) -> dict[str, float]:
@@ -193,45 +197,44 @@ def kernels(policy: Any, module: Any) -> Any:
     chosen = active(policy)
     if not chosen:
         return module
-    total = float(sum(policy.weights.values()))
-    key = tuple((c.name, id(c), policy.weights[c.name] / total) for c in chosen)
+    key = tuple((c.fn, c.worker, c.job) for c in chosen)  # weights and tables are read at run time
     if key not in _COMPILED:
-        _COMPILED[key] = _compile(module, _extra_row(chosen, [policy.weights[c.name] / total for c in chosen]))
+        _COMPILED[key] = _compile(module, _extra_row(chosen))
     return _COMPILED[key]
 
 
-def _extra_row(chosen: list[Component], weights: list[float]) -> Any:
+def _extra_row(chosen: list[Component]) -> Any:
     """A numba function adding the components' weighted sum to each feasible entry of a worker's row."""
     from numba import njit
 
     flags = {"nogil": True, "inline": "always", "error_model": "numpy"}
 
     @njit(**flags)
-    def none(w: Any, j: Any, tables: Any) -> float:
+    def none(w: Any, j: Any, tables: Any, weights: Any) -> float:
         return 0.0
 
     pair, w_at, j_at = none, 0, 0
-    for d, (c, weight) in enumerate(zip(chosen, weights)):
-        pair = _plus(pair, c.fn, weight, w_at, w_at + len(c.worker), j_at, j_at + len(c.job), d, flags)
+    for d, c in enumerate(chosen):
+        pair = _plus(pair, c.fn, w_at, w_at + len(c.worker), j_at, j_at + len(c.job), d, flags)
         w_at, j_at = w_at + len(c.worker), j_at + len(c.job)
 
     @njit(**flags)
     def extra_row(i: int, row: Any, P: Any) -> None:
-        workers, jobs, tables = P[6], P[7], P[8]
+        workers, jobs, tables, weights = P[6], P[7], P[8], P[9]
         w = workers[i]
         for j in range(row.shape[0]):
             if row[j] != -np.inf:
-                row[j] = np.float32(row[j] + pair(w, jobs[j], tables))
+                row[j] = np.float32(row[j] + pair(w, jobs[j], tables, weights))
 
     return extra_row
 
 
-def _plus(prev: Any, fn: Any, weight: float, wlo: int, whi: int, jlo: int, jhi: int, d: int, flags: dict) -> Any:
+def _plus(prev: Any, fn: Any, wlo: int, whi: int, jlo: int, jhi: int, d: int, flags: dict) -> Any:
     from numba import njit
 
     @njit(**flags)
-    def pair(w: Any, j: Any, tables: Any) -> float:
-        return prev(w, j, tables) + weight * fn(w[wlo:whi], j[jlo:jhi], tables[d])
+    def pair(w: Any, j: Any, tables: Any, weights: Any) -> float:
+        return prev(w, j, tables, weights) + weights[d] * fn(w[wlo:whi], j[jlo:jhi], tables[d])
 
     return pair
 
