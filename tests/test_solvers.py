@@ -131,7 +131,7 @@ def test_rounded_values_keep_bounds_valid_and_objectives_close(problem, data):
     """Values finer than the 1e-6 integer scale: bounds stay proven, objectives within n / 1e6."""
     fine = st.sampled_from([0.0, 3e-7, 7e-7, 0.1234567])
     offsets = np.array(data.draw(st.lists(fine, min_size=problem.n_arcs, max_size=problem.n_arcs)))
-    problem = problem.with_values(problem.values + offsets)
+    problem = problem.replace(values=problem.values + offsets)
     best = brute_force(problem)
     sign = 1.0 if problem.maximize else -1.0
     for name in ("flow", "cpsat", "lagrangian"):

@@ -32,7 +32,7 @@ import numpy as np
 from .exceptions import optional_import
 from .market import Market
 from .policy import Policy
-from .problem import Problem, compile
+from .problem import compile
 from .result import Assignment
 from .schema import fail
 
@@ -136,7 +136,7 @@ def compare(
     for solver in solvers:
         name = solver if isinstance(solver, str) else getattr(solver, "__name__", repr(solver))
         # The status quo keeps the job capacities only: it knows nothing of the policy's quotas and caps.
-        own = _capacities_only(problem) if solver in STATUS_QUO else problem
+        own = problem.replace(quotas=(), caps=()) if solver in STATUS_QUO else problem
         reason = registry.unsupported(solver, own) if isinstance(solver, str) else None
         for seed in seeds:
             row: dict[str, Any] = {"solver": name, "seed": seed}
@@ -172,14 +172,6 @@ def compare(
             frame[column] = frame[column].astype("Int64")
     frame.attrs["score_seconds"] = scored
     return frame
-
-
-def _capacities_only(problem: Problem) -> Problem:
-    """The same arcs and capacities, without quotas and caps."""
-    return Problem(
-        problem.indptr, problem.jobs, problem.values, capacity=problem.capacity, n_jobs=problem.n_jobs,
-        use=problem.use, people=problem.people, maximize=problem.maximize, must_place=problem.must_place,
-    )  # fmt: skip
 
 
 def _outcome_of(outcome: Any) -> Any:

@@ -280,20 +280,28 @@ class Problem:
             n_jobs=self.n_jobs,
         )
 
-    def with_values(self, values: Any) -> Problem:
-        """The same arcs and constraints, worth ``values`` (one per arc)."""
+    def replace(self, *, values: Any = None, quotas: Any = None, caps: Any = None) -> Problem:
+        """The same arcs and capacities with new ``values`` (one per arc), ``quotas`` or ``caps`` (None: kept).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> p = Problem.from_dense(np.array([[3.0, 1.0]]), capacity=1)
+        >>> p.replace(values=p.values * 2).values.tolist(), p.replace(caps=()).caps
+        ([6.0, 2.0], ())
+        """
         return Problem(
             self.indptr,
             self.jobs,
-            values,
+            self.values if values is None else values,
             capacity=self.capacity,
             n_jobs=self.n_jobs,
             use=self.use,
             people=self.people,
             maximize=self.maximize,
             must_place=self.must_place,
-            quotas=self.quotas,
-            caps=self.caps,
+            quotas=self.quotas if quotas is None else quotas,
+            caps=self.caps if caps is None else caps,
         )
 
     def objective_of(self, job_of: np.ndarray) -> float:

@@ -189,7 +189,7 @@ class Routes:
         """The problem with each arc worth its best route after prices (priced values), and that programme."""
         values, program = self.best(price)
         charged = np.where(program >= 0, price[np.maximum(program, 0)], 0.0) * self.problem.people[self.problem.workers]
-        return self.problem.with_values(values - charged), program
+        return self.problem.replace(values=values - charged), program
 
     def settled(self, job_of: np.ndarray, program_of: np.ndarray) -> Problem:
         """The problem with each placed worker's arc worth the route it took (others: the best route)."""
@@ -200,7 +200,7 @@ class Routes:
         values[chosen] = self.direct[chosen]
         trained = taken >= 0
         values[chosen[trained]] = self.value[self.route_of(chosen[trained], taken[trained])]
-        return p.with_values(values)
+        return p.replace(values=values)
 
     def arc_of(self, workers: np.ndarray, jobs: np.ndarray) -> np.ndarray:
         """The arc of each (worker, job) given (each must exist)."""
