@@ -39,13 +39,9 @@ import numpy as np
 from .graph import CandidateGraph
 from .market import Market
 from .policy import COMPONENTS, Policy
-from .schema import fail
+from .schema import fail, is_real
 
 __all__ = ["Blend", "PairScores", "blend_candidates", "blended"]
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 #: Pairs per call of a function source, by default.
@@ -76,11 +72,11 @@ class PairScores:
 
     def __post_init__(self) -> None:
         where = "PairScores"
-        if not _is_number(self.weight) or not (math.isfinite(self.weight) and self.weight >= 0):
+        if not is_real(self.weight) or not (math.isfinite(self.weight) and self.weight >= 0):
             raise fail(where, "weight", "a finite number >= 0", self.weight)
         object.__setattr__(self, "weight", float(self.weight))
         if self.missing is not None:
-            if not _is_number(self.missing) or not 0 <= self.missing <= 1:
+            if not is_real(self.missing) or not 0 <= self.missing <= 1:
                 raise fail(where, "missing", "None or a number in [0, 1]", self.missing)
             object.__setattr__(self, "missing", float(self.missing))
         if not isinstance(self.block, numbers.Integral) or isinstance(self.block, bool) or self.block < 1:

@@ -17,7 +17,7 @@ from dataclasses import KW_ONLY, asdict, dataclass, field
 from types import MappingProxyType
 
 from .exceptions import ValidationError
-from .schema import fail
+from .schema import fail, is_real
 
 __all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "GroupQuota", "Policy"]
 
@@ -33,14 +33,10 @@ _POLICY = "Policy"
 _MAX_CAP = 1_000_000_000
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _share(where: str, name: str, value: object) -> float | None:
     if value is None:
         return None
-    if not _is_number(value) or not 0.0 <= value <= 1.0:  # NaN fails both comparisons
+    if not is_real(value) or not 0.0 <= value <= 1.0:  # NaN fails both comparisons
         raise fail(where, name, "a share from 0 to 1 or None", value)
     return float(value)
 
@@ -182,7 +178,7 @@ class Policy:
         for name, value in self.weights.items():
             if name not in COMPONENTS and name not in custom:
                 raise fail(_POLICY, "weights key", f"one of {list(COMPONENTS) + list(custom)}", name)
-            if not _is_number(value) or not (math.isfinite(value) and value >= 0):
+            if not is_real(value) or not (math.isfinite(value) and value >= 0):
                 raise fail(_POLICY, f"weights[{name!r}]", "a finite number >= 0", value)
             weights[name] = float(value)
         if sum(weights.values()) <= 0:
@@ -206,12 +202,12 @@ class Policy:
         set_(self, "region_caps", _frozen_caps(_POLICY, "region_caps", self.region_caps))
         budget = self.training_budget
         if budget is not None:
-            if not _is_number(budget) or not (math.isfinite(budget) and budget >= 0):
+            if not is_real(budget) or not (math.isfinite(budget) and budget >= 0):
                 raise fail(_POLICY, "training_budget", "a finite number >= 0 or None", budget)
             set_(self, "training_budget", float(budget))
         for name in ("week_penalty", "cost_penalty"):
             value = getattr(self, name)
-            if not _is_number(value) or not (math.isfinite(value) and value >= 0):
+            if not is_real(value) or not (math.isfinite(value) and value >= 0):
                 raise fail(_POLICY, name, "a finite number >= 0", value)
             set_(self, name, float(value))
 

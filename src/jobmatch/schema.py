@@ -123,7 +123,8 @@ def _is_int(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_real(value: object) -> bool:
+def is_real(value: object) -> bool:
+    """Whether ``value`` is a real number and not a bool (Python's or numpy's)."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
@@ -195,7 +196,7 @@ class Rule:
             if not _is_int(value) or not self.low <= value <= self.high:
                 raise fail(where, field, self.expected, value)
             return int(value)
-        if not _is_real(value) or not (math.isfinite(value) and self.low <= value <= self.high):
+        if not is_real(value) or not (math.isfinite(value) and self.low <= value <= self.high):
             raise fail(where, field, self.expected, value)
         return float(value)
 
