@@ -31,7 +31,7 @@ def assignment(market):
 
 
 def fresh(market):
-    """The assignment without its cached constraints and reasons (the same solve, so the same result)."""
+    """The assignment without its cached usage and reasons (the same solve, so the same result)."""
     return (match(market, POLICY, k=20),), {}
 
 

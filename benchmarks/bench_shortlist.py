@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from jobmatch import candidates, synth
-from jobmatch.shortlists import shortlist
+from jobmatch.results.shortlists import shortlist
 
 MODES = {
     "plain": {"congestion": False},

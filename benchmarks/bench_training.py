@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from jobmatch import Policy, match, synth
-from jobmatch.training import routes
+from jobmatch.pipeline.routes import routes
 
 
 @pytest.fixture(scope="module")

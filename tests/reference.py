@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from jobmatch import Market, Policy
+from jobmatch.data.ragged import Ragged
 from jobmatch.policy import COMPONENTS
-from jobmatch.table import Ragged
 
 
 def _dense(column: Ragged, width: int, values=None) -> np.ndarray:

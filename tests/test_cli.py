@@ -7,7 +7,7 @@ import sys
 
 from jobmatch import GroupQuota, Policy, candidates, match, synth
 from jobmatch.cli import busiest_program, main, summarise, summarise_assignment, summarise_candidates
-from jobmatch.training import more_seats
+from jobmatch.pipeline.routes import more_seats
 
 
 def test_demo_reports_the_market_it_built(capsys):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from jobmatch import GroupQuota, Job, JobmatchError, Market, Policy, TrainingProgram, Worker, breakdown, match, synth
-from jobmatch.explain import FAILED
+from jobmatch.results.explain import FAILED
 
 CAPS = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.85)], region_caps={"泰安": 20, "济南": 30})
 

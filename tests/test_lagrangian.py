@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 
 from jobmatch import GroupQuota, Policy, Problem, Status, compile, solve, solvers, synth
-from jobmatch.problem import GroupBound
 from jobmatch.solvers import lagrangian
+from jobmatch.solvers.problem import GroupBound
 from test_solvers import brute_force, satisfies, tiny_problems
 
 

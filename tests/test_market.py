@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobmatch import Job, Market, TrainingProgram, ValidationError, Worker, score_matrix, synth
-from jobmatch.table import Ragged
+from jobmatch.data.ragged import Ragged
 from strategies import markets, policies, record_lists
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jobmatch import GroupQuota, Job, Market, Policy, Problem, Worker, match, solve, synth
-from jobmatch.metrics import blocking_pairs, flows, metrics
+from jobmatch.results.metrics import blocking_pairs, flows, metrics
 
 
 def blocking_recount(problem, job_of) -> int:

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobmatch import Job, TrainingProgram, ValidationError, Worker
-from jobmatch.models import MAX_COUNT, record_fields
-from jobmatch.schema import Kind, LevelMap
+from jobmatch.data.records import MAX_COUNT, record_fields
+from jobmatch.data.schema import Kind, LevelMap
 from strategies import jobs, programs, workers
 
 VALID = {

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from jobmatch import Assignment, GroupQuota, Policy, Result, Status, match, score_matrix, synth
-from jobmatch.placements import FIT_COLUMNS, REASONS
+from jobmatch.results.frame import FIT_COLUMNS
+from jobmatch.results.reasons import REASONS
 
 QUOTA = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.95)])
 QUOTA_AND_CAPS = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.85)], region_caps={"泰安": 20, "济南": 30})

@@ -12,10 +12,11 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 import jobmatch.plot
+import jobmatch.results.plot
 from jobmatch import GroupQuota, Policy, ValidationError, match, synth
 from jobmatch.exceptions import MissingDependency
-from jobmatch.metrics import flows
 from jobmatch.plot import plot
+from jobmatch.results.metrics import flows
 
 KINDS = ("quota", "scores", "flows")
 
@@ -143,7 +144,7 @@ def test_flows_heatmap_is_the_flows_table(placed):
 
 
 def test_flows_large_table_has_no_counts_written(placed, monkeypatch):
-    monkeypatch.setattr(jobmatch.plot, "_ANNOTATE_UP_TO", 5)
+    monkeypatch.setattr(jobmatch.results.plot, "_ANNOTATE_UP_TO", 5)
     assert len(plot(placed, "flows").axes[0].texts) == 0
 
 
@@ -187,6 +188,7 @@ def test_place_names_prefer_an_installed_cjk_font(placed, monkeypatch):
 def test_without_matplotlib_the_import_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.delitem(sys.modules, "jobmatch.plot")
+    monkeypatch.delitem(sys.modules, "jobmatch.results.plot")  # where the public path's code lives
     with pytest.raises(MissingDependency, match=r'jobmatch.plot needs matplotlib: pip install "jobmatch\[plot\]"'):
         importlib.import_module("jobmatch.plot")
 

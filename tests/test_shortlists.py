@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from jobmatch import GroupQuota, Job, Market, Policy, ValidationError, Worker, candidates, score_matrix, synth
-from jobmatch.shortlists import _stable_rounds, shortlist
+from jobmatch.results.shortlists import _stable_rounds, shortlist
 
 WORKER_COLUMNS = ["worker", "rank", "job", "employer", "region", "score", "cutoff", "applicants", "plain_rank"]
 JOB_COLUMNS = ["job", "rank", "worker", "origin", "score", "plain_rank", "attainable", "stable_score"]

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobmatch import Policy, Problem, Status, ValidationError, compile, datasets, solve, solvers, synth
-from jobmatch.problem import Cap, GroupBound
+from jobmatch.solvers.problem import Cap, GroupBound
 
 ORLIB = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib"
 needs_orlib = pytest.mark.skipif(not ORLIB.is_dir(), reason=f"OR-Library data not found at {ORLIB}")
@@ -240,12 +240,14 @@ def test_time_limited_cpsat_reports_feasible_or_optimal_with_bound():
 
 
 def test_registry_and_bad_arguments(monkeypatch):
-    monkeypatch.setattr(solvers, "_REGISTRY", dict(solvers._REGISTRY))  # registrations end with the test
+    from jobmatch.solvers import registry
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # registrations end with the test
     problem = Problem.from_dense(np.array([[1.0]]))
     assert set(solvers.available()) >= {"auto", "flow", "cpsat", "assignment", "greedy"}
 
     def nobody(p, /, *, time_limit=None, seed=0):
-        from jobmatch.solvers._common import pack
+        from jobmatch.solvers._pack import pack
 
         return pack(p, Status.FEASIBLE, np.full(p.n_workers, -1), "nobody", 0.0)
 

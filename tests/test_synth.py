@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from jobmatch import Market, ValidationError, synth
-from jobmatch.table import Ragged
+from jobmatch.data.ragged import Ragged
 
 
 def _arrays(market):

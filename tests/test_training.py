@@ -30,8 +30,8 @@ from jobmatch import (
     score_matrix,
     synth,
 )
+from jobmatch.pipeline.routes import routes
 from jobmatch.solvers.training import solve_exact, solve_priced
-from jobmatch.training import routes
 
 FAST = settings(max_examples=40, deadline=None)
 SOFT_SKILLS = frozenset({"wage"})  # skills give partial credit: training can improve a feasible pair

@@ -1,18 +1,25 @@
 """jobmatch: match workers to jobs across regions, exactly and fast.
 
-Importing the package is cheap: it loads no numba kernels and no solver.
+Importing the package is cheap: it loads no numba kernels, no OR-Tools and
+no pandas; scoring and solving are imported on first use.  The code is in
+layers (``docs/architecture.md``): ``data`` -> ``scoring`` -> ``solvers``
+-> ``results`` -> ``pipeline``.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from . import datasets, synth
+from .data import Job, Market, TrainingProgram, Worker
 from .exceptions import JobmatchError, ValidationError
-from .graph import CandidateGraph
-from .market import Market
-from .models import Job, TrainingProgram, Worker
 from .policy import COMPONENTS, GroupQuota, Policy
-from .problem import Problem, compile
-from .result import Assignment, Result, Status
+from .results import Assignment
+from .scoring import CandidateGraph
+from .solvers import Problem, Result, Status
+
+__version__ = "0.1.0"
 
 __all__ = [
     "COMPONENTS",
@@ -42,28 +49,20 @@ __all__ = [
     "synth",
 ]
 
+#: Where each name that loads numba or OR-Tools lives; imported on first use.
 _LAZY = {
-    "breakdown": "scoring",
-    "candidates": "scoring",
-    "compare": "comparison",
-    "score_matrix": "scoring",
-    "shortlist": "shortlists",
-    "solve": "solvers",
-    "match": "solvers",
+    "breakdown": "scoring.scores",
+    "candidates": "scoring.scores",
+    "compare": "pipeline.comparison",
+    "compile": "pipeline.compile",
+    "match": "pipeline.match",
+    "score_matrix": "scoring.scores",
+    "shortlist": "results.shortlists",
+    "solve": "solvers.registry",
 }
 
 
-def __getattr__(name: str):
-    # Scoring and the solvers load numba and OR-Tools: import them on first use.
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    if name == "solvers":
-        import importlib
-
-        return importlib.import_module(".solvers", __name__)
     raise AttributeError(f"module 'jobmatch' has no attribute {name!r}")
-
-
-__version__ = "0.1.0"

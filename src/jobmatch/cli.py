@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from . import synth
-from .graph import CandidateGraph
-from .market import Market
-from .metrics import metrics
+from .data import synth
+from .data.market import Market
 from .policy import GroupQuota, Policy
+from .results.metrics import metrics
+from .scoring.graph import CandidateGraph
 
 __all__ = ["main", "summarise", "summarise_assignment", "summarise_candidates"]
 
@@ -231,9 +231,9 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m jobmatch``; returns the exit status."""
     args = _parser().parse_args(argv)
-    from .scoring import candidates  # here, so that importing jobmatch.cli loads no numba
-    from .solvers import match
-    from .training import more_seats
+    from .pipeline.match import match  # here, so that importing jobmatch.cli loads no numba
+    from .pipeline.routes import more_seats
+    from .scoring.scores import candidates
 
     stages: list[tuple[str, float]] = []
     market = _timed(

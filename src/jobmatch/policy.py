@@ -16,13 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import KW_ONLY, asdict, dataclass, field
 from types import MappingProxyType
 
+from .components import COMPONENTS, registered
+from .data.schema import fail, is_real
 from .exceptions import ValidationError
-from .schema import fail, is_real
 
 __all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "GroupQuota", "Policy"]
-
-#: The built-in fit components, each scored in [0, 1] (see docs/scoring.md).
-COMPONENTS = ("skill", "diet", "climate", "wage", "brand", "region")
 
 #: Weights used for components a Policy does not mention.
 DEFAULT_WEIGHTS = MappingProxyType(
@@ -172,9 +170,7 @@ class Policy:
         if not isinstance(self.weights, Mapping):
             raise fail(_POLICY, "weights", "a mapping of component -> weight", self.weights)
         weights = dict(DEFAULT_WEIGHTS)
-        from .components import registered  # custom components (jobmatch.components) are weighted here too
-
-        custom = registered()
+        custom = registered()  # custom components (jobmatch.components) are weighted here too
         for name, value in self.weights.items():
             if name not in COMPONENTS and name not in custom:
                 raise fail(_POLICY, "weights key", f"one of {list(COMPONENTS) + list(custom)}", name)

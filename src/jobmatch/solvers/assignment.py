@@ -12,9 +12,10 @@ import time
 
 import numpy as np
 
-from ..problem import Problem
-from ..result import Result, Status
-from ._common import infeasible, integer_values, pack, timed
+from ._pack import infeasible, pack, timed
+from ._scale import integer_values
+from .problem import Problem
+from .result import Result, Status
 
 #: Largest slot-expanded matrix (rows x columns) this solver builds.
 MAX_CELLS = 50_000_000

@@ -19,9 +19,10 @@ from typing import Any, NamedTuple
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..problem import Problem
-from ..result import Result, Status
-from ._common import integer_values, job_of_from_arcs, pack
+from ._pack import job_of_from_arcs, pack
+from ._scale import integer_values
+from .problem import Problem
+from .result import Result, Status
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,

@@ -27,11 +27,13 @@ import time
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from ..problem import Problem
-from ..result import Result, Status
 from . import _kernels
-from ._common import infeasible, integer_values, job_of_from_arcs, pack, room_left, timed
+from ._pack import infeasible, job_of_from_arcs, pack, timed
 from ._rows import rows_of
+from ._scale import integer_values
+from .problem import Problem
+from .result import Result, Status
+from .usage import room_left
 
 
 def units_of(problem: Problem) -> np.ndarray | None:

@@ -35,11 +35,12 @@ import time
 
 import numpy as np
 
-from ..problem import Problem
-from ..result import Result, Status
 from . import _kernels, cpsat, flow
-from ._common import infeasible, pack, room_left
+from ._pack import infeasible, pack
 from ._rows import Rows, rows_of
+from .problem import Problem
+from .result import Result, Status
+from .usage import room_left
 
 #: Stop once the best assignment is within this relative gap of the bound.
 GAP = 1e-3
@@ -132,13 +133,13 @@ def _repair(problem: Problem, rows: Rows, job_of: np.ndarray, gain: np.ndarray, 
         if not push.any():
             break  # only adding can help this row: left to the fill
         who, weight = placed[push], coef[push]
-        chosen = jobs == job_of[workers]
+        chosen = problem.chosen(job_of)
         worth = np.zeros(problem.n_workers)
         worth[workers[chosen]] = gain[chosen]
         drop = np.lexsort((who, worth[who] / weight))
         count = int(np.searchsorted(np.cumsum(weight[drop]), over[r] - 1e-9)) + 1
         job_of[who[drop[:count]]] = -1
-    chosen = jobs == job_of[workers]
+    chosen = problem.chosen(job_of)
     left = room_left(problem, chosen)
     job_of = _kernels.fill_within_rows(
         order, workers, jobs, problem.use, left, job_of, rows.by_worker, rows.by_job, rows.activity(job_of), rows.rhs

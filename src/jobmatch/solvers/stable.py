@@ -14,10 +14,10 @@ import time
 import numpy as np
 
 from .. import _sparse
-from ..problem import Problem
-from ..result import Result, Status
 from . import _kernels
-from ._common import pack, timed
+from ._pack import pack, timed
+from .problem import Problem
+from .result import Result, Status
 
 
 def unsupported(problem: Problem) -> str | None:

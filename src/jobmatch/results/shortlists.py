@@ -109,14 +109,14 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 
-from .exceptions import optional_import
-from .market import Market
-from .placements import Constraints
-from .policy import Policy
-from .problem import Problem
-from .schema import fail
-from .scoring import candidates
-from .solvers.stable import solve_stable
+from ..data.market import Market
+from ..data.schema import fail
+from ..exceptions import optional_import
+from ..policy import Policy
+from ..scoring.scores import candidates
+from ..solvers.problem import Problem
+from ..solvers.stable import solve_stable
+from ..solvers.usage import Usage
 
 if TYPE_CHECKING:
     import pandas
@@ -241,7 +241,7 @@ def shortlist(
     """Each worker's ``k`` best attainable jobs, or each job's ``k`` best realistic workers.
 
     The method (cutoffs of a stable matching, Azevedo & Leshno 2016, with
-    deepening rounds) is in the module docstring of :mod:`jobmatch.shortlists`.
+    deepening rounds) is in the module docstring of :mod:`jobmatch.results.shortlists`.
 
     Parameters
     ----------
@@ -299,7 +299,7 @@ def shortlist(
     Examples
     --------
     >>> from jobmatch import synth
-    >>> from jobmatch.shortlists import shortlist
+    >>> from jobmatch.results.shortlists import shortlist
     >>> market = synth.scenario(2000, 100, seed=1)
     >>> table = shortlist(market, k=3)
     >>> list(table.columns)
@@ -345,7 +345,7 @@ def shortlist(
     arcs = _stable_rounds(market, policy, depth, rounds)
     workers, jobs, scores, job_of = arcs.workers, arcs.jobs, arcs.scores, arcs.job_of
     # Room (in people) and each job's lowest holder, as the placements module reads them from any solution.
-    held = Constraints(
+    held = Usage(
         Problem.from_arcs(workers, jobs, scores, n_workers=n, n_jobs=m, capacity=capacity, use=size[workers]),
         job_of,
     )

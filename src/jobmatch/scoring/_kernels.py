@@ -54,7 +54,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._config import INLINE, JIT, PARALLEL
+from .._config import INLINE, JIT, PARALLEL
 
 STRICT_DIET_BIT = 6
 CAPACITY_BIT = 7

@@ -1,15 +1,14 @@
-"""Helpers every solver shares: integer values for OR-Tools, result packing."""
+"""Integer arc values for OR-Tools: one scale per problem, with the rounding slack that keeps bounds valid."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
-from ..problem import Problem
-from ..result import Result, Status
+from .problem import Problem
+
+__all__ = ["Scaled", "integer_values", "scaled_values"]
 
 #: Totals of scaled values stay below this, so int64 arithmetic in OR-Tools
 #: (which multiplies costs by up to the node count internally) cannot overflow.
@@ -58,41 +57,3 @@ def scaled_values(values: np.ndarray, terms: int) -> Scaled:
     ints = np.round(values * scale).astype(np.int64)
     exact = np.array_equal(ints / scale, values)
     return Scaled(ints, scale, 0.0 if exact else 0.5 / scale * min(terms, len(values)))
-
-
-def pack(
-    problem: Problem, status: Status, job_of: np.ndarray | None, solver: str, started: float, **extra: Any
-) -> Result:
-    """A Result whose objective is recomputed from the chosen arcs."""
-    if job_of is None:
-        job_of = np.full(problem.n_workers, -1, dtype=np.int64)
-        objective = float("nan")
-    else:
-        objective = problem.objective_of(job_of)
-    timings = dict(extra.pop("timings", {}))
-    timings.setdefault("total", time.perf_counter() - started)
-    return Result(status=status, objective=objective, job_of=job_of, solver=solver, timings=timings, **extra)
-
-
-def infeasible(problem: Problem, solver: str, started: float, diagnosis: str, **extra: Any) -> Result:
-    """An INFEASIBLE result with its diagnosis in words."""
-    return pack(problem, Status.INFEASIBLE, None, solver, started, diagnosis=diagnosis, **extra)
-
-
-def job_of_from_arcs(problem: Problem, chosen: np.ndarray) -> np.ndarray:
-    """Job index per worker from a boolean mask over arcs."""
-    job_of = np.full(problem.n_workers, -1, dtype=np.int64)
-    job_of[problem.workers[chosen]] = problem.jobs[chosen]
-    return job_of
-
-
-def room_left(problem: Problem, chosen: np.ndarray) -> np.ndarray:
-    """Capacity each job has left once the arcs in the boolean mask ``chosen`` are placed."""
-    used = np.bincount(problem.jobs[chosen], weights=problem.use[chosen], minlength=problem.n_jobs)
-    return problem.capacity - used.astype(np.int64)
-
-
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - start

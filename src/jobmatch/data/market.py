@@ -12,16 +12,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .models import Job, TrainingProgram, Worker, check_program_levels, record_fields
+from .frames import build_vocabularies, raw_from_frame, raw_from_records, strings_by_domain
+from .ragged import Ragged
+from .records import Job, TrainingProgram, Worker, check_program_levels, record_fields
 from .schema import Kind, fail
-from .table import (
-    Ragged,
-    Table,
-    build_vocabularies,
-    raw_from_frame,
-    raw_from_records,
-    strings_by_domain,
-)
+from .table import Table
 from .vocabulary import DOMAINS, Vocabularies
 
 __all__ = ["Market"]
@@ -55,10 +50,10 @@ class Market:
     Notes
     -----
     ``market.workers``, ``market.jobs`` and ``market.programs`` are
-    :class:`~jobmatch.table.Table` objects whose attributes are the record
+    :class:`~jobmatch.data.table.Table` objects whose attributes are the record
     fields as read-only arrays: numbers as ``float64``/``int64``, flags as
     ``bool``, text as ``int32`` codes into ``market.vocab`` (``-1`` for a
-    missing brand), sets and skill maps as CSR :class:`~jobmatch.table.Ragged`
+    missing brand), sets and skill maps as CSR :class:`~jobmatch.data.ragged.Ragged`
     rows sorted by code.  Codes follow sorted string order, so equal inputs
     always give equal arrays.
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .exceptions import ValidationError
+from ..exceptions import ValidationError
 
 __all__ = ["MAX_LEVEL", "MIN_LEVEL", "Kind", "LevelMap", "Rule", "fail"]
 

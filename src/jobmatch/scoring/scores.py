@@ -22,16 +22,17 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..data.market import Market
+from ..data.ragged import Ragged
+from ..data.schema import fail
+from ..data.table import Table
+from ..policy import COMPONENTS, Policy
 from . import _kernels
-from .components import attributes, kernels
-from .components import values as component_values
+from .custom import attributes, kernels
+from .custom import values as component_values
 from .graph import CandidateGraph
-from .market import Market
-from .policy import COMPONENTS, Policy
-from .schema import fail
-from .table import Ragged, Table
 
-__all__ = ["FILTERS", "breakdown", "candidates", "pair_components", "score_matrix"]
+__all__ = ["FILTERS", "breakdown", "candidates", "filter_failures", "pair_components", "score_matrix"]
 
 #: Names of the filters a pair can fail, by bit of the kernels' fail mask.
 FILTERS = (*COMPONENTS, "strict_diet", "capacity")
@@ -333,3 +334,25 @@ def breakdown(market: Market, policy: Policy | None, worker_id: str | int, job_i
         "failed": [name for bit, name in enumerate(FILTERS) if failed >> bit & 1],
         "unmet": [name for bit, name in enumerate(COMPONENTS) if unmet >> bit & 1],
     }
+
+
+def filter_failures(market: Market, policy: Policy | None, worker: str | int) -> dict[str, int]:
+    """How many jobs fail each hard filter for one worker (a job can fail several).
+
+    Examples
+    --------
+    >>> from jobmatch import Job, Market, Worker
+    >>> market = Market([Worker(id="W1", origin="巫溪", min_wage=5000)],
+    ...                 [Job(id="J1", employer="E", region="泰安", capacity=3, wage=3800),
+    ...                  Job(id="J2", employer="E", region="济南", capacity=1, wage=6000)])
+    >>> filter_failures(market, None, "W1")["wage"]
+    1
+    """
+    policy = _check(market, policy, "filter_failures")
+    i, m = market.worker_index(worker), market.n_jobs
+    W, J, P = kernel_inputs(market, policy)
+    _, parts = kernels(policy, _kernels).many_pairs(
+        np.full(m, i, dtype=np.int64), np.arange(m, dtype=np.int64), W, J, P, m
+    )
+    mask = parts[:, 7].astype(np.int64)
+    return {name: int(np.count_nonzero(mask >> bit & 1)) for bit, name in enumerate(FILTERS)}

@@ -2,8 +2,8 @@
 
 Records are frozen, slotted, keyword-only dataclasses.  Each checks its own
 fields when built (the rules live in the field metadata, see
-:mod:`jobmatch.schema`) and stores them in immutable form: sets become
-``frozenset``, skill maps become :class:`~jobmatch.schema.LevelMap`.
+:mod:`jobmatch.data.schema`) and stores them in immutable form: sets become
+``frozenset``, skill maps become :class:`~jobmatch.data.schema.LevelMap`.
 Checks that span records (unique ids, known skills) belong to
 :class:`~jobmatch.Market`.
 """

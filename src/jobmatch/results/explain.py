@@ -3,7 +3,7 @@
 For a placed worker: the job, its score, and each fit component against
 the next-best candidate job (and, if that one scores higher, what kept the
 worker out of it).  For an unplaced worker: the binding reason of
-:mod:`jobmatch.placements`, with the state of each candidate job, or, when
+:mod:`jobmatch.results.reasons`, with the state of each candidate job, or, when
 no job is feasible at all, how many jobs each hard requirement rules out.
 
 Examples
@@ -24,15 +24,18 @@ Its candidate jobs, best first:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _kernels
-from .placements import STATES
-from .policy import COMPONENTS, Policy
-from .scoring import FILTERS, kernel_inputs
-from .training import components
+from ..components import COMPONENTS
+from ..scoring.scores import filter_failures
+from ..scoring.trained import trained_components
+from .reasons import STATES, arc_states, state_words
+
+if TYPE_CHECKING:
+    from ..data.market import Market
+    from .assignment import Assignment
 
 __all__ = ["FAILED", "LABELS", "Explanation", "explain"]
 
@@ -82,7 +85,7 @@ class Explanation:
         ``program`` (the best route's programme there, or None) and
         ``why_not`` (words, or None when it scores lower).
     reason : str or None
-        For an unplaced worker, a code of :data:`jobmatch.placements.REASONS`.
+        For an unplaced worker, a code of :data:`jobmatch.results.reasons.REASONS`.
     candidates : list of dict
         For an unplaced worker, each candidate job with ``job``, ``score``
         and ``state`` (words).
@@ -111,21 +114,21 @@ class Explanation:
         return asdict(self)
 
 
-def _describe_job(market: Any, j: int) -> str:
+def _describe_job(market: Market, j: int) -> str:
     jobs, vocab = market.jobs, market.vocab
     return f"job {jobs.ids[j]} (employer {vocab.employer[jobs.employer[j]]}, region {vocab.place[jobs.region[j]]})"
 
 
-def _state_words(assignment: Any, i: int, arc: int) -> str | None:
+def _state_words(assignment: Assignment, i: int, arc: int) -> str | None:
     """What keeps worker ``i`` out of the job of ``arc`` (None if nothing: it could move there)."""
-    constraints = assignment.constraints
-    state, cap, quota = constraints.arc_states(np.array([arc]), leaving=int(assignment.job_of[i]))
+    usage = assignment.usage
+    state, cap, quota = arc_states(usage, np.array([arc]), leaving=int(assignment.job_of[i]))
     if STATES[state[0]] == "not_chosen":
         return None
-    return constraints.arc_words(arc, int(state[0]), int(cap[0]), int(quota[0]), solver=assignment.solver)
+    return state_words(usage, arc, int(state[0]), int(cap[0]), int(quota[0]), solver=assignment.solver)
 
 
-def explain(assignment: Any, worker_id: str | int) -> Explanation:
+def explain(assignment: Assignment, worker_id: str | int) -> Explanation:
     """Why a worker got its job, or why none.
 
     Parameters
@@ -186,7 +189,7 @@ def explain(assignment: Any, worker_id: str | int) -> Explanation:
     return Explanation(worker=wid, reason=codes[i], candidates=listed, failed=failed, text="\n".join(lines))
 
 
-def _placed(assignment: Any, i: int, wid: Any, own: int, arcs: np.ndarray) -> Explanation:
+def _placed(assignment: Assignment, i: int, wid: Any, own: int, arcs: np.ndarray) -> Explanation:
     market, problem = assignment.market, assignment.problem
     at = arcs[problem.jobs[arcs] == own]
     score = float(problem.values[at[0]]) if len(at) else float("nan")
@@ -197,7 +200,7 @@ def _placed(assignment: Any, i: int, wid: Any, own: int, arcs: np.ndarray) -> Ex
     programs[0] = assignment.program_of[i]
     if len(others) and assignment.routes is not None:
         programs[1] = assignment.routes.best()[1][others[0]]
-    parts = components(market, assignment.policy, np.full(len(jobs), i), jobs, programs)[1].astype(np.float64)
+    parts = trained_components(market, assignment.policy, np.full(len(jobs), i), jobs, programs)[1].astype(np.float64)
     mine = dict(zip(COMPONENTS, parts[0].tolist()))
     names = [None if p < 0 else market.programs.ids[p] for p in programs.tolist()]
     lines = [
@@ -230,7 +233,7 @@ def _placed(assignment: Any, i: int, wid: Any, own: int, arcs: np.ndarray) -> Ex
     )  # fmt: skip
 
 
-def _course(market: Any, p: int) -> str:
+def _course(market: Market, p: int) -> str:
     """ ", after training in ..." for a route through programme ``p`` (nothing for -1)."""
     if p < 0:
         return ""
@@ -241,11 +244,6 @@ def _course(market: Any, p: int) -> str:
     )
 
 
-def _failures(assignment: Any, i: int) -> dict[str, int]:
+def _failures(assignment: Assignment, i: int) -> dict[str, int]:
     """Jobs failing each hard filter for worker ``i`` (a job can fail several)."""
-    market = assignment.market
-    m = market.n_jobs
-    W, J, P = kernel_inputs(market, assignment.policy or Policy())
-    _, parts = _kernels.many_pairs(np.full(m, i, dtype=np.int64), np.arange(m, dtype=np.int64), W, J, P, m)
-    mask = parts[:, 7].astype(np.int64)
-    return {name: int(np.count_nonzero(mask >> bit & 1)) for bit, name in enumerate(FILTERS)}
+    return filter_failures(assignment.market, assignment.policy, i)

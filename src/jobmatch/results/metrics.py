@@ -11,7 +11,7 @@ each origin county to each destination region.
 Examples
 --------
 >>> from jobmatch import match, synth
->>> from jobmatch.metrics import metrics
+>>> from jobmatch.results.metrics import metrics
 >>> m = metrics(match(synth.scenario(500, 30, seed=2), k=5))
 >>> sorted(m)  # doctest: +NORMALIZE_WHITESPACE
 ['blocking_pairs', 'brand_placements', 'climate_mismatch', 'diet_mismatch', 'fill_rate', 'group_placement_rate',
@@ -27,8 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from .exceptions import optional_import
-from .table import Ragged
+from ..data.ragged import Ragged
+from ..exceptions import optional_import
+from ..solvers.usage import Usage
 
 __all__ = ["blocking_pairs", "flows", "metrics", "training"]
 
@@ -68,7 +69,7 @@ def metrics(assignment: Any) -> dict[str, Any]:
     at = job_of[placed]
     size = workers.size.astype(np.int64)
     people = int(size[placed].sum())
-    chosen = problem.jobs == job_of[problem.workers]
+    chosen = problem.chosen(job_of)
     groups = {name: workers.groups.rows_with(code) for code, name in enumerate(vocab.group)}
     brand = workers.brand[placed]
     partners = np.zeros(len(placed), dtype=bool)
@@ -138,9 +139,7 @@ def blocking_pairs(problem: Any, job_of: np.ndarray) -> int:
     >>> blocking_pairs(p, np.array([0, 1])), blocking_pairs(p, np.array([1, 0]))
     (1, 0)
     """
-    from .placements import Constraints  # the room and lowest holder of every job, as reasons use them
-
-    solution = Constraints(problem, np.asarray(job_of, dtype=np.int64))
+    solution = Usage(problem, np.asarray(job_of, dtype=np.int64))  # room and lowest holders, as reasons read them
     workers, jobs, job_of = problem.workers, problem.jobs.astype(np.int64), solution.job_of
     value = solution.sign * problem.values
     chosen = solution.chosen
@@ -170,7 +169,7 @@ def flows(assignment: Any) -> Any:
     >>> int(table.to_numpy().sum()) == placed.people_placed
     True
     """
-    pd = optional_import("pandas", "pandas", "jobmatch.metrics.flows")
+    pd = optional_import("pandas", "pandas", "jobmatch.results.metrics.flows")
     market = assignment.market
     job_of = np.asarray(assignment.job_of)
     placed = np.flatnonzero(job_of >= 0)

@@ -1,91 +1,30 @@
-"""Solver results: :class:`Status` and :class:`Result`."""
+"""The :class:`Assignment`: a market's placements, with every way to read them.
+
+The solver's :class:`~jobmatch.Result` with ids mapped back to the market,
+and the readers of the results layer (frame, metrics, explanations, plots)
+one method call away.  Those modules take an assignment and never import
+this one, so the layer has no cycle.
+"""
 
 from __future__ import annotations
 
-import enum
 import html
-import math
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-__all__ = ["Assignment", "Result", "Status"]
+from ..solvers.result import Result
 
+if TYPE_CHECKING:
+    from ..data.market import Market
+    from ..policy import Policy
+    from ..solvers.problem import Problem
+    from ..solvers.training import Routes
+    from ..solvers.usage import Usage
+    from .explain import Explanation
 
-class Status(enum.Enum):
-    """How a solve ended."""
-
-    OPTIMAL = "optimal"  #: proven optimal
-    FEASIBLE = "feasible"  #: a valid solution, optimality not proven (e.g. time limit)
-    INFEASIBLE = "infeasible"  #: no solution satisfies the constraints (see ``diagnosis``)
-    UNKNOWN = "unknown"  #: stopped (time limit) before finding any solution or proving infeasibility
-
-
-@dataclass(frozen=True, eq=False)
-class Result:
-    """What a solver returns for a :class:`~jobmatch.Problem`.
-
-    Attributes
-    ----------
-    status : Status
-    objective : float
-        Total value of the chosen arcs, recomputed in float64 from the
-        problem's own values (its cost for a minimisation problem); NaN when
-        there is no solution.
-    job_of : ndarray of int64
-        Job index per worker, -1 if unplaced (all -1 without a solution).
-    solver : str
-        The solver that actually ran (``"auto"`` names its choice).
-    bound : float or None
-        A proven bound on the optimum, when the solver has one.
-    diagnosis : str or None
-        For INFEASIBLE (and UNKNOWN): what could not be met, in words.
-    timings : dict
-        Seconds per stage (``"build"``, ``"solve"``, ...).
-    stats : dict
-        Solver-specific counts (arcs, nodes, branches, ...).
-    program_of : ndarray of int64 or None
-        Training programme index per worker, -1 if untrained; None when the
-        problem offered no training.
-    """
-
-    status: Status
-    objective: float
-    job_of: np.ndarray
-    solver: str
-    bound: float | None = None
-    diagnosis: str | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    stats: dict[str, Any] = field(default_factory=dict)
-    program_of: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("job_of", "program_of"):
-            value = getattr(self, name)
-            if value is not None:
-                value = np.array(value, dtype=np.int64)
-                value.flags.writeable = False
-                object.__setattr__(self, name, value)
-
-    @property
-    def n_placed(self) -> int:
-        """Workers with a job."""
-        return int(np.count_nonzero(self.job_of >= 0))
-
-    @property
-    def gap(self) -> float | None:
-        """Relative gap ``|bound - objective| / max(|objective|, 1)``, when a bound is known."""
-        if self.bound is None or math.isnan(self.objective):
-            return None
-        return abs(self.bound - self.objective) / max(abs(self.objective), 1.0)
-
-    def __repr__(self) -> str:
-        return (
-            f"<Result {self.status.name} by {self.solver!r}: objective {self.objective:.6g}, "
-            f"{self.n_placed:,} of {len(self.job_of):,} placed>"
-        )
+__all__ = ["Assignment"]
 
 
 class Assignment:
@@ -108,7 +47,14 @@ class Assignment:
     """
 
     def __init__(
-        self, market: Any, policy: Any, problem: Any, result: Result, timings: dict[str, float], *, routes: Any = None
+        self,
+        market: Market,
+        policy: Policy | None,
+        problem: Problem,
+        result: Result,
+        timings: dict[str, float],
+        *,
+        routes: Routes | None = None,
     ) -> None:
         self.market, self.policy, self.problem, self.result, self.routes = market, policy, problem, result, routes
         self.timings = {**timings, **{f"solver {k}": v for k, v in result.timings.items()}}
@@ -148,14 +94,14 @@ class Assignment:
     def metrics(self) -> dict[str, Any]:
         """Programme metrics: placement and fill rates, group shares, pay uplift, unmet needs.
 
-        See :func:`jobmatch.metrics.metrics` for each figure.
+        See :func:`jobmatch.results.metrics.metrics` for each figure.
         """
         from .metrics import metrics
 
         return metrics(self)
 
     def flows(self) -> Any:
-        """People placed from each origin county to each destination region (see :func:`jobmatch.metrics.flows`)."""
+        """People placed from each origin county to each region (see :func:`jobmatch.results.metrics.flows`)."""
         from .metrics import flows
 
         return flows(self)
@@ -166,30 +112,30 @@ class Assignment:
         return None if j < 0 else self.market.jobs.ids[j]
 
     @cached_property
-    def constraints(self) -> Any:
-        """How the placements use each job's room, cap and quota (see :class:`jobmatch.placements.Constraints`)."""
-        from .placements import Constraints
+    def usage(self) -> Usage:
+        """How the placements use each job's room, cap and quota (see :class:`jobmatch.solvers.usage.Usage`)."""
+        from ..solvers.usage import Usage
 
-        return Constraints(self.problem, np.asarray(self.job_of))
+        return Usage(self.problem, np.asarray(self.job_of))
 
     @cached_property
     def reasons(self) -> tuple[np.ndarray, list[str | None]]:
-        """Each worker's unplaced-reason code (None if placed) and words (see :mod:`jobmatch.placements`)."""
-        from .placements import unplaced_reasons
+        """Each worker's unplaced-reason code (None if placed) and words (see :mod:`jobmatch.results.reasons`)."""
+        from .reasons import unplaced_reasons
 
         return unplaced_reasons(self)
 
     def to_frame(self, *, backend: str = "pandas") -> Any:
         """One row per worker: placement, score and components, or the reason it is unplaced.
 
-        See :func:`jobmatch.placements.to_frame` for the columns.
+        See :func:`jobmatch.results.frame.to_frame` for the columns.
         """
-        from .placements import to_frame
+        from .frame import to_frame
 
         return to_frame(self, backend=backend)  # type: ignore[arg-type]
 
-    def explain(self, worker_id: str | int) -> Any:
-        """Why this worker got this job, or why none, in words (see :func:`jobmatch.explain.explain`)."""
+    def explain(self, worker_id: str | int) -> Explanation:
+        """Why this worker got this job, or why none, in words (see :func:`jobmatch.results.explain.explain`)."""
         from .explain import explain
 
         return explain(self, worker_id)

@@ -2,8 +2,9 @@
 
 Workers (rows) are assigned to at most one job (column) each along the
 problem's arcs; each job's capacity bounds the capacity its assigned arcs
-use.  A Problem is built from a market (:func:`compile`) or directly by
-researchers (:meth:`Problem.from_dense`, :meth:`Problem.from_arcs`).
+use.  A Problem is built from a market (:func:`jobmatch.compile`) or directly by
+researchers (:meth:`Problem.from_dense`, :meth:`Problem.from_arcs`); it
+knows nothing of markets.
 """
 
 from __future__ import annotations
@@ -15,17 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from .graph import CandidateGraph
-from .schema import fail
+from .._arrays import indptr_from_counts, readonly, row_ids
+from ..data.schema import fail
+from ..scoring.graph import CandidateGraph
 
-__all__ = ["Cap", "GroupBound", "Problem", "compile"]
+__all__ = ["Cap", "GroupBound", "Problem"]
 
 _P = "Problem"
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,7 +63,7 @@ def _int_array(where: str, name: str, value: Any, size: int, low: int) -> np.nda
         raise fail(where, name, "integers", array.dtype)
     if size and array.min() < low:
         raise fail(where, name, f"integers >= {low}", int(array.min()))
-    return _readonly(array.astype(np.int64))
+    return readonly(array.astype(np.int64))
 
 
 class Problem:
@@ -135,16 +132,16 @@ class Problem:
             raise fail(_P, "jobs", f"job indices in 0..{n_jobs - 1}", "out of range or not integers", described=True)
         if not np.all(np.isfinite(values)):
             raise fail(_P, "values", "finite numbers (leave infeasible pairs out)", "NaN or inf", described=True)
-        from . import _sparse  # numba only once a Problem is built
+        from .. import _sparse  # numba only once a Problem is built
 
         row = _sparse.first_repeat(indptr, jobs, n_jobs) if nnz else -1
         if row >= 0:
             raise fail(
                 _P, f"jobs of worker {row}", "each job at most once per worker", "a repeated job", described=True
             )
-        self.indptr = _readonly(indptr.astype(np.int64))
-        self.jobs = _readonly(jobs.astype(np.int32))
-        self.values = _readonly(values)
+        self.indptr = readonly(indptr.astype(np.int64))
+        self.jobs = readonly(jobs.astype(np.int32))
+        self.values = readonly(values)
         self.n_workers, self.n_jobs = n, int(n_jobs)
         self.capacity = _int_array(_P, "capacity", capacity, self.n_jobs, 0)
         self.use = _int_array(_P, "use", use, nnz, 0)
@@ -194,8 +191,7 @@ class Problem:
         if np.isnan(dense).any():
             raise fail(_P, "matrix", "numbers or ±inf for forbidden pairs", "NaN", described=True)
         keep = np.isfinite(dense)
-        indptr = np.zeros(dense.shape[0] + 1, dtype=np.int64)
-        np.cumsum(keep.sum(axis=1), out=indptr[1:])
+        indptr = indptr_from_counts(keep.sum(axis=1))
         jobs = np.nonzero(keep)[1]
         return cls(indptr, jobs, dense[keep], capacity=capacity, n_jobs=dense.shape[1], maximize=maximize, **options)
 
@@ -247,8 +243,7 @@ class Problem:
                 _P, "workers", f"worker indices in 0..{n_workers - 1}", "out of range or not integers", described=True
             )
         order = np.lexsort((jobs, workers))
-        indptr = np.zeros(n_workers + 1, dtype=np.int64)
-        np.cumsum(np.bincount(workers, minlength=n_workers), out=indptr[1:])
+        indptr = indptr_from_counts(np.bincount(workers, minlength=n_workers))
         if use_array.ndim:
             use_array = use_array[order]
         return cls(indptr, jobs[order], values[order], capacity=capacity, n_jobs=n_jobs, use=use_array, **options)
@@ -262,7 +257,7 @@ class Problem:
     @cached_property
     def workers(self) -> np.ndarray:
         """Worker index of every arc (computed once; read-only)."""
-        return _readonly(np.repeat(np.arange(self.n_workers), np.diff(self.indptr)))
+        return readonly(row_ids(self.indptr))
 
     @property
     def graph(self) -> CandidateGraph:
@@ -304,11 +299,20 @@ class Problem:
             caps=self.caps if caps is None else caps,
         )
 
+    def chosen(self, job_of: np.ndarray) -> np.ndarray:
+        """Boolean mask over arcs: the arcs an assignment takes (``job_of``: job per worker, -1 unplaced).
+
+        Examples
+        --------
+        >>> p = Problem.from_dense(np.array([[3.0, 1.0], [2.0, 5.0]]), capacity=1)
+        >>> p.chosen(np.array([1, -1])).tolist()
+        [False, True, False, False]
+        """
+        return self.jobs == np.asarray(job_of)[self.workers]
+
     def objective_of(self, job_of: np.ndarray) -> float:
         """Total value of an assignment (job index per worker, -1 unplaced)."""
-        rows = self.workers
-        chosen = self.jobs == np.asarray(job_of)[rows]
-        return float(self.values[chosen].sum())
+        return float(self.values[self.chosen(job_of)].sum())
 
     def __repr__(self) -> str:
         sense = "max" if self.maximize else "min"
@@ -316,60 +320,3 @@ class Problem:
             f"<Problem ({sense}): {self.n_workers:,} workers x {self.n_jobs:,} jobs, {self.n_arcs:,} arcs, "
             f"{len(self.quotas)} quotas, {len(self.caps)} caps{', every worker placed' if self.must_place else ''}>"
         )
-
-
-def compile(market: Any, policy: Any = None, *, k: int = 20, blend: Any = None) -> Problem:
-    """The Problem of a market under a policy: top-k candidates, headcounts, quotas, caps.
-
-    Each arc is a feasible (worker, job) pair among the worker's ``k`` best;
-    its value is the composite score (blended with outside scores when a
-    :class:`~jobmatch.blend.Blend` is given); it uses the worker's ``size``
-    of the job's capacity.  Policy quotas become :class:`GroupBound` over
-    people placed; employer and region caps become :class:`Cap`.
-
-    Examples
-    --------
-    >>> from jobmatch import GroupQuota, Policy, compile, synth
-    >>> market = synth.scenario(500, 30, seed=2)
-    >>> problem = compile(market, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)]), k=5)
-    >>> problem.n_workers, problem.quotas[0].name, problem.quotas[0].min_share
-    (500, 'poverty_alleviated', 0.75)
-    """
-    from .policy import Policy
-    from .scoring import candidates
-
-    policy = Policy() if policy is None else policy
-    if blend is None:
-        graph = candidates(market, policy, k)
-    else:
-        from .blend import Blend, blend_candidates
-
-        if not isinstance(blend, Blend):
-            raise fail("compile", "blend", "a jobmatch.blend.Blend or None", type(blend).__name__)
-        graph = blend_candidates(market, policy, k, blend)
-    workers = market.workers
-    size = workers.size
-    rows = np.repeat(np.arange(graph.n_rows), np.diff(graph.indptr))
-    quotas = []
-    for quota in policy.quotas:
-        if quota.group in market.vocab.group:
-            members = workers.groups.rows_with(market.vocab.group.code(quota.group))
-        else:
-            members = np.zeros(market.n_workers, dtype=bool)
-        quotas.append(GroupBound(quota.group, members, quota.min_count, quota.min_share, quota.max_share))
-    caps = []
-    for kind, limits, codes, vocab in (
-        ("employer", policy.employer_caps, market.jobs.employer, market.vocab.employer),
-        ("region", policy.region_caps, market.jobs.region, market.vocab.place),
-    ):
-        for name, limit in limits.items():
-            mask = codes == vocab.code(name) if name in vocab else np.zeros(market.n_jobs, dtype=bool)
-            caps.append(Cap(f"{kind} {name}", mask, limit))
-    return Problem.from_graph(
-        graph,
-        capacity=market.jobs.capacity,
-        use=size[rows],
-        people=size,
-        quotas=quotas,
-        caps=caps,
-    )

@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-from .schema import fail
+from ..data.schema import fail
 
 __all__ = ["CandidateGraph"]
 

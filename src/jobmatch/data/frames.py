@@ -1,0 +1,175 @@
+"""Raw columns: records or data frames checked field by field, before their strings are encoded.
+
+Records arrive already checked (each record checks its fields); a pandas
+DataFrame or pyarrow Table is checked column by column with the same
+:class:`~jobmatch.data.schema.Rule` objects, so both entry points accept and
+refuse the same values.  :class:`~jobmatch.data.table.Table` then encodes
+the raw columns with the market's vocabularies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import ValidationError
+from .records import record_fields
+from .schema import Kind, Rule, fail
+from .vocabulary import DOMAINS, Vocabularies, Vocabulary
+
+__all__ = ["RawColumns", "build_vocabularies", "raw_from_frame", "raw_from_records", "strings_by_domain"]
+
+#: What a column holds before its strings are encoded: a checked numpy array
+#: (numbers, flags, ids) or a list of checked Python values (names, sets, maps).
+RawColumns = dict[str, Any]
+
+
+class _Labels(Sequence[str]):
+    """Record labels (``"Worker 'W1'"``) computed only when an error needs one."""
+
+    def __init__(self, kind: str, ids: Sequence[object]) -> None:
+        self.kind, self.ids = kind, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, row):  # type: ignore[override]
+        value = self.ids[row]
+        if isinstance(value, str) and value.strip():
+            return f"{self.kind} {value!r}"
+        return f"{self.kind} at row {row}"
+
+
+def _is_missing(value: object) -> bool:
+    """A data-frame missing value (None, NaN, pandas.NA)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ == "NAType"
+
+
+def raw_from_records(record_type: type, records: Iterable[Any], label: str) -> RawColumns:
+    """Columns of already-checked records (the Market re-checks nothing per field)."""
+    records = list(records)
+    for row, record in enumerate(records):
+        if type(record) is not record_type:
+            raise fail(f"{label} at position {row}", "type", f"a {record_type.kind} record", record)
+    raw: RawColumns = {}
+    for name, rule, _ in record_fields(record_type):
+        values = [getattr(r, name) for r in records]
+        raw[name] = _typed_array(rule, values) if _is_array_kind(rule) else values
+    return raw
+
+
+def _is_array_kind(rule: Rule) -> bool:
+    return rule.kind in (Kind.FLAG, Kind.COUNT, Kind.AMOUNT, Kind.ID)
+
+
+def _typed_array(rule: Rule, values: Sequence[Any]) -> np.ndarray:
+    if rule.kind is Kind.ID:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+    dtype = {Kind.FLAG: np.bool_, Kind.COUNT: np.int64, Kind.AMOUNT: np.float64}[rule.kind]
+    return np.asarray(values, dtype=dtype)
+
+
+def raw_from_frame(record_type: type, frame: Any, label: str) -> RawColumns:
+    """Check a pandas DataFrame or pyarrow Table column by column."""
+    names = [name for name, _, _ in record_fields(record_type)]
+    columns = _frame_columns(frame, label)
+    unknown = [c for c in columns if c not in names]
+    if unknown:
+        raise fail(label, "columns", f"only known columns {names}", unknown)
+    n = _frame_length(frame)
+    ids = columns["id"]() if "id" in columns else None
+    if ids is None:
+        raise fail(label, "columns", "an 'id' column", sorted(columns))
+    where = _Labels(record_type.kind, ids)
+    raw: RawColumns = {}
+    for name, rule, default in record_fields(record_type):
+        if name not in columns:
+            if default is dataclasses.MISSING:
+                raise fail(label, "columns", f"a {name!r} column (it has no default)", sorted(columns))
+            raw[name] = _typed_array(rule, [default] * n) if _is_array_kind(rule) else [default] * n
+            continue
+        values = ids if name == "id" else columns[name]()
+        if rule.kind in (Kind.FLAG, Kind.COUNT, Kind.AMOUNT):
+            raw[name] = rule.check_column(values, where, name)
+            continue
+        checked = _check_cells(rule, values, where, name)
+        raw[name] = _typed_array(rule, checked) if rule.kind is Kind.ID else checked
+    return raw
+
+
+def _check_cells(rule: Rule, values: Sequence[Any], where: _Labels, name: str) -> list[Any]:
+    """Check a text, set or skill-map column cell by cell.
+
+    The record label is formatted only for a cell that fails (formatting it
+    for every cell cost more than the check itself).
+    """
+    optional = rule.kind in (Kind.OPTIONAL, Kind.NAMES, Kind.LEVELS)
+    empty = None if rule.kind is Kind.OPTIONAL else ()
+    check = rule.check
+    checked = []
+    for row, value in enumerate(values):
+        if optional and _is_missing(value):
+            value = empty
+        try:
+            checked.append(check(value, "", name, text_form=True))
+        except ValidationError:
+            check(value, where[row], name, text_form=True)  # raises again, naming the record
+            raise
+    return checked
+
+
+def _frame_columns(frame: Any, label: str) -> dict[str, Any]:
+    """Column name -> thunk giving a numpy array or list, for pandas or Arrow."""
+    if hasattr(frame, "schema") and hasattr(frame, "column_names"):  # pyarrow.Table
+        import pyarrow as pa
+
+        def arrow(name: str):
+            column = frame.column(name)
+            kind = column.type
+            if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
+                if column.null_count == 0:
+                    return column.to_numpy()
+            return np.fromiter(column.to_pylist(), dtype=object, count=len(column))
+
+        return {name: (lambda name=name: arrow(name)) for name in frame.column_names}
+    if hasattr(frame, "columns") and hasattr(frame, "dtypes"):  # pandas.DataFrame
+        return {str(name): (lambda name=name: frame[name].to_numpy()) for name in frame.columns}
+    raise fail(label, "type", "a pandas DataFrame or a pyarrow Table", type(frame).__name__)
+
+
+def _frame_length(frame: Any) -> int:
+    return int(frame.num_rows) if hasattr(frame, "num_rows") else len(frame)
+
+
+def strings_by_domain(raws: Iterable[tuple[type, RawColumns]]) -> dict[str, set[str]]:
+    """Every string each domain's vocabulary must hold."""
+    found: dict[str, set[str]] = {domain: set() for domain in DOMAINS}
+    for record_type, raw in raws:
+        for name, rule, _ in record_fields(record_type):
+            bucket = found.get(rule.domain or "")
+            if bucket is None:
+                continue
+            values = raw[name]
+            if rule.kind is Kind.NAME:
+                bucket.update(values)
+            elif rule.kind is Kind.OPTIONAL:
+                bucket.update(v for v in values if v is not None)
+            else:  # sets and level maps
+                for cell in values:
+                    bucket.update(cell)
+    return found
+
+
+def build_vocabularies(found: dict[str, set[str]]) -> Vocabularies:
+    """One vocabulary per domain from the strings :func:`strings_by_domain` found."""
+    return Vocabularies(**{domain: Vocabulary(found[domain]) for domain in DOMAINS})

@@ -1,0 +1,246 @@
+"""Columnar, encoded form of one kind of record.
+
+A :class:`Table` holds every field of one record kind as a read-only numpy
+array (one entry per record) or, for set and skill-map fields, as a
+:class:`~jobmatch.data.ragged.Ragged` CSR structure of vocabulary codes.
+Raw columns come from :mod:`jobmatch.data.frames`; the rules themselves live
+in :mod:`jobmatch.data.schema`, so every entry point checks the same things.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._arrays import readonly
+from .frames import RawColumns
+from .ragged import Ragged
+from .records import record_fields
+from .schema import Kind, LevelMap
+from .vocabulary import Vocabularies
+
+__all__ = ["Table"]
+
+
+class Table:
+    """All records of one kind, columnar and encoded.
+
+    Attributes are the record's field names: ``table.min_wage`` is a float64
+    array, ``table.origin`` an int32 array of ``place`` codes, ``table.skills``
+    a :class:`Ragged` of skill codes and levels, ``table.brand`` an int32 array
+    with ``-1`` for None.  All arrays are read-only.
+    """
+
+    def __init__(self, record_type: type, columns: dict[str, Any], vocab: Vocabularies) -> None:
+        self.record_type = record_type
+        self.columns = columns
+        self.vocab = vocab
+        self._index: dict[str, int] | None = None
+
+    @classmethod
+    def encode(cls, record_type: type, raw: RawColumns, vocab: Vocabularies) -> Table:
+        """Encode checked raw columns with the market's vocabularies."""
+        columns: dict[str, Any] = {}
+        for name, rule, _ in record_fields(record_type):
+            values = raw[name]
+            if rule.kind in (Kind.NAME, Kind.OPTIONAL):
+                index = vocab[rule.domain]._index
+                codes = np.fromiter((-1 if v is None else index[v] for v in values), np.int32, len(values))
+                columns[name] = readonly(codes)
+            elif rule.kind in (Kind.NAMES, Kind.LEVELS):
+                words = vocab[rule.domain]
+                lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+                codes = words.encode(k for cell in values for k in cell)
+                levels = None
+                if rule.kind is Kind.LEVELS:
+                    levels = np.fromiter((v for cell in values for v in cell.values()), np.int8, len(codes))
+                columns[name] = Ragged.from_flat(lengths, codes, levels)
+            else:
+                columns[name] = readonly(np.asarray(values))
+        return cls(record_type, columns, vocab)
+
+    def __len__(self) -> int:
+        return len(self.columns["id"])
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["columns"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self) -> str:
+        return f"<Table of {len(self)} {self.record_type.kind} records>"
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Record ids, as a read-only object array."""
+        return self.columns["id"]
+
+    def index(self, record_id: str) -> int:
+        """Position of the record with this id (``KeyError`` if absent)."""
+        if self._index is None:
+            self._index = {value: row for row, value in enumerate(self.ids)}
+        return self._index[record_id]
+
+    def record(self, row: int) -> Any:
+        """Decode row ``row`` back into a record."""
+        values: dict[str, Any] = {}
+        for name, rule, _ in record_fields(self.record_type):
+            column = self.columns[name]
+            words = self.vocab[rule.domain] if rule.domain else None
+            if rule.kind in (Kind.NAME, Kind.OPTIONAL):
+                code = int(column[row])
+                values[name] = None if code < 0 else words[code]
+            elif rule.kind is Kind.NAMES:
+                values[name] = frozenset(words.decode(column.row(row)[0]))
+            elif rule.kind is Kind.LEVELS:
+                codes, levels = column.row(row)
+                values[name] = LevelMap(zip(words.decode(codes), levels.tolist()))
+            elif rule.kind is Kind.ID:
+                values[name] = column[row]
+            else:
+                values[name] = column[row].item()
+        return self.record_type(**values)
+
+    def rows(self, start: int, stop: int) -> Table:
+        """Records ``start:stop`` as views sharing this table's vocabularies."""
+        columns = {
+            name: column.rows(start, stop) if isinstance(column, Ragged) else column[start:stop]
+            for name, column in self.columns.items()
+        }
+        return Table(self.record_type, columns, self.vocab)
+
+    def take(self, picked: np.ndarray) -> Table:
+        """The records at positions ``picked``, in that order, sharing this table's vocabularies.
+
+        Positions are trusted (:meth:`jobmatch.Market.subset` checks them);
+        the columns are new read-only arrays.
+
+        Parameters
+        ----------
+        picked : ndarray of int
+            Record positions.
+
+        Returns
+        -------
+        Table
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from jobmatch import synth
+        >>> workers = synth.scenario(50, 5, seed=1).workers
+        >>> part = workers.take(np.array([7, 2]))
+        >>> len(part), part.ids.tolist() == [workers.ids[7], workers.ids[2]]
+        (2, True)
+        >>> part.vocab is workers.vocab, part.record(0) == workers.record(7)
+        (True, True)
+        """
+        picked = np.asarray(picked, dtype=np.int64)
+        columns = {
+            name: column.take(picked) if isinstance(column, Ragged) else readonly(column[picked])
+            for name, column in self.columns.items()
+        }
+        return Table(self.record_type, columns, self.vocab)
+
+    def replace(self, **columns: Any) -> Table:
+        """The same records with some columns swapped for others of the same kind and length.
+
+        Trusted: the caller builds the new columns (:mod:`jobmatch.training`
+        gives trainees their levels after a programme).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from jobmatch import synth
+        >>> workers = synth.scenario(5, 2, seed=1).workers
+        >>> richer = workers.replace(min_wage=np.zeros(5))
+        >>> richer.min_wage.tolist(), richer.skills is workers.skills
+        ([0.0, 0.0, 0.0, 0.0, 0.0], True)
+        """
+        return Table(self.record_type, {**self.columns, **columns}, self.vocab)
+
+    def remap(self, maps: dict[str, np.ndarray], vocab: Vocabularies) -> Table:
+        """Re-encode after the vocabularies dropped unused names."""
+        columns = dict(self.columns)
+        for name, rule, _ in record_fields(self.record_type):
+            if rule.domain is None or maps.get(rule.domain) is None:
+                continue
+            new_code = maps[rule.domain]
+            column = columns[name]
+            if isinstance(column, Ragged):
+                columns[name] = column.remap(new_code)
+            else:
+                columns[name] = readonly(np.where(column < 0, -1, new_code[np.maximum(column, 0)]).astype(np.int32))
+        return Table(self.record_type, columns, vocab)
+
+    def equals(self, other: Table) -> bool:
+        """Same record type and identical columns (vocabularies compared by the caller)."""
+        if self.record_type is not other.record_type or len(self) != len(other):
+            return False
+        for name, column in self.columns.items():
+            theirs = other.columns[name]
+            if isinstance(column, Ragged):
+                if not column.equals(theirs):
+                    return False
+            elif not np.array_equal(column, theirs):
+                return False
+        return True
+
+    # ------------------------------------------------------------------ frames
+    def to_pandas(self) -> Any:
+        """One row per record; sets as sorted lists, skill maps as dicts."""
+        import pandas as pd
+
+        data: dict[str, Any] = {}
+        for name, rule, _ in record_fields(self.record_type):
+            column = self.columns[name]
+            if rule.kind in (Kind.NAME, Kind.OPTIONAL):
+                names = _with_none(self.vocab[rule.domain].as_array())
+                data[name] = names[column]
+            elif rule.kind is Kind.NAMES:
+                names = self.vocab[rule.domain].as_array()
+                data[name] = [names[column.row(i)[0]].tolist() for i in range(len(self))]
+            elif rule.kind is Kind.LEVELS:
+                names = self.vocab[rule.domain].as_array()
+                data[name] = [
+                    dict(zip(names[codes].tolist(), levels.tolist()))
+                    for codes, levels in (column.row(i) for i in range(len(self)))
+                ]
+            else:
+                data[name] = np.array(column)
+        frame = pd.DataFrame(data)
+        for name, rule, _ in record_fields(self.record_type):
+            if rule.kind in (Kind.NAMES, Kind.LEVELS):
+                frame[name] = frame[name].astype(object)
+        return frame
+
+    def to_arrow(self) -> Any:
+        """A pyarrow Table; sets as ``list<string>``, skill maps as ``map<string, int8>``."""
+        import pyarrow as pa
+
+        arrays: dict[str, Any] = {}
+        for name, rule, _ in record_fields(self.record_type):
+            column = self.columns[name]
+            if rule.kind in (Kind.NAME, Kind.OPTIONAL):
+                names = _with_none(self.vocab[rule.domain].as_array())
+                arrays[name] = pa.array(names[column], type=pa.string())
+            elif rule.kind in (Kind.NAMES, Kind.LEVELS):
+                names = self.vocab[rule.domain].as_array()
+                offsets = pa.array(column.indptr.astype(np.int32))
+                keys = pa.array(names[column.codes], type=pa.string())
+                if rule.kind is Kind.NAMES:
+                    arrays[name] = pa.ListArray.from_arrays(offsets, keys)
+                else:
+                    arrays[name] = pa.MapArray.from_arrays(offsets, keys, pa.array(column.levels))
+            elif rule.kind is Kind.ID:
+                arrays[name] = pa.array(column, type=pa.string())
+            else:
+                arrays[name] = pa.array(column)
+        return pa.table(arrays)
+
+
+def _with_none(names: np.ndarray) -> np.ndarray:
+    """Names with a trailing None, so that code -1 decodes to None."""
+    return np.append(names, None).astype(object)

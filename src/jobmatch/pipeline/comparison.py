@@ -1,0 +1,246 @@
+"""Strategy comparison: several solvers and seeds on one market, one row of metrics each.
+
+The market is scored once (:func:`jobmatch.compile`); every solver then
+solves the same :class:`~jobmatch.Problem`, so differences come from the
+strategies alone.  A solver that cannot express the problem (``stable``
+under quotas, say) gets a row with status ``"unsupported"`` and the reason,
+not an error and not a missing row.
+
+Examples
+--------
+>>> from jobmatch import synth
+>>> from jobmatch import compare
+>>> table = compare(synth.scenario(500, 30, seed=3), solvers=("flow", "greedy", "stable"), k=5)
+>>> table[["solver", "status", "workers_placed", "blocking_pairs"]]  # doctest: +NORMALIZE_WHITESPACE
+   solver       status  workers_placed  blocking_pairs
+0    flow     feasible             311             113
+1  greedy     feasible             296               1
+2  stable  unsupported            <NA>            <NA>
+>>> table.loc[2, "note"]  # synthetic markets have couples: deferred acceptance places one person per worker
+'an arc uses more than one unit of capacity'
+"""
+
+from __future__ import annotations
+
+import numbers
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..data.market import Market
+from ..data.schema import fail
+from ..exceptions import optional_import
+from ..policy import Policy
+from ..results.assignment import Assignment
+from .compile import compile
+
+__all__ = ["STATUS_QUO", "compare", "uplift_summary"]
+
+#: Baselines of how placements happen without optimisation (see :mod:`jobmatch.solvers.greedy`).
+STATUS_QUO = ("random", "first_come")
+
+
+def _flat(metrics: dict[str, Any]) -> dict[str, Any]:
+    """Metrics with per-group dicts spread into ``<name>[<group>]`` columns."""
+    out: dict[str, Any] = {}
+    for key, value in metrics.items():
+        if isinstance(value, dict):
+            out.update({f"{key}[{group}]": v for group, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def compare(
+    market: Market,
+    policy: Policy | None = None,
+    *,
+    solvers: Sequence[Any] = ("auto", "stable", "greedy"),
+    seeds: Sequence[int] = (0,),
+    k: int = 20,
+    time_limit: float | None = None,
+    blend: Any = None,
+    outcome: Any = None,
+    baseline: str = "random",
+) -> Any:
+    """Run each solver with each seed on one market and tabulate the results.
+
+    Parameters
+    ----------
+    market : Market
+    policy : Policy, optional
+    solvers : sequence of str or callable, optional
+        Names from :func:`jobmatch.solvers.available` or solver functions.
+    seeds : sequence of int, optional
+    k : int, optional
+        Candidate jobs per worker (as for :func:`jobmatch.match`).
+    time_limit : float, optional
+        Seconds per solve.
+    blend : Blend, optional
+        Outside scores blended into what the solvers optimise
+        (:mod:`jobmatch.blend`).
+    outcome : callable or PairScores, optional
+        An outcome model, ``fn(workers, jobs) -> values in [0, 1]`` over
+        positions (such as :func:`jobmatch.outcomes.retention`), measured
+        on every row's placements: ``mean_outcome`` (per person placed),
+        ``expected_outcome`` (its sum over the people placed), and their
+        ``uplift`` and ``expected_uplift`` over the ``baseline`` row of the
+        same seed (``value / baseline - 1``).  See :func:`uplift_summary`
+        for means and confidence intervals over the seeds.
+    baseline : str, optional
+        The status-quo solver the uplift is measured against (default
+        ``"random"``, or ``"first_come"``); run for every seed and added
+        first when ``solvers`` does not list it.  Status-quo solvers
+        (:data:`STATUS_QUO`) always solve the same arcs and job capacities
+        without the policy's quotas and caps: the status quo knows nothing
+        of them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per solver and seed, in the order given: ``solver``,
+        ``seed``, ``ran`` (the solver that ran; ``auto`` names its choice),
+        ``status``, ``objective``, ``bound``, ``gap``, ``seconds`` (the
+        solve; the scoring, shared, is in ``attrs["score_seconds"]``),
+        ``note`` (why a solver could not run, or the diagnosis), and every
+        figure of :func:`jobmatch.results.metrics.metrics`, per-group ones as
+        ``group_share[<group>]`` and ``group_placement_rate[<group>]``;
+        with ``outcome``, the outcome columns above.
+    """
+    pd = optional_import("pandas", "pandas", "jobmatch.compare")
+    from ..solvers import registry
+
+    if not isinstance(market, Market):
+        raise fail("compare", "market", "a jobmatch.Market", type(market).__name__)
+    if isinstance(solvers, str) or not isinstance(solvers, Sequence) or not solvers:
+        raise fail("compare", "solvers", "a non-empty sequence of solver names or functions", solvers)
+    known = registry.available()
+    for solver in solvers:
+        if not callable(solver) and solver not in known:
+            raise fail("compare", "solvers", f"names from {known} or callables", solver)
+    if isinstance(seeds, (str, numbers.Integral)) or not isinstance(seeds, Sequence) or not seeds:
+        raise fail("compare", "seeds", "a non-empty sequence of integers >= 0", seeds)
+    measure = None
+    if outcome is not None:
+        measure = _outcome_of(outcome)
+        if baseline not in STATUS_QUO:
+            raise fail("compare", "baseline", "'random' or 'first_come'", baseline)
+        if baseline not in solvers:
+            solvers = (baseline, *solvers)
+    started = time.perf_counter()
+    problem = compile(market, policy, k=k, blend=blend)
+    scored = time.perf_counter() - started
+    rows = []
+    for solver in solvers:
+        name = solver if isinstance(solver, str) else getattr(solver, "__name__", repr(solver))
+        # The status quo keeps the job capacities only: it knows nothing of the policy's quotas and caps.
+        own = problem.replace(quotas=(), caps=()) if solver in STATUS_QUO else problem
+        reason = registry.unsupported(solver, own) if isinstance(solver, str) else None
+        for seed in seeds:
+            row: dict[str, Any] = {"solver": name, "seed": seed}
+            if reason is not None:
+                rows.append({**row, "ran": None, "status": "unsupported", "note": reason})
+                continue
+            began = time.perf_counter()
+            result = registry.solve(own, solver=solver, time_limit=time_limit, seed=seed)
+            seconds = time.perf_counter() - began
+            assignment = Assignment(market, policy, own, result, {"score": scored})
+            rows.append(
+                {
+                    **row,
+                    "ran": result.solver,
+                    "status": result.status.value,
+                    "objective": result.objective,
+                    "bound": result.bound,
+                    "gap": result.gap,
+                    "seconds": seconds,
+                    "note": result.diagnosis,
+                    **_flat(assignment.metrics()),
+                    **({} if measure is None else _outcomes(market, result.job_of, measure)),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    if measure is not None:
+        base = frame[frame["solver"] == baseline].set_index("seed")
+        for column, ratio in (("mean_outcome", "uplift"), ("expected_outcome", "expected_uplift")):
+            frame[ratio] = frame[column] / frame["seed"].map(base[column]) - 1.0
+    for column in frame.columns[frame.columns.get_loc("note") + 1 :]:  # counts stay integers beside missing rows
+        values = [row[column] for row in rows if column in row]
+        if values and all(isinstance(v, numbers.Integral) for v in values):
+            frame[column] = frame[column].astype("Int64")
+    frame.attrs["score_seconds"] = scored
+    return frame
+
+
+def _outcome_of(outcome: Any) -> Any:
+    """A function of (workers, jobs) positions from a callable or a PairScores."""
+    from ..scoring.blend import PairScores
+
+    if isinstance(outcome, PairScores):
+        return outcome
+    if not callable(outcome):
+        raise fail("compare", "outcome", "a callable fn(workers, jobs) or a PairScores", type(outcome).__name__)
+    return PairScores.function(outcome)
+
+
+def _outcomes(market: Market, job_of: Any, measure: Any) -> dict[str, float]:
+    """Mean outcome per person placed and its sum over the people placed (NaN mean when nobody is)."""
+    placed = np.flatnonzero(np.asarray(job_of) >= 0)
+    values = measure.at(market, placed, np.asarray(job_of)[placed], name="outcome")
+    people = market.workers.size[placed].astype(np.float64)
+    total = float((people * values).sum())
+    return {"mean_outcome": total / people.sum() if len(placed) else float("nan"), "expected_outcome": total}
+
+
+def uplift_summary(frame: Any, *, level: float = 0.95) -> Any:
+    """Per solver, over the seeds: mean outcome and uplift with normal confidence intervals.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        What :func:`compare` returned with an ``outcome``.
+    level : float, optional
+        Confidence level of the intervals (``mean ± z * sd / sqrt(n)``; NaN
+        half-width with one seed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per solver (in the frame's order): ``seeds``, and for
+        ``mean_outcome``, ``uplift`` and ``expected_uplift`` the mean and
+        the interval's ``low`` and ``high`` (columns ``uplift``,
+        ``uplift_low``, ``uplift_high``, ...).
+
+    Examples
+    --------
+    >>> from jobmatch import synth
+    >>> from jobmatch.outcomes import retention
+    >>> market = synth.scenario(400, 25, seed=6)
+    >>> runs = compare(market, solvers=("flow",), seeds=(0, 1, 2), k=5, outcome=retention(market))
+    >>> table = uplift_summary(runs)
+    >>> table["solver"].tolist(), table["seeds"].tolist()
+    (['random', 'flow'], [3, 3])
+    >>> float(table.loc[0, "uplift"]), bool(table.loc[1, "uplift_low"] <= table.loc[1, "uplift"])
+    (0.0, True)
+    """
+    from statistics import NormalDist
+
+    pd = optional_import("pandas", "pandas", "jobmatch.comparison.uplift_summary")
+    if not isinstance(level, float) or not 0 < level < 1:
+        raise fail("uplift_summary", "level", "a number strictly between 0 and 1", level)
+    if "uplift" not in getattr(frame, "columns", ()):
+        raise fail("uplift_summary", "frame", "a compare() result with an outcome", type(frame).__name__)
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    rows = []
+    for solver, group in frame.groupby("solver", sort=False):
+        row: dict[str, Any] = {"solver": solver, "seeds": len(group)}
+        for column in ("mean_outcome", "uplift", "expected_uplift"):
+            values = group[column].astype(float)
+            half = z * values.std(ddof=1) / len(values) ** 0.5 if len(values) > 1 else float("nan")
+            row.update(
+                {column: values.mean(), f"{column}_low": values.mean() - half, f"{column}_high": values.mean() + half}
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

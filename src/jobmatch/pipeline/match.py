@@ -1,0 +1,71 @@
+"""The pipeline's entry point: :func:`match` a market under a policy, from records to an Assignment."""
+
+from __future__ import annotations
+
+import time
+
+from ..data.market import Market
+from ..policy import Policy
+from ..results.assignment import Assignment
+from ..scoring.blend import Blend
+from ..solvers.registry import SolverFn, solve
+from ..solvers.training import solve_training
+from .compile import compile
+from .routes import routes as training_routes
+
+__all__ = ["match"]
+
+
+def match(
+    market: Market,
+    policy: Policy | None = None,
+    *,
+    solver: str | SolverFn = "auto",
+    k: int = 20,
+    time_limit: float | None = None,
+    seed: int = 0,
+    training: bool = True,
+    blend: Blend | None = None,
+) -> Assignment:
+    """Place a market's workers: score the top-``k`` jobs per worker, then solve.
+
+    With training programmes in the market (and ``training``), seats and
+    jobs are chosen together over the routes of
+    :func:`jobmatch.pipeline.routes.routes` (:mod:`jobmatch.solvers.training`):
+    ``solver="auto"`` is exact (``cpsat``) on small markets and prices seats
+    and budget over ``flow`` (or ``lagrangian`` with quotas) beyond; another
+    name is the inner solver of that pricing.  Without a single route (no
+    seats, no budget, nobody eligible) the result is the one without
+    training.
+
+    Parameters
+    ----------
+    market : Market
+    policy : Policy, optional
+    solver, time_limit, seed
+        As for :func:`solve`.
+    k : int, optional
+        Candidate jobs per worker.
+    training : bool, optional
+        Offer the market's training programmes (default True).
+    blend : Blend, optional
+        Outside per-pair scores blended into the composite (see
+        :mod:`jobmatch.blend`); trained routes are blended too.
+
+    Returns
+    -------
+    Assignment
+    """
+    started = time.perf_counter()
+    offered = training and market.n_programs > 0
+    routes = training_routes(market, policy, k=k, blend=blend) if offered else None
+    problem = compile(market, policy, k=k, blend=blend) if routes is None else routes.problem
+    compiled = time.perf_counter()
+    if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
+        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed)
+    else:
+        result = solve_training(routes, solver=solver, time_limit=time_limit, seed=seed)
+        if result.program_of is not None:
+            problem = routes.settled(result.job_of, result.program_of)
+    timings = {"score": compiled - started, "solve": time.perf_counter() - compiled}
+    return Assignment(market, policy, problem, result, timings, routes=routes)
