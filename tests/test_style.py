@@ -1,4 +1,4 @@
-"""The code base stays ruff clean (ruff is a test dependency)."""
+"""The code base stays ruff clean and ruff formatted (ruff is a pinned test dependency)."""
 
 import pathlib
 import subprocess
@@ -10,6 +10,17 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 def test_ruff_clean():
     done = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_formatted():
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "docs"],
         cwd=ROOT,
         capture_output=True,
         text=True,

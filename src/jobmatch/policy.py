@@ -10,14 +10,13 @@ next to its data.
 from __future__ import annotations
 
 import json
-import math
-import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import KW_ONLY, asdict, dataclass, field
 from types import MappingProxyType
 
 from .components import COMPONENTS, registered
-from .data.schema import fail, is_real
+from .data.schema import NON_NEGATIVE, SHARE, Kind, Rule, fail, param
 from .exceptions import ValidationError
 
 __all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "GroupQuota", "Policy"]
@@ -28,15 +27,8 @@ DEFAULT_WEIGHTS = MappingProxyType(
 )
 
 _POLICY = "Policy"
-_MAX_CAP = 1_000_000_000
-
-
-def _share(where: str, name: str, value: object) -> float | None:
-    if value is None:
-        return None
-    if not is_real(value) or not 0.0 <= value <= 1.0:  # NaN fails both comparisons
-        raise fail(where, name, "a share from 0 to 1 or None", value)
-    return float(value)
+#: A cap or a quota's count: at most a billion people (far above any programme; no wrap-round downstream).
+_LIMIT = Rule(Kind.COUNT, low=0, high=1_000_000_000)
 
 
 @dataclass(frozen=True)
@@ -70,15 +62,9 @@ class GroupQuota:
         if not isinstance(self.group, str) or not self.group.strip():
             raise fail("GroupQuota", "group", "non-empty text", self.group)
         where = f"GroupQuota {self.group!r}"
-        object.__setattr__(self, "min_share", _share(where, "min_share", self.min_share))
-        object.__setattr__(self, "max_share", _share(where, "max_share", self.max_share))
-        count = self.min_count
-        if count is not None and not (
-            isinstance(count, numbers.Integral) and not isinstance(count, bool) and 0 <= count <= _MAX_CAP
-        ):
-            raise fail(where, "min_count", f"an integer from 0 to {_MAX_CAP} or None", count)
-        if count is not None:
-            object.__setattr__(self, "min_count", int(count))
+        object.__setattr__(self, "min_share", param(where, "min_share", self.min_share, SHARE, or_none=True))
+        object.__setattr__(self, "max_share", param(where, "max_share", self.max_share, SHARE, or_none=True))
+        object.__setattr__(self, "min_count", param(where, "min_count", self.min_count, _LIMIT, or_none=True))
         if self.min_share is None and self.min_count is None and self.max_share is None:
             raise fail(where, "bounds", "at least one of min_share, min_count, max_share", None)
         if self.min_share is not None and self.max_share is not None and self.min_share > self.max_share:
@@ -92,9 +78,7 @@ def _frozen_caps(where: str, name: str, caps: object) -> Mapping[str, int]:
     for key, value in caps.items():
         if not isinstance(key, str) or not key.strip():
             raise fail(where, f"{name} key", "non-empty text", key)
-        if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and 0 <= value <= _MAX_CAP):
-            raise fail(where, f"{name}[{key!r}]", f"an integer from 0 to {_MAX_CAP}", value)
-        checked[key] = int(value)
+        checked[key] = param(where, f"{name}[{key!r}]", value, _LIMIT)
     return MappingProxyType(dict(sorted(checked.items())))
 
 
@@ -156,9 +140,9 @@ class Policy:
     """
 
     weights: Mapping[str, float] = field(default_factory=dict)
-    hard: frozenset[str] = frozenset({"skill", "wage"})
-    strict_diets: frozenset[str] = frozenset({"halal"})
-    quotas: tuple[GroupQuota, ...] = ()
+    hard: AbstractSet[str] = frozenset({"skill", "wage"})
+    strict_diets: AbstractSet[str] = frozenset({"halal"})
+    quotas: Sequence[GroupQuota] = ()
     employer_caps: Mapping[str, int] = field(default_factory=dict)
     region_caps: Mapping[str, int] = field(default_factory=dict)
     training_budget: float | None = None
@@ -174,9 +158,7 @@ class Policy:
         for name, value in self.weights.items():
             if name not in COMPONENTS and name not in custom:
                 raise fail(_POLICY, "weights key", f"one of {list(COMPONENTS) + list(custom)}", name)
-            if not is_real(value) or not (math.isfinite(value) and value >= 0):
-                raise fail(_POLICY, f"weights[{name!r}]", "a finite number >= 0", value)
-            weights[name] = float(value)
+            weights[name] = param(_POLICY, f"weights[{name!r}]", value, NON_NEGATIVE)
         if sum(weights.values()) <= 0:
             raise fail(_POLICY, "weights", "at least one positive weight", dict(self.weights))
         set_(self, "weights", MappingProxyType(weights))
@@ -196,16 +178,10 @@ class Policy:
         set_(self, "quotas", quotas)
         set_(self, "employer_caps", _frozen_caps(_POLICY, "employer_caps", self.employer_caps))
         set_(self, "region_caps", _frozen_caps(_POLICY, "region_caps", self.region_caps))
-        budget = self.training_budget
-        if budget is not None:
-            if not is_real(budget) or not (math.isfinite(budget) and budget >= 0):
-                raise fail(_POLICY, "training_budget", "a finite number >= 0 or None", budget)
-            set_(self, "training_budget", float(budget))
+        budget = param(_POLICY, "training_budget", self.training_budget, NON_NEGATIVE, or_none=True)
+        set_(self, "training_budget", budget)
         for name in ("week_penalty", "cost_penalty"):
-            value = getattr(self, name)
-            if not is_real(value) or not (math.isfinite(value) and value >= 0):
-                raise fail(_POLICY, name, "a finite number >= 0", value)
-            set_(self, name, float(value))
+            set_(self, name, param(_POLICY, name, getattr(self, name), NON_NEGATIVE))
 
     __hash__ = None  # type: ignore[assignment]
 

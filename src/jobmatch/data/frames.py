@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import ValidationError
-from .records import record_fields
+from .records import Record, record_fields
 from .schema import Kind, Rule, fail
 from .vocabulary import DOMAINS, Vocabularies, Vocabulary
 
@@ -37,7 +37,7 @@ class _Labels(Sequence[str]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, row):  # type: ignore[override]
+    def __getitem__(self, row):
         value = self.ids[row]
         if isinstance(value, str) and value.strip():
             return f"{self.kind} {value!r}"
@@ -53,7 +53,7 @@ def _is_missing(value: object) -> bool:
     return type(value).__name__ == "NAType"
 
 
-def raw_from_records(record_type: type, records: Iterable[Any], label: str) -> RawColumns:
+def raw_from_records(record_type: type[Record], records: Iterable[Any], label: str) -> RawColumns:
     """Columns of already-checked records (the Market re-checks nothing per field)."""
     records = list(records)
     for row, record in enumerate(records):
@@ -79,7 +79,7 @@ def _typed_array(rule: Rule, values: Sequence[Any]) -> np.ndarray:
     return np.asarray(values, dtype=dtype)
 
 
-def raw_from_frame(record_type: type, frame: Any, label: str) -> RawColumns:
+def raw_from_frame(record_type: type[Record], frame: Any, label: str) -> RawColumns:
     """Check a pandas DataFrame or pyarrow Table column by column."""
     names = [name for name, _, _ in record_fields(record_type)]
     columns = _frame_columns(frame, label)

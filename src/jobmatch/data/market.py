@@ -3,6 +3,11 @@
 The Market is the one place where checks across records run (unique ids per
 kind, known skills) and where strings become integer codes.  Downstream code
 (scoring kernels, solvers) reads its read-only arrays and trusts them.
+
+Why one long module: it is one class, whose ways in (records, data
+frames, the synthetic generator's trusted columns), look-ups by id,
+slices and subsets, and frames out belong together; over half of its
+lines are docstrings with runnable examples.
 """
 
 from __future__ import annotations
@@ -347,9 +352,9 @@ class Market:
         (workers, jobs, programs)
         """
         if backend == "pandas":
-            return tuple(table.to_pandas() for table in (self.workers, self.jobs, self.programs))  # type: ignore[return-value]
+            return self.workers.to_pandas(), self.jobs.to_pandas(), self.programs.to_pandas()
         if backend == "arrow":
-            return tuple(table.to_arrow() for table in (self.workers, self.jobs, self.programs))  # type: ignore[return-value]
+            return self.workers.to_arrow(), self.jobs.to_arrow(), self.programs.to_arrow()
         raise fail("Market.to_frames", "backend", "'pandas' or 'arrow'", backend)
 
     def __eq__(self, other: object) -> bool:

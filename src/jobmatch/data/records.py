@@ -13,11 +13,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .schema import MAX_LEVEL, Kind, LevelMap, Rule, fail
 
-__all__ = ["Job", "TrainingProgram", "Worker", "record_fields"]
+__all__ = ["Job", "Record", "TrainingProgram", "Worker", "record_fields"]
 
 MAX_COUNT = 1_000_000_000  # headcounts and seats: far above any real employer
 MAX_SIZE = 1_000  # people who move together as one unit
@@ -30,7 +30,7 @@ def _field(rule: Rule, default: Any = dataclasses.MISSING, factory: Any = datacl
     return field(default=default, default_factory=factory, metadata={"rule": rule})
 
 
-def record_fields(record_type: type) -> Iterator[tuple[str, Rule, Any]]:
+def record_fields(record_type: type[Record]) -> Iterator[tuple[str, Rule, Any]]:
     """Yield ``(name, rule, default)`` for each field of a record type.
 
     ``default`` is ``dataclasses.MISSING`` for a required field.
@@ -40,7 +40,7 @@ def record_fields(record_type: type) -> Iterator[tuple[str, Rule, Any]]:
     >>> [name for name, _, _ in record_fields(TrainingProgram)][:3]
     ['id', 'grants', 'seats']
     """
-    for f in dataclasses.fields(record_type):
+    for f in dataclasses.fields(record_type):  # type: ignore[arg-type]  # every Record subclass is a dataclass
         if f.default is not dataclasses.MISSING:
             default = f.default
         elif f.default_factory is not dataclasses.MISSING:
@@ -50,11 +50,13 @@ def record_fields(record_type: type) -> Iterator[tuple[str, Rule, Any]]:
         yield f.name, f.metadata["rule"], default
 
 
-class _Record:
-    """Shared checking for the record dataclasses."""
+class Record:
+    """What the record dataclasses share: their kind's name, an ``id``, and checking their own fields."""
 
     __slots__ = ()
     kind: ClassVar[str]
+    if TYPE_CHECKING:
+        id: str
 
     def __post_init__(self) -> None:
         raw_id = self.id
@@ -68,7 +70,7 @@ class _Record:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Worker(_Record):
+class Worker(Record):
     """A rural worker on the sending region's employment-demand list.
 
     Parameters
@@ -121,7 +123,7 @@ class Worker(_Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Job(_Record):
+class Job(Record):
     """A position on the receiving region's job-supply list.
 
     Parameters
@@ -171,7 +173,7 @@ class Job(_Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TrainingProgram(_Record):
+class TrainingProgram(Record):
     """A vocational training programme that grants skill levels.
 
     Parameters

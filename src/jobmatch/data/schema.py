@@ -16,6 +16,7 @@ Kinds of field
 ``FLAG``        ``True`` or ``False``
 ``COUNT``       an integer within bounds
 ``AMOUNT``      a finite number within bounds (money, in CNY)
+``SHARE``       a number from 0 to 1 (a policy's group share)
 """
 
 from __future__ import annotations
@@ -23,14 +24,30 @@ from __future__ import annotations
 import enum
 import math
 import numbers
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 import numpy as np
 
 from ..exceptions import ValidationError
 
-__all__ = ["MAX_LEVEL", "MIN_LEVEL", "Kind", "LevelMap", "Rule", "fail"]
+__all__ = [
+    "COUNT",
+    "MAX_INDEX",
+    "MAX_LEVEL",
+    "MIN_LEVEL",
+    "NON_NEGATIVE",
+    "POSITIVE",
+    "SEED",
+    "SHARE",
+    "Kind",
+    "LevelMap",
+    "Rule",
+    "fail",
+    "is_real",
+    "param",
+]
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
@@ -47,6 +64,7 @@ class Kind(enum.Enum):
     FLAG = "flag"
     COUNT = "count"
     AMOUNT = "amount"
+    SHARE = "share"
 
 
 def _show(value: object) -> str:
@@ -115,15 +133,15 @@ class LevelMap(Mapping[str, int]):
         return f"LevelMap({self._items!r})"
 
 
-def _is_text(value: object) -> bool:
+def _is_text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
-def is_real(value: object) -> bool:
+def is_real(value: object) -> TypeGuard[float]:
     """Whether ``value`` is a real number and not a bool (Python's or numpy's)."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
@@ -163,7 +181,13 @@ class Rule:
         if kind is Kind.FLAG:
             return "True or False"
         if kind is Kind.COUNT:
+            if self.high == math.inf:
+                return f"an integer >= {self.low:.0f}"
             return f"an integer from {self.low:.0f} to {self.high:.0f}"
+        if kind is Kind.SHARE:
+            return "a share from 0 to 1"
+        if self.high == math.inf:
+            return f"a finite number >= {self.low:g}"
         return f"a finite number from {self.low:g} to {self.high:g}"
 
     # ------------------------------------------------------------------ scalar
@@ -196,7 +220,8 @@ class Rule:
             if not _is_int(value) or not self.low <= value <= self.high:
                 raise fail(where, field, self.expected, value)
             return int(value)
-        if not is_real(value) or not (math.isfinite(value) and self.low <= value <= self.high):
+        low, high = (0.0, 1.0) if kind is Kind.SHARE else (self.low, self.high)
+        if not is_real(value) or not (math.isfinite(value) and low <= value <= high):
             raise fail(where, field, self.expected, value)
         return float(value)
 
@@ -245,7 +270,7 @@ class Rule:
         return LevelMap((str(name), int(level)) for name, level in pairs)
 
     # ------------------------------------------------------------------ column
-    def check_column(self, values: np.ndarray, where: list[str] | np.ndarray, field: str) -> np.ndarray:
+    def check_column(self, values: np.ndarray, where: Sequence[str], field: str) -> np.ndarray:
         """Check a whole numeric or flag column at once; return it typed.
 
         ``where`` gives, per row, the record label used in an error.  Object
@@ -274,3 +299,47 @@ class Rule:
             got = values[row].item()
             raise fail(where[row], field, self.expected, got)
         return values.astype(np.int64 if kind is Kind.COUNT else np.float64)
+
+
+# ------------------------------------------------------------------ parameters
+#: Largest count, size or index a public function accepts (arrays are indexed with int64, OR-Tools
+#: numbers its nodes with int32): a larger value is refused before it can wrap round anywhere.
+MAX_INDEX = 2**31 - 1
+#: A count or size of zero or more, e.g. ``n_jobs``.
+COUNT = Rule(Kind.COUNT, low=0, high=MAX_INDEX)
+#: A count of one or more, e.g. ``k`` or a block size.
+POSITIVE = Rule(Kind.COUNT, low=1, high=MAX_INDEX)
+#: A random seed (CP-SAT takes a 32-bit one).
+SEED = Rule(Kind.COUNT, low=0, high=2**31 - 1)
+#: A share of placements, from 0 to 1.
+SHARE = Rule(Kind.SHARE)
+#: A finite number of zero or more: a weight, a penalty, a budget in CNY.
+NON_NEGATIVE = Rule(Kind.AMOUNT, low=0, high=math.inf)
+
+
+def param(where: str, name: str, value: object, rule: Rule, *, or_none: bool = False) -> Any:
+    """Check one argument of a public function against its declared rule; return it in canonical form.
+
+    The parameter twin of the record fields' rules (as scikit-learn declares
+    ``Interval(Integral, 1, None)``): the same :class:`Rule` checks a record
+    field, a data-frame column and a function argument, with the same words.
+
+    Examples
+    --------
+    >>> param("candidates", "k", 20, POSITIVE)
+    20
+    >>> param("Blend", "depth", None, POSITIVE, or_none=True) is None
+    True
+    >>> param("candidates", "k", 0, POSITIVE)
+    Traceback (most recent call last):
+    ...
+    jobmatch.exceptions.ValidationError: candidates: k must be an integer from 1 to 2147483647, got 0
+    """
+    if value is None and or_none:
+        return None
+    try:
+        return rule.check(value, where, name)
+    except ValidationError:
+        if not or_none:
+            raise
+        raise fail(where, name, f"{rule.expected} or None", value) from None

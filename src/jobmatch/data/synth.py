@@ -16,13 +16,12 @@ identical, which keeps what-if comparisons honest.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from .._arrays import indptr_from_counts, readonly
 from .market import Market
 from .ragged import Ragged
-from .schema import MAX_LEVEL, fail
+from .schema import MAX_LEVEL, SEED, Kind, Rule, param
 from .vocabulary import Vocabularies, Vocabulary
 
 __all__ = ["CITIES", "COUNTIES", "PARTNERSHIPS", "SECTORS", "scenario"]
@@ -93,31 +92,22 @@ GROUPS = ("female", "poverty_alleviated")
 _SKILL_COUNT_P = (0.15, 0.50, 0.28, 0.07)  # P(a worker holds 0, 1, 2, 3 skills)
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
-
-
 def _ragged(mask: np.ndarray, levels: np.ndarray | None = None) -> Ragged:
     """CSR rows from a boolean matrix whose columns are vocabulary codes."""
     rows, cols = np.nonzero(mask)
-    lengths = np.bincount(rows, minlength=mask.shape[0])
-    indptr = np.zeros(mask.shape[0] + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    flat_levels = None if levels is None else _readonly(levels[rows, cols].astype(np.int8))
-    return Ragged(_readonly(indptr), _readonly(cols.astype(np.int32)), flat_levels)
+    indptr = indptr_from_counts(np.bincount(rows, minlength=mask.shape[0]))
+    flat_levels = None if levels is None else readonly(levels[rows, cols].astype(np.int8))
+    return Ragged(readonly(indptr), readonly(cols.astype(np.int32)), flat_levels)
 
 
 def _ids(prefixes: np.ndarray, codes: np.ndarray, width: int) -> np.ndarray:
     out = np.empty(len(codes), dtype=object)
     out[:] = [f"{prefixes[c]}-{i:0{width}d}" for i, c in enumerate(codes.tolist())]
-    return _readonly(out)
+    return readonly(out)
 
 
-def _check_size(name: str, value: object, low: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or not low <= value <= 100_000_000:
-        raise fail("synth.scenario", name, f"an integer from {low} to 100000000", value)
-    return int(value)
+#: Workers, jobs or programmes in a synthetic market.
+_SIZE = Rule(Kind.COUNT, low=0, high=100_000_000)
 
 
 def scenario(n_workers: int, n_jobs: int, n_programs: int = 0, *, seed: int = 0) -> Market:
@@ -152,11 +142,10 @@ def scenario(n_workers: int, n_jobs: int, n_programs: int = 0, *, seed: int = 0)
     >>> print(f"{share:.1%} poverty-alleviated")
     74.1% poverty-alleviated
     """
-    n_workers = _check_size("n_workers", n_workers, 0)
-    n_jobs = _check_size("n_jobs", n_jobs, 0)
-    n_programs = _check_size("n_programs", n_programs, 0)
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise fail("synth.scenario", "seed", "an integer >= 0", seed)
+    n_workers = param("synth.scenario", "n_workers", n_workers, _SIZE)
+    n_jobs = param("synth.scenario", "n_jobs", n_jobs, _SIZE)
+    n_programs = param("synth.scenario", "n_programs", n_programs, _SIZE)
+    seed = param("synth.scenario", "seed", seed, SEED)
     worker_rng, job_rng, program_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(3))
 
     places = [name for name, _, _ in COUNTIES] + [name for name, _, _ in CITIES]
@@ -237,16 +226,16 @@ def _workers(rng: np.random.Generator, n: int, vocab: Vocabularies) -> dict:
     origin_code = np.array([vocab.place.code(c) for c in county_names], dtype=np.int32)[county]
     return {
         "id": _ids(county_names, county, 7),
-        "origin": _readonly(origin_code),
-        "min_wage": _readonly(min_wage),
+        "origin": readonly(origin_code),
+        "min_wage": readonly(min_wage),
         "skills": _ragged(held, levels),
         "diet": _ragged(needs),
-        "needs_heating": _readonly(rng.random(n) < 0.72),
+        "needs_heating": readonly(rng.random(n) < 0.72),
         "groups": _ragged(groups),
-        "brand": _readonly(brand),
+        "brand": readonly(brand),
         "preferred_regions": _ragged(preferred),
-        "trainable": _readonly(rng.random(n) < 0.8),
-        "size": _readonly(size),
+        "trainable": readonly(rng.random(n) < 0.8),
+        "size": readonly(size),
     }
 
 
@@ -300,14 +289,14 @@ def _jobs(rng: np.random.Generator, m: int, total_people: int, vocab: Vocabulari
     region_code = np.array([vocab.place.code(c) for c in city_names], dtype=np.int32)[city]
     return {
         "id": _ids(city_names, city, 6),
-        "employer": _readonly(employer),
-        "region": _readonly(region_code),
-        "capacity": _readonly(capacity),
-        "wage": _readonly(wage),
-        "subsidy": _readonly(subsidy.astype(np.float64)),
+        "employer": readonly(employer),
+        "region": readonly(region_code),
+        "capacity": readonly(capacity),
+        "wage": readonly(wage),
+        "subsidy": readonly(subsidy.astype(np.float64)),
         "requires": _ragged(requires > 0, requires),
         "canteen": _ragged(canteen),
-        "heated_dorm": _readonly(rng.random(m) < 0.65),
+        "heated_dorm": readonly(rng.random(m) < 0.65),
         "brands": _ragged(brands),
     }
 
@@ -335,11 +324,11 @@ def _programs(rng: np.random.Generator, p: int, n_workers: int, vocab: Vocabular
     ids[:] = [f"{county_names[c]}-{trained[k]}-{i:03d}" for i, (c, k) in enumerate(zip(county.tolist(), pick.tolist()))]
     region_code = np.array([vocab.place.code(c) for c in county_names], dtype=np.int32)[county]
     return {
-        "id": _readonly(ids),
+        "id": readonly(ids),
         "grants": _ragged(grants > 0, grants),
-        "seats": _readonly(seats),
-        "cost": _readonly(cost.astype(np.float64)),
-        "weeks": _readonly(weeks),
-        "region": _readonly(region_code),
+        "seats": readonly(seats),
+        "cost": readonly(cost.astype(np.float64)),
+        "weeks": readonly(weeks),
+        "region": readonly(region_code),
         "prerequisites": _ragged(prereq > 0, prereq),
     }

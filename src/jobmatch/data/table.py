@@ -9,6 +9,7 @@ in :mod:`jobmatch.data.schema`, so every entry point checks the same things.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import numpy as np
 from .._arrays import readonly
 from .frames import RawColumns
 from .ragged import Ragged
-from .records import record_fields
+from .records import Record, record_fields
 from .schema import Kind, LevelMap
 from .vocabulary import Vocabularies
 
@@ -32,14 +33,14 @@ class Table:
     with ``-1`` for None.  All arrays are read-only.
     """
 
-    def __init__(self, record_type: type, columns: dict[str, Any], vocab: Vocabularies) -> None:
+    def __init__(self, record_type: type[Record], columns: dict[str, Any], vocab: Vocabularies) -> None:
         self.record_type = record_type
         self.columns = columns
         self.vocab = vocab
         self._index: dict[str, int] | None = None
 
     @classmethod
-    def encode(cls, record_type: type, raw: RawColumns, vocab: Vocabularies) -> Table:
+    def encode(cls, record_type: type[Record], raw: RawColumns, vocab: Vocabularies) -> Table:
         """Encode checked raw columns with the market's vocabularies."""
         columns: dict[str, Any] = {}
         for name, rule, _ in record_fields(record_type):
@@ -88,15 +89,14 @@ class Table:
         values: dict[str, Any] = {}
         for name, rule, _ in record_fields(self.record_type):
             column = self.columns[name]
-            words = self.vocab[rule.domain] if rule.domain else None
             if rule.kind in (Kind.NAME, Kind.OPTIONAL):
                 code = int(column[row])
-                values[name] = None if code < 0 else words[code]
+                values[name] = None if code < 0 else self.vocab[rule.domain][code]
             elif rule.kind is Kind.NAMES:
-                values[name] = frozenset(words.decode(column.row(row)[0]))
+                values[name] = frozenset(self.vocab[rule.domain].decode(column.row(row)[0]))
             elif rule.kind is Kind.LEVELS:
                 codes, levels = column.row(row)
-                values[name] = LevelMap(zip(words.decode(codes), levels.tolist()))
+                values[name] = LevelMap(zip(self.vocab[rule.domain].decode(codes), levels.tolist()))
             elif rule.kind is Kind.ID:
                 values[name] = column[row]
             else:
@@ -161,13 +161,13 @@ class Table:
         """
         return Table(self.record_type, {**self.columns, **columns}, self.vocab)
 
-    def remap(self, maps: dict[str, np.ndarray], vocab: Vocabularies) -> Table:
+    def remap(self, maps: Mapping[str, np.ndarray | None], vocab: Vocabularies) -> Table:
         """Re-encode after the vocabularies dropped unused names."""
         columns = dict(self.columns)
         for name, rule, _ in record_fields(self.record_type):
-            if rule.domain is None or maps.get(rule.domain) is None:
+            new_code = None if rule.domain is None else maps.get(rule.domain)
+            if new_code is None:
                 continue
-            new_code = maps[rule.domain]
             column = columns[name]
             if isinstance(column, Ragged):
                 columns[name] = column.remap(new_code)
@@ -243,4 +243,4 @@ class Table:
 
 def _with_none(names: np.ndarray) -> np.ndarray:
     """Names with a trailing None, so that code -1 decodes to None."""
-    return np.append(names, None).astype(object)
+    return np.append(names.astype(object), np.array([None], dtype=object))

@@ -39,7 +39,7 @@ class Vocabulary(Sequence[str]):
     def __len__(self) -> int:
         return len(self._names)
 
-    def __getitem__(self, code):  # type: ignore[override]
+    def __getitem__(self, code):
         return self._names[code]
 
     def __iter__(self) -> Iterator[str]:
@@ -104,7 +104,9 @@ class Vocabularies:
     brand: Vocabulary
     employer: Vocabulary
 
-    def __getitem__(self, domain: str) -> Vocabulary:
+    def __getitem__(self, domain: str | None) -> Vocabulary:
+        if domain is None:  # a field that is not encoded (a number, a flag, an id)
+            raise KeyError("a field without a vocabulary domain")
         return getattr(self, domain)
 
     def items(self) -> Iterator[tuple[str, Vocabulary]]:

@@ -183,7 +183,7 @@ def plot(assignment: Any, kind: Literal["quota", "scores", "flows"] = "quota", *
         _scores(assignment, ax)
     else:
         _heatmap(table, ax)
-    return ax.figure
+    return _figure(ax)
 
 
 def plot_uplift(summary: Any, *, ax: Axes | None = None) -> Figure:
@@ -231,7 +231,13 @@ def plot_uplift(summary: Any, *, ax: Axes | None = None) -> Figure:
     seeds = int(summary["seeds"].max()) if "seeds" in summary else 1
     ax.set_title(f"Uplift over the status quo ({seeds} seeds, confidence intervals)")
     ax.legend(loc="upper left")
-    return ax.figure
+    return _figure(ax)
+
+
+def _figure(ax: Axes) -> Figure:
+    """The top-level Figure an Axes is drawn on."""
+    figure = ax.figure
+    return figure if isinstance(figure, Figure) else figure.figure  # an Axes on a SubFigure: its root Figure
 
 
 def _flows(assignment: Any) -> Any:
@@ -264,7 +270,7 @@ def _quota(assignment: Any, ax: Axes) -> None:
             if bound is not None:
                 drawn = label in lines
                 lines.append(label)
-                ax.plot([left, right], [bound, bound], linewidth=2, label="_nolegend_" if drawn else label, **style)
+                ax.plot([left, right], [bound, bound], linewidth=2, label="_nolegend_" if drawn else label, **style)  # type: ignore[arg-type]
     ax.set_xticks(x, labels=groups, **_families(groups))
     ax.set_xlim(-0.6, max(len(groups), 1) - 0.4)
     ax.set_ylim(0, 1.08)
@@ -319,8 +325,8 @@ def _scores(assignment: Any, ax: Axes) -> None:
         f"placed: score of the job taken ({len(placed):,})",
         f"unplaced: best candidate score ({len(unplaced):,})",
     ]
-    _, _, containers = ax.hist([placed, unplaced], bins=edges, color=["C0", "C1"])
-    for container, label in zip(containers, labels):
+    _, _, containers = ax.hist([placed, unplaced], bins=edges.tolist(), color=["C0", "C1"])
+    for container, label in zip(containers, labels):  # type: ignore[arg-type]  # one container per data set
         container.set_label(label)  # the legend shows the containers; tests find the bars by their label
     ax.set_xlabel("composite score")
     ax.set_ylabel("workers")

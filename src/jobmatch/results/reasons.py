@@ -181,12 +181,12 @@ def unplaced_reasons(assignment: Assignment) -> tuple[np.ndarray, list[str | Non
         codes[i] = "no_feasible_job"
         words[i] = "no job passes this worker's hard requirements (wage floor, skills, strict diet, household size)"
     for a, s, c, q in zip(arcs[first], state[first], cap[first], quota[first]):
-        i = int(problem.workers[a])
-        k = int(counts[i])
-        codes[i] = STATES[s].removesuffix("_and_quota")
+        w = int(problem.workers[a])
+        k = int(counts[w])
+        codes[w] = STATES[s].removesuffix("_and_quota")
         full = f"all {k} candidate jobs are" if k > 1 else "its only candidate job is"
         job = job_ids[problem.jobs[a]]
-        words[i] = state_words(
+        words[w] = state_words(
             usage, int(a), int(s), int(c), int(q), solver=assignment.solver, about="worker", job=job, full=full
         )
     return codes, words

@@ -104,13 +104,13 @@ takes 0.6 s.
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 
+from .._arrays import indptr_from_counts
 from ..data.market import Market
-from ..data.schema import fail
+from ..data.schema import POSITIVE, fail, param
 from ..exceptions import optional_import
 from ..policy import Policy
 from ..scoring.scores import candidates
@@ -124,12 +124,6 @@ if TYPE_CHECKING:
 __all__ = ["shortlist"]
 
 _WHERE = "shortlist"
-
-
-def _positive_int(name: str, value: object) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)) or value < 1:
-        raise fail(_WHERE, name, "an integer >= 1", value)
-    return int(value)
 
 
 def _rank_within_rows(rows: np.ndarray) -> np.ndarray:
@@ -213,15 +207,14 @@ def _stable_rounds(market: Market, policy: Policy, depth: int, rounds: int) -> _
         parts.append((workers, jobs, scores))
 
     workers = np.concatenate([part[0] for part in parts])
-    number = np.concatenate([np.full(len(part[0]), r, dtype=np.int64) for r, part in enumerate(parts, start=1)])
+    rounds_of = np.concatenate([np.full(len(part[0]), r, dtype=np.int64) for r, part in enumerate(parts, start=1)])
     order = np.argsort(workers, kind="stable")  # by worker, then round, each round best first
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(workers, minlength=n), out=indptr[1:])
+    indptr = indptr_from_counts(np.bincount(workers, minlength=n))
     return _Rounds(
         workers[order],
         np.concatenate([part[1] for part in parts])[order],
         np.concatenate([part[2] for part in parts])[order],
-        number[order],
+        rounds_of[order],
         indptr,
         job_of,
         placed_in,
@@ -326,15 +319,15 @@ def shortlist(
         policy = Policy()
     elif not isinstance(policy, Policy):
         raise fail(_WHERE, "policy", "a jobmatch.Policy or None", type(policy).__name__)
-    k = _positive_int("k", k)
-    depth = _positive_int("depth", depth)
+    k = param(_WHERE, "k", k, POSITIVE)
+    depth = param(_WHERE, "depth", depth, POSITIVE)
     if depth < k:
         raise fail(_WHERE, "depth", f"an integer >= k ({k})", depth)
     if not isinstance(side, str) or side not in ("worker", "job"):
         raise fail(_WHERE, "side", "'worker' or 'job'", side)
     if not isinstance(congestion, (bool, np.bool_)):
         raise fail(_WHERE, "congestion", "True or False", congestion)
-    rounds = _positive_int("rounds", rounds)
+    rounds = param(_WHERE, "rounds", rounds, POSITIVE)
     pd = optional_import("pandas", "pandas", "jobmatch.shortlist")
 
     n, m = market.n_workers, market.n_jobs

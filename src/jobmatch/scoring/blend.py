@@ -28,16 +28,15 @@ hand the solvers the re-scored graph.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .._arrays import indptr_from_counts, row_ids
 from ..data.market import Market
-from ..data.schema import fail, is_real
+from ..data.schema import NON_NEGATIVE, POSITIVE, SHARE, fail, param
 from ..policy import COMPONENTS, Policy
 from .graph import CandidateGraph
 
@@ -72,15 +71,9 @@ class PairScores:
 
     def __post_init__(self) -> None:
         where = "PairScores"
-        if not is_real(self.weight) or not (math.isfinite(self.weight) and self.weight >= 0):
-            raise fail(where, "weight", "a finite number >= 0", self.weight)
-        object.__setattr__(self, "weight", float(self.weight))
-        if self.missing is not None:
-            if not is_real(self.missing) or not 0 <= self.missing <= 1:
-                raise fail(where, "missing", "None or a number in [0, 1]", self.missing)
-            object.__setattr__(self, "missing", float(self.missing))
-        if not isinstance(self.block, numbers.Integral) or isinstance(self.block, bool) or self.block < 1:
-            raise fail(where, "block", "an integer >= 1", self.block)
+        object.__setattr__(self, "weight", param(where, "weight", self.weight, NON_NEGATIVE))
+        object.__setattr__(self, "missing", param(where, "missing", self.missing, SHARE, or_none=True))
+        object.__setattr__(self, "block", param(where, "block", self.block, POSITIVE))
 
     @classmethod
     def dense(cls, matrix: Any, *, weight: float = 1.0) -> PairScores:
@@ -155,7 +148,7 @@ class PairScores:
         out = np.full(len(workers), np.nan if self.missing is None else float(self.missing))
         if not graph.nnz:
             return out
-        key = np.repeat(np.arange(graph.n_rows, dtype=np.int64), np.diff(graph.indptr)) * graph.n_jobs + graph.indices
+        key = row_ids(graph.indptr) * graph.n_jobs + graph.indices
         order = np.argsort(key, kind="stable")
         wanted = workers.astype(np.int64) * graph.n_jobs + jobs
         at = np.minimum(np.searchsorted(key[order], wanted), len(key) - 1)
@@ -202,10 +195,7 @@ class Blend:
                 raise fail("Blend", "sources key", f"a name other than the built-in {list(COMPONENTS)}", name)
             if not isinstance(source, PairScores):
                 raise fail("Blend", f"sources[{name!r}]", "a PairScores", type(source).__name__)
-        if self.depth is not None and (
-            not isinstance(self.depth, numbers.Integral) or isinstance(self.depth, bool) or self.depth < 1
-        ):
-            raise fail("Blend", "depth", "an integer >= 1 or None", self.depth)
+        object.__setattr__(self, "depth", param("Blend", "depth", self.depth, POSITIVE, or_none=True))
 
 
 def blended(
@@ -242,14 +232,11 @@ def _keep_best(graph_rows: np.ndarray, jobs: np.ndarray, scores: np.ndarray, n_r
 
     finite = np.isfinite(scores)
     rows, jobs, scores = graph_rows[finite], jobs[finite], scores[finite]
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    indptr = indptr_from_counts(np.bincount(rows, minlength=n_rows))
     order, rank = _sparse.segment_order(indptr, np.arange(len(rows)), scores, jobs.astype(np.int64))
     keep = order[rank[order] < k]
     count = np.minimum(np.diff(indptr), k)
-    kept_ptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(count, out=kept_ptr[1:])
-    return kept_ptr, jobs[keep], scores[keep]
+    return indptr_from_counts(count), jobs[keep], scores[keep]
 
 
 def blend_candidates(market: Market, policy: Policy | None, k: int, blend: Blend) -> CandidateGraph:
@@ -267,8 +254,7 @@ def blend_candidates(market: Market, policy: Policy | None, k: int, blend: Blend
     from .scores import candidates, score_matrix
 
     policy = Policy() if policy is None else policy
-    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
-        raise fail("blend_candidates", "k", "an integer >= 1", k)
+    k = param("blend_candidates", "k", k, POSITIVE)
     if not isinstance(blend, Blend):
         raise fail("blend_candidates", "blend", "a jobmatch.blend.Blend", type(blend).__name__)
     n, m = market.n_workers, market.n_jobs
@@ -279,7 +265,7 @@ def blend_candidates(market: Market, policy: Policy | None, k: int, blend: Blend
         raise fail("blend_candidates", "depth", f"None or an integer >= k ({k}) or the jobs ({m})", blend.depth)
     if blend.depth is not None:  # two-stage: the kernels' depth best, re-scored
         first = candidates(market, policy, blend.depth)
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(first.indptr))
+        rows = row_ids(first.indptr)
         scores = blended(market, policy, blend, rows, first.indices, first.scores)
         indptr, jobs, kept = _keep_best(rows, first.indices, scores.astype(np.float32), n, k)
         return CandidateGraph(indptr, jobs, kept, n_workers=n, n_jobs=m)

@@ -7,14 +7,10 @@ from typing import Literal
 
 import numpy as np
 
-from ..data.schema import fail
+from .._arrays import readonly
+from ..data.schema import POSITIVE, fail, param
 
 __all__ = ["CandidateGraph"]
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
 
 
 class CandidateGraph:
@@ -60,9 +56,9 @@ class CandidateGraph:
     ) -> None:
         if side not in ("worker", "job"):
             raise fail("CandidateGraph", "side", "'worker' or 'job'", side)
-        self.indptr = _readonly(np.ascontiguousarray(indptr, dtype=np.int64))
-        self.indices = _readonly(np.ascontiguousarray(indices, dtype=np.int32))
-        self.scores = _readonly(np.ascontiguousarray(scores, dtype=np.float32))
+        self.indptr = readonly(np.ascontiguousarray(indptr, dtype=np.int64))
+        self.indices = readonly(np.ascontiguousarray(indices, dtype=np.int32))
+        self.scores = readonly(np.ascontiguousarray(scores, dtype=np.float32))
         self.n_workers = int(n_workers)
         self.n_jobs = int(n_jobs)
         self.side = side
@@ -117,8 +113,7 @@ class CandidateGraph:
             raise fail("CandidateGraph.from_dense", "matrix", "finite scores or -inf for infeasible", "NaN or +inf")
         n_workers, n_jobs = dense.shape
         rows = dense if side == "worker" else dense.T
-        if k is not None and (not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1):
-            raise fail("CandidateGraph.from_dense", "k", "an integer >= 1 or None", k)
+        k = param("CandidateGraph.from_dense", "k", k, POSITIVE, or_none=True)
         width = rows.shape[1]
         order = np.argsort(-rows, axis=1, kind="stable")[:, : width if k is None else min(k, width)]
         top = np.take_along_axis(rows, order, axis=1)

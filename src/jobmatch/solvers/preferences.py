@@ -28,6 +28,7 @@ from typing import Literal
 
 import numpy as np
 
+from .._arrays import indptr_from_counts, row_ids
 from ..data.schema import fail
 
 __all__ = ["blocking_pairs", "deferred_acceptance", "lists_to_csr", "rank_lookup"]
@@ -39,8 +40,7 @@ def lists_to_csr(prefs: Sequence[Sequence[int]], n_other: int, where: str) -> tu
 
     if isinstance(prefs, (str, bytes)) or not isinstance(prefs, Sequence):
         raise fail(where, "prefs", "a sequence of index lists", type(prefs).__name__)
-    indptr = np.zeros(len(prefs) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, prefs), dtype=np.int64, count=len(prefs)), out=indptr[1:])
+    indptr = indptr_from_counts(np.fromiter(map(len, prefs), dtype=np.int64, count=len(prefs)))
     flat = np.fromiter(chain.from_iterable(prefs), dtype=np.int64, count=int(indptr[-1]))
     if len(flat) and (flat.min() < 0 or flat.max() >= n_other):
         row = int(np.searchsorted(indptr, int(np.flatnonzero((flat < 0) | (flat >= n_other))[0]), side="right")) - 1
@@ -132,24 +132,24 @@ def blocking_pairs(
     ndarray of shape (n_pairs, 2)
     """
     w_ptr, w_list, j_ptr, j_list, capacity = _inputs(worker_prefs, job_prefs, capacities)
-    job_of = np.asarray(job_of, dtype=np.int64)
+    assigned = np.asarray(job_of, dtype=np.int64)
     n, m = len(w_ptr) - 1, len(capacity)
-    if job_of.shape != (n,) or (n and (job_of.min() < -1 or job_of.max() >= m)):
-        raise fail("blocking_pairs", "job_of", f"{n} job indices (-1 for unmatched)", job_of.shape)
+    if assigned.shape != (n,) or (n and (assigned.min() < -1 or assigned.max() >= m)):
+        raise fail("blocking_pairs", "job_of", f"{n} job indices (-1 for unmatched)", assigned.shape)
     rank_at_job = rank_lookup(w_ptr, w_list, j_ptr, j_list)
-    worker = np.repeat(np.arange(n), np.diff(w_ptr))
+    worker = row_ids(w_ptr)
     position = np.arange(len(w_list)) - np.repeat(w_ptr[:-1], np.diff(w_ptr))
     # Each worker's position of its own job (or "past the end" when unmatched).
     own = np.full(n, np.iinfo(np.int64).max)
-    mine = w_list == job_of[worker]
+    mine = w_list == assigned[worker]
     own[worker[mine]] = position[mine]
     accepted = np.zeros(n, dtype=bool)
     accepted[worker[mine & (rank_at_job >= 0)]] = True
-    wrong = np.flatnonzero((job_of >= 0) & ~accepted)
+    wrong = np.flatnonzero((assigned >= 0) & ~accepted)
     if len(wrong):
         i = int(wrong[0])
-        raise fail("blocking_pairs", f"job_of[{i}]", "a job that worker and job both list", int(job_of[i]))
-    held = np.bincount(job_of[job_of >= 0], minlength=m)
+        raise fail("blocking_pairs", f"job_of[{i}]", "a job that worker and job both list", int(assigned[i]))
+    held = np.bincount(assigned[assigned >= 0], minlength=m)
     over = np.flatnonzero(held > capacity)
     if len(over):
         j = int(over[0])
