@@ -8,6 +8,7 @@ from hypothesis import given
 
 from jobmatch import GroupQuota, Policy, Problem, Status, compile, solve, solvers, synth
 from jobmatch.solvers import lagrangian
+from jobmatch.solvers._subgradient import DualSearch
 from jobmatch.solvers.problem import GroupBound
 from test_solvers import brute_force, satisfies, tiny_problems
 
@@ -109,3 +110,79 @@ def test_time_limited_finish_keeps_the_better_answer_and_a_valid_bound():
     result = solve(problem, solver="lagrangian", time_limit=3)
     assert result.stats["finished_by"] == "cpsat" and result.status in (Status.OPTIMAL, Status.FEASIBLE)
     assert satisfies(problem, result.job_of) and result.bound >= result.objective - 1e-9
+
+
+def test_finish_option_skips_cpsat():
+    problem = _market_problem(0.85, 3)  # CP-SAT closes this one's gap (see above)
+    finished = solve(problem, solver="lagrangian")
+    assert finished.stats["finished_by"] == "cpsat"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lagrangian, "EXACT_ARCS", -1)
+        relaxed = solve(problem, solver="lagrangian")
+    unfinished = solve(problem, solver="lagrangian", options={"finish": False})
+    assert "finished_by" not in unfinished.stats and "cpsat" not in unfinished.timings
+    assert unfinished.status is Status.FEASIBLE and unfinished.gap > 0
+    assert np.array_equal(unfinished.job_of, relaxed.job_of) and unfinished.bound == relaxed.bound
+
+
+# ----------------------------------------------------------------------------- the shared subgradient driver
+
+
+def _parabola(search, lam=0.0):
+    """Maximise -x^2 subject to x >= 1 by relaxing 1 - x <= 0: L(lam) = lam^2 / 4 - lam, lowest (-1) at lam = 2."""
+    lam = np.array([lam])
+    while search.more():
+        x = float(lam[0]) / 2
+        bound = x * x - 2 * x
+        feasible = max(x, 1.0)
+        if search.record(bound, feasible, -feasible * feasible):
+            return "stopped"
+        lam = search.step(lam, np.array([1.0 - x]), bound, search.target(bound - 1.0))
+        if lam is None:
+            return "flat"
+    return "out of rounds"
+
+
+def test_driver_on_a_tiny_objective_stops_on_the_gap_with_a_falling_bound():
+    search = DualSearch(max_rounds=50, stall=4, gap=1e-3)
+    assert _parabola(search) == "stopped"
+    bounds = [bound for _, bound, _ in search.history]
+    assert all(b >= a for a, b in zip(bounds[1:], bounds))  # the bound kept never rises
+    assert search.best == 1.0 and search.best_value == -1.0
+    assert -1.0 <= search.upper <= -1.0 + 1e-3  # within the gap of the optimum, and still a bound
+    assert search.rounds == len(search.history) < 50
+    tight = DualSearch(max_rounds=3, stall=4, gap=1e-12)
+    assert _parabola(tight) == "out of rounds" and tight.rounds == 3
+
+
+def test_driver_halves_theta_after_two_steps_without_a_lower_bound_and_stops_stalled():
+    search = DualSearch(max_rounds=20, stall=3, gap=0.0)
+    lam, g = np.array([0.0, 2.0]), np.array([-1.0, 1.0])
+    assert search.more() and not search.record(10.0)  # the first bound improves on inf
+    step = search.step(lam, g, 10.0, 8.0)
+    # the multiplier at zero with a negative subgradient stays; the other moves by theta * (10 - 8) / |g|^2
+    assert step.tolist() == [0.0, 4.0] and search.theta == 1.0
+    assert search.more() and not search.record(11.0, "answer", 1.0)  # no lower bound, but a better answer
+    assert search.upper == 10.0 and search.best == "answer"
+    search.step(lam, g, 11.0, 1.0)
+    assert search.theta == 1.0
+    assert search.more() and not search.record(10.5)  # neither: one round without progress
+    search.step(lam, g, 10.5, 1.0)
+    assert search.theta == 0.5  # two steps in a row that did not lower the bound
+    assert search.more() and not search.record(12.0)
+    assert search.more() and search.record(12.0)  # three rounds in a row without progress: stop
+    assert [b for _, b, _ in search.history] == [10.0, 10.0, 10.0, 10.0, 10.0]
+    assert search.step(np.zeros(2), np.array([-1.0, -2.0]), 1.0, 0.0) is None  # nowhere to go
+
+
+def test_driver_stops_on_rounds_time_and_gap():
+    import time
+
+    rounds = DualSearch(max_rounds=2, stall=9, gap=0.0)
+    assert rounds.more() and rounds.more() and not rounds.more() and rounds.rounds == 2
+    late = DualSearch(max_rounds=9, stall=9, gap=0.0, time_limit=1.0, started=time.perf_counter() - 2.0)
+    assert not late.more() and late.rounds == 0
+    gap = DualSearch(max_rounds=9, stall=9, gap=1e-3, sign=-1.0)
+    gap.more()
+    assert gap.record(100.05, "x", 100.0)  # within 0.1% of the bound
+    assert gap.history[0][1:] == (-100.05, -100.0)  # reported in the problem's own sense

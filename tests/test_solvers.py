@@ -488,3 +488,139 @@ def test_problem_from_graph_takes_worker_side_graphs_only():
         Problem.from_graph(CandidateGraph.from_dense(dense, side="job"), capacity=1)
     with pytest.raises(ValidationError, match="worker-side CandidateGraph"):
         Problem.from_graph(dense, capacity=1)
+
+
+# ----------------------------------------------------------------------------- options
+
+
+def _two_by_two():
+    return Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0]]), capacity=1)
+
+
+def test_cpsat_hint_reaches_the_search(monkeypatch):
+    from jobmatch.solvers import cpsat
+
+    seen = []
+    real = cpsat.solve_columns
+
+    def spy(problem, columns, extra=(), **kwargs):
+        seen.append(kwargs["hint"])
+        return real(problem, columns, extra, **kwargs)
+
+    monkeypatch.setattr(cpsat, "solve_columns", spy)
+    problem = _two_by_two()
+    result = solve(problem, solver="cpsat", options={"hint": [1, 0]})
+    assert seen[-1].tolist() == [False, True, True, False]  # arcs of the hinted assignment, a mask over arcs
+    assert result.status is Status.OPTIMAL and result.job_of.tolist() == [0, 1]
+    solve(problem, solver="cpsat")
+    assert seen[-1] is None
+    with pytest.raises(ValidationError) as caught:
+        solve(problem, solver="cpsat", options={"hint": [0, 1, 2]})
+    assert caught.value.field == "hint"
+
+
+def test_unknown_options_warn_name_the_solver_and_are_dropped():
+    from jobmatch.solvers.registry import OptionWarning
+
+    problem = _two_by_two()
+    plain = solve(problem, solver="flow")
+    with pytest.warns(OptionWarning, match=r"solver 'flow' takes no option 'hint', 'speed'.*its options: none"):
+        result = solve(problem, solver="flow", options={"hint": [0, 1], "speed": 3})
+    assert np.array_equal(result.job_of, plain.job_of)
+    with pytest.warns(OptionWarning, match=r"solver 'cpsat' takes no option 'finish'.*its options: 'hint'"):
+        solve(problem, solver="cpsat", options={"finish": False, "hint": [0, 1]})
+    # "auto" hands the options to the solver it picks, and warns only for what that one does not take
+    with pytest.warns(OptionWarning, match="solver 'flow' takes no option 'finish'"):
+        assert solve(problem, options={"finish": False}).solver == "flow"
+    shares = problem.replace(quotas=[GroupBound("g", np.array([True, False]), min_share=0.5)])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert solve(shares, options={"finish": False}).solver == "lagrangian"
+        solve(problem, options={})
+        solve(problem, options=None)
+
+
+@pytest.mark.parametrize("bad", [[("hint", [0, 1])], "hint", 3, {1: "x"}])
+def test_options_must_be_a_dict_with_text_keys(bad):
+    for call in (lambda: solve(_two_by_two(), options=bad), lambda: solve(_two_by_two(), solver="cpsat", options=bad)):
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert caught.value.field == "options"
+
+
+def test_registered_solvers_declare_their_options(monkeypatch):
+    from jobmatch.solvers import registry
+    from jobmatch.solvers._pack import pack
+    from jobmatch.solvers.registry import OptionWarning
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # registrations end with the test
+    got = []
+
+    def mine(p, /, *, time_limit=None, seed=0, x=None):
+        got.append(x)
+        return pack(p, Status.FEASIBLE, np.full(p.n_workers, -1), "mine", 0.0)
+
+    solvers.register("mine", mine, options=("x",))
+    problem = _two_by_two()
+    solve(problem, solver="mine", options={"x": 7})
+    solve(problem, solver="mine")
+    with pytest.warns(OptionWarning, match=r"solver 'mine' takes no option 'y'.*its options: 'x'"):
+        solve(problem, solver="mine", options={"x": 8, "y": 9})
+    assert got == [7, None, 8]
+    solve(problem, solver=mine, options={"x": 10})  # a callable is given every key
+    assert got[-1] == 10
+    for bad in ("x", [1], ["time_limit"], ["not a name"]):
+        with pytest.raises(ValidationError) as caught:
+            solvers.register("other", mine, options=bad)
+        assert caught.value.field == "options"
+
+
+# ----------------------------------------------------------------------------- trusted rebuilds
+
+
+def test_replace_does_not_check_the_arcs_again(monkeypatch):
+    import jobmatch._sparse
+
+    problem = compile(synth.scenario(200, 12, seed=4), Policy(), k=5)
+    members = np.arange(problem.n_workers) % 3 == 0
+    checked = Problem(
+        problem.indptr,
+        problem.jobs,
+        problem.values * 2,
+        capacity=problem.capacity,
+        n_jobs=problem.n_jobs,
+        use=problem.use,
+        people=problem.people,
+    )
+    before = solve(checked, solver="flow")
+    workers = problem.workers  # computed once: replace hands it on
+
+    def no_checks(*args):
+        raise AssertionError("the arcs were checked again")
+
+    monkeypatch.setattr(jobmatch._sparse, "first_repeat", no_checks)
+    with pytest.raises(AssertionError, match="checked again"):  # the public constructor does check
+        Problem(problem.indptr, problem.jobs, problem.values, capacity=problem.capacity, n_jobs=problem.n_jobs)
+    doubled = problem.replace(values=problem.values * 2)
+    assert doubled.workers is workers
+    for name in ("indptr", "jobs", "capacity", "use", "people"):
+        assert np.array_equal(getattr(doubled, name), getattr(problem, name))
+        assert getattr(doubled, name).dtype == getattr(problem, name).dtype
+        assert not getattr(doubled, name).flags.writeable
+    assert doubled.values.dtype == np.float64 and not doubled.values.flags.writeable
+    assert (doubled.maximize, doubled.must_place, doubled.n_workers) == (True, False, problem.n_workers)
+    after = solve(doubled, solver="flow")
+    assert np.array_equal(after.job_of, before.job_of) and after.objective == before.objective
+    quota = problem.replace(quotas=[GroupBound("g", members, min_share=0.4)])
+    assert solve(quota, solver="lagrangian", options={"finish": False}).status in (Status.OPTIMAL, Status.FEASIBLE)
+    # what is new is still checked
+    with pytest.raises(ValidationError, match="finite"):
+        problem.replace(values=np.full(problem.n_arcs, np.nan))
+    with pytest.raises(ValidationError, match="entries"):
+        problem.replace(values=np.ones(3))
+    with pytest.raises(ValidationError, match="GroupBound"):
+        problem.replace(quotas=["g"])
+    with pytest.raises(ValidationError, match="bool mask"):
+        problem.replace(caps=[Cap("c", np.ones(2, dtype=bool), 1)])

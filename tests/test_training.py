@@ -685,3 +685,77 @@ def test_prerequisite_rule_also_holds_for_frames():
 def test_penalties_are_checked(name, value):
     err = _error(lambda: Policy(**{name: value}))
     assert err.record == "Policy" and err.field == name
+
+
+def test_priced_retries_the_restricted_solve_with_the_cpsat_finish():
+    # Regression (found by test_tiny_markets_against_brute_force): one seat, two trainees wanted, and a quota
+    # only the couple 石柱-丁 can meet.  The restricted solves (one trainee kept) need lagrangian's CP-SAT
+    # finish to find an assignment, as the round's own solve does; without it no assignment was ever found.
+    market = Market(
+        [_w(name, min_wage=3000) for name in ("巫溪-甲", "城口-乙", "武隆-丙")]
+        + [_w("石柱-丁", min_wage=3000, groups={"poverty_alleviated"}, size=2)],
+        [
+            _j("泰安-01", wage=3500, requires={"cooking": 1}),
+            _j("济南-02", capacity=2, wage=3500, requires={"cooking": 1}),
+        ],
+        [_p("城口-烹饪", grants={"cooking": 2}, cost=0, weeks=1)],
+    )
+    policy = Policy(hard=frozenset({"wage"}), quotas=[GroupQuota("poverty_alleviated", min_count=2)])
+    r = routes(market, policy, k=2, train_k=2, per_seat=1000)
+    best = Reference(market, policy).optimum()
+    priced = solve_priced(r)
+    assert priced.status in (Status.OPTIMAL, Status.FEASIBLE), priced.diagnosis
+    assert priced.objective == pytest.approx(best, abs=tol(4)) and priced.bound >= best - tol(4)
+
+
+# ----------------------------------------------------------------------------- options
+
+
+def test_priced_runs_lagrangian_without_its_finish_and_retries_with_it(monkeypatch):
+    from jobmatch.solvers import lagrangian, registry
+    from jobmatch.solvers._pack import pack
+
+    market = with_programs(synth.scenario(150, 12, 3, seed=3), seats=[3, 2, 4])
+    policy = Policy(training_budget=3000, quotas=[GroupQuota("poverty_alleviated", min_share=0.85)])
+    r = routes(market, policy)
+    before = solve_priced(r)
+    calls = []
+    real = lagrangian.solve_lagrangian
+
+    def unknown_once(problem, /, *, finish=True, **kwargs):
+        calls.append(finish)
+        if len(calls) == 1:  # no assignment found in the first round: solved again, with the finish
+            return pack(problem, Status.UNKNOWN, None, "lagrangian", 0.0)
+        return real(problem, finish=finish, **kwargs)
+
+    entry = registry._REGISTRY["lagrangian"]
+    monkeypatch.setitem(registry._REGISTRY, "lagrangian", dataclasses.replace(entry, fn=unknown_once))
+    again = solve_priced(r)
+    assert calls[:2] == [False, True] and set(calls[2:]) == {False}  # one retry with the CP-SAT finish
+    assert again.solver == before.solver == "priced/lagrangian"
+
+
+def test_match_passes_training_options_to_the_method_that_runs(monkeypatch):
+    from jobmatch.solvers import training
+    from jobmatch.solvers.registry import OptionWarning
+
+    market = with_programs(synth.scenario(80, 10, 3, seed=2), seats=[2, 1, 2])
+    policy = Policy(training_budget=6000)
+    assert match(market, policy).result.solver == "cpsat"  # small: exact
+    with pytest.warns(OptionWarning, match=r"training method 'cpsat' takes no option 'hint'.*its options: none"):
+        match(market, policy, options={"hint": [0] * market.n_workers})
+    monkeypatch.setattr(training, "EXACT_COLUMNS", 0)  # auto prices from here on
+    flow = match(market, policy, solver="flow")
+    inner = match(market, policy, options={"inner": "flow"})
+    assert inner.result.solver == flow.result.solver == "priced/flow"
+    assert np.array_equal(inner.job_of, flow.job_of) and inner.objective == flow.objective
+    with pytest.warns(OptionWarning, match=r"training method 'priced' takes no option 'finish'.*'inner'"):
+        match(market, policy, options={"finish": False})
+    with pytest.raises(ValidationError) as caught:
+        match(market, policy, solver="flow", options={"inner": "lagrangian"})
+    assert caught.value.field == "inner"
+    with pytest.raises(ValidationError) as caught:
+        match(market, policy, options=["inner"])
+    assert caught.value.field == "options"
+    untrained = match(market, policy, training=False, solver="cpsat", options={"hint": flow.job_of})
+    assert untrained.result.solver == "cpsat"

@@ -4,8 +4,8 @@ Shared by :class:`~jobmatch.Problem` (its checks), the stable solvers and
 :mod:`jobmatch.stable`.  Arrays in, arrays out, no checks; each has a plain
 numpy reference in ``tests/reference.py`` and a hypothesis test comparing
 them.  Written here because numpy's tools for these jobs sort or hash all
-arcs at once: ``np.unique`` on 20M pair keys took 26 s, these take well
-under one.
+arcs at once, which is many times slower at national scale (figures in
+``docs/benchmarks.md``, "Solvers").
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ def first_repeat(indptr, cols, n_cols):
 def bucket_order(keys, n_buckets):
     """Stable counting sort: (offsets per bucket, positions of ``keys`` grouped by bucket).
 
-    O(n): numpy's stable sort of int32 keys is a timsort, about 20x slower
-    at 20M arcs.
+    O(n): numpy's stable sort of int32 keys is a timsort, many times slower
+    on millions of arcs.
     """
     ptr = np.zeros(n_buckets + 1, dtype=np.int64)
     for key in keys:

@@ -1,8 +1,9 @@
 """Command line: ``python -m jobmatch demo [--workers N] [--jobs M] [--programs P] [--seed S]``.
 
 The demo runs the library's main job end to end on a synthetic
-Shandong–Chongqing scenario and prints a short report with the time of each
-stage.  Stages that are not built yet are named as such in the report.
+Shandong–Chongqing scenario (market, scoring, matching with the programme's
+share, training and a more-seats what-if) and prints a short report with
+the time of each stage.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["JobmatchError", "MissingDependency", "ValidationError", "optional_import"]
+__all__ = ["JobmatchError", "MissingDependency", "SolverError", "ValidationError", "optional_import"]
 
 
 class JobmatchError(Exception):
@@ -60,6 +60,16 @@ class ValidationError(JobmatchError, ValueError):
         self.field = field
         self.expected = expected
         self.got = got
+
+
+class SolverError(JobmatchError, RuntimeError):
+    """A solver returned a solution that breaks its own problem: a bug in the solver, never bad input.
+
+    Raised by the check :func:`jobmatch.solve` runs after every solve
+    (:mod:`jobmatch.solvers.check`), for built-in and registered solvers
+    alike, so that a wrong answer is never returned silently.  The message
+    names the solver and the rule broken.
+    """
 
 
 class MissingDependency(JobmatchError, ImportError):

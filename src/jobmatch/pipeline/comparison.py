@@ -64,6 +64,7 @@ def compare(
     blend: Any = None,
     outcome: Any = None,
     baseline: str = "random",
+    options: Any = None,
 ) -> Any:
     """Run each solver with each seed on one market and tabulate the results.
 
@@ -96,6 +97,10 @@ def compare(
         (:data:`STATUS_QUO`) always solve the same arcs and job capacities
         without the policy's quotas and caps: the status quo knows nothing
         of them.
+    options : dict, optional
+        Solver-specific options (as for :func:`jobmatch.solve`), given to
+        every solve; a solver that does not take a key warns
+        (:class:`~jobmatch.solvers.registry.OptionWarning`) and ignores it.
 
     Returns
     -------
@@ -120,6 +125,7 @@ def compare(
     for solver in solvers:
         if not callable(solver) and solver not in known:
             raise fail("compare", "solvers", f"names from {known} or callables", solver)
+    options = registry.checked_options("compare", options)
     if isinstance(seeds, (str, numbers.Integral)) or not isinstance(seeds, Sequence) or not seeds:
         raise fail("compare", "seeds", "a non-empty sequence of integers >= 0", seeds)
     measure = None
@@ -144,7 +150,7 @@ def compare(
                 rows.append({**row, "ran": None, "status": "unsupported", "note": reason})
                 continue
             began = time.perf_counter()
-            result = registry.solve(own, solver=solver, time_limit=time_limit, seed=seed)
+            result = registry.solve(own, solver=solver, time_limit=time_limit, seed=seed, options=options)
             seconds = time.perf_counter() - began
             assignment = Assignment(market, policy, own, result, {"score": scored})
             rows.append(

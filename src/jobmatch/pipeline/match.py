@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from ..data.market import Market
 from ..policy import Policy
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
-from ..solvers.registry import SolverFn, solve
-from ..solvers.training import solve_training
+from ..solvers.registry import SolverFn, checked_options, known_options, solve
+from ..solvers.training import OPTIONS as TRAINING_OPTIONS
+from ..solvers.training import method_of, solve_training
 from .compile import compile
 from .routes import routes as training_routes
 
@@ -26,6 +29,7 @@ def match(
     seed: int = 0,
     training: bool = True,
     blend: Blend | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Assignment:
     """Place a market's workers: score the top-``k`` jobs per worker, then solve.
 
@@ -51,20 +55,32 @@ def match(
     blend : Blend, optional
         Outside per-pair scores blended into the composite (see
         :mod:`jobmatch.blend`); trained routes are blended too.
+    options : dict, optional
+        Solver-specific options.  Without training, those of the solver
+        that runs, as for :func:`solve` (``cpsat``: ``hint``, a job index
+        per worker; ``lagrangian``: ``finish``, close an open gap by CP-SAT
+        on small problems).  With training, those of the method that runs:
+        ``cpsat`` (exact) takes none; pricing takes ``inner``, the name of
+        its inner solver when ``solver`` is ``"auto"``.  A key the solver or
+        method does not take is dropped with an
+        :class:`~jobmatch.solvers.registry.OptionWarning`.
 
     Returns
     -------
     Assignment
     """
+    options = checked_options("match", options)
     started = time.perf_counter()
     offered = training and market.n_programs > 0
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None
     problem = compile(market, policy, k=k, blend=blend) if routes is None else routes.problem
     compiled = time.perf_counter()
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
-        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed)
+        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options)
     else:
-        result = solve_training(routes, solver=solver, time_limit=time_limit, seed=seed)
+        method = method_of(routes, solver)
+        given = known_options(f"training method {method!r}", options, TRAINING_OPTIONS[method], where="match")
+        result = solve_training(routes, solver=solver, time_limit=time_limit, seed=seed, **given)
         if result.program_of is not None:
             problem = routes.settled(result.job_of, result.program_of)
     timings = {"score": compiled - started, "solve": time.perf_counter() - compiled}

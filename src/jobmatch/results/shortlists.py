@@ -95,11 +95,12 @@ The rest have no congestion rows (see ``attrs["no_suggestion"]``).
 deferred acceptance, plus per later round one deferred acceptance and one
 scoring pass of the unplaced workers against the jobs with room for each
 distinct worker size; then a few passes of numpy over the arcs.  No Python
-loop over workers or jobs except to build the data frame.  On the market
-above (``benchmarks/bench_shortlist.py``, median of 3 on 2 cores),
-``side="worker"`` takes 1.4 s with ``rounds=1`` and 3.1 s with the default
-rounds (``side="job"``: 2.1 s and 3.3 s); the top-20 scoring pass alone
-takes 0.6 s.
+loop over workers or jobs except to build the data frame.  Measured times
+are in ``docs/benchmarks.md`` ("Results for people").
+
+Why one long module: the method above is one algorithm (rounds, cutoffs,
+both sides' rows) whose steps share their arrays; its description is a
+third of the file.
 """
 
 from __future__ import annotations

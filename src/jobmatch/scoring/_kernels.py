@@ -4,28 +4,27 @@ Every kernel here has a plain-numpy reference in ``tests/reference.py`` and a
 hypothesis test comparing the two.  The wrappers that build the inputs and
 check arguments live in :mod:`jobmatch.scoring`.
 
-Inputs are three tuples, built by ``scoring.kernel_inputs``:
+Inputs are three named tuples, built by :func:`jobmatch.scoring._inputs.kernel_inputs`
+and read by field name (each field is described there):
 
-``W`` (workers)
-    skill_ptr, skill_code, skill_level, diet_ptr, diet_code, needs_heating,
-    min_wage, brand, pref_ptr, pref_code, size
-``J`` (jobs)
-    req_ptr, req_code, req_level: the distinct requirement sets
-    (*requirement profiles*) in CSR form.  run_ptr, job_of: the jobs grouped
-    by requirement profile (profile p's jobs are ``job_of[run_ptr[p]:
-    run_ptr[p + 1]]``, in increasing job index), and, in that grouped order,
-    amen_run, pay_run (wage + subsidy), capacity_run.  amen_canteen,
-    amen_brands, amen_region, amen_heated: per *amenity class* (a distinct
-    canteen, partner-brand set, city and heating), its canteen profile,
-    brand profile, place code and heating.  canteen_ptr, canteen_code,
-    brands_ptr, brands_code: the canteen and brand profiles in CSR form.
-    req_of, position_of: each job's profile and its position in grouped order.
-``P`` (policy and sizes)
-    weights (6, normalised so that they and the policy's custom components'
-    weights sum to 1), hard (bitmask over the 6 components), strict (bool
-    per food code), n_skills, n_foods, n_places, and the custom components'
-    worker attributes, job attributes, data tables and weights (2-d, 2-d,
-    3-d, 1-d; empty without any; see :mod:`jobmatch.components`)
+``W`` (:class:`~jobmatch.scoring._inputs.WorkerArrays`)
+    The workers' skills, food needs and preferred places (CSR), need of
+    heating, wage floor, brand and group size.
+``J`` (:class:`~jobmatch.scoring._inputs.JobArrays`)
+    The distinct requirement sets (*requirement profiles*, ``req_*``) in CSR
+    form; the jobs grouped by requirement profile (profile p's jobs are
+    ``job_of[run_ptr[p]:run_ptr[p + 1]]``, in increasing job index) and, in
+    that grouped order, each job's amenity class, pay (wage + subsidy) and
+    capacity (``*_run``); per *amenity class* (a distinct canteen,
+    partner-brand set, city and heating), its canteen profile, brand
+    profile, place code and heating (``amen_*``); the canteen and brand
+    profiles in CSR form; each job's profile and position in grouped order.
+``P`` (:class:`~jobmatch.scoring._inputs.PolicyArrays`)
+    The 6 weights (normalised so that they and the policy's custom
+    components' weights sum to 1), the hard filters as a bitmask over the 6
+    components, the strict diets (bool per food code), the vocabulary sizes,
+    and the custom components' worker attributes, job attributes, data
+    tables and weights (``custom_*``; see :mod:`jobmatch.components`).
 
 The component order is :data:`jobmatch.policy.COMPONENTS`: skill, diet,
 climate, wage, brand, region.  ``unmet`` bit c means component c's
@@ -47,6 +46,13 @@ one table look-up, the wage arithmetic and a sum.  The composite is summed as
 :func:`pair_parts` reports the parts it was summed from.  A per-pair function
 call with the ~25 input arrays cost about 250 ns (numba reference-counts
 every array argument), so there is none.
+
+Why one long module
+-------------------
+:func:`jobmatch.scoring.custom.kernels` compiles copies of these kernels in
+this module's namespace with ``extra_row`` rebound, so the kernels and the
+helpers they call live together; and :func:`score_row` and
+:func:`pair_parts` must compute each component alike, best checked side by side.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .._config import INLINE, JIT, PARALLEL
+from .._config import FASTMATH_JIT, INLINE, JIT, PARALLEL
 
 STRICT_DIET_BIT = 6
 CAPACITY_BIT = 7
@@ -89,7 +95,7 @@ def wage_terms(floor):
 
 @njit(**INLINE)
 def no_extra(i, row, P):
-    """Custom components' part of worker ``i``'s row: none (``P[6:10]`` hold their inputs)."""
+    """Custom components' part of worker ``i``'s row: none (``P.custom_*`` hold their inputs)."""
     return None
 
 
@@ -102,9 +108,9 @@ extra_row = no_extra
 @njit(**JIT)
 def make_scratch(J, P):
     """Per-thread work arrays for :func:`score_row`."""
-    n_req, n_amen = len(J[0]) - 1, len(J[8])
-    n_can, n_br = len(J[12]) - 1, len(J[14]) - 1
-    n_skills, n_foods, n_places = P[3], P[4], P[5]
+    n_req, n_amen = len(J.req_ptr) - 1, len(J.amen_canteen)
+    n_can, n_br = len(J.canteen_ptr) - 1, len(J.brands_ptr) - 1
+    n_skills, n_foods, n_places = P.n_skills, P.n_foods, P.n_places
     return (
         np.zeros(n_skills, dtype=np.int64),  # the worker's level per skill
         np.zeros(n_foods, dtype=np.bool_),  # the worker's food needs
@@ -126,40 +132,15 @@ def score_row(i, W, J, P, scratch, out):
 
     Leaves the per-profile tables in ``scratch`` for :func:`pair_parts`.
     """
-    (
-        w_sk_ptr,
-        w_sk_code,
-        w_sk_lvl,
-        w_diet_ptr,
-        w_diet_code,
-        w_heat,
-        w_floor,
-        w_brand,
-        w_pref_ptr,
-        w_pref_code,
-        w_size,
-    ) = W
-    (
-        req_ptr,
-        req_code,
-        req_lvl,
-        run_ptr,
-        job_of,
-        amen_run,
-        pay_run,
-        cap_run,
-        amen_can,
-        amen_br,
-        amen_place,
-        amen_heated,
-        can_ptr,
-        can_code,
-        br_ptr,
-        br_code,
-        _,
-        _,
-    ) = J
-    weights, hard, strict = P[0], P[1], P[2]
+    w_sk_ptr, w_sk_code, w_sk_lvl = W.skill_ptr, W.skill_code, W.skill_level
+    w_diet_ptr, w_diet_code = W.diet_ptr, W.diet_code
+    w_pref_ptr, w_pref_code = W.pref_ptr, W.pref_code
+    w_heat, w_floor, w_brand, w_size = W.needs_heating, W.min_wage, W.brand, W.size
+    req_ptr, req_code, req_lvl = J.req_ptr, J.req_code, J.req_level
+    run_ptr, job_of, amen_run, pay_run, cap_run = J.run_ptr, J.job_of, J.amen_run, J.pay_run, J.capacity_run
+    amen_can, amen_br, amen_place, amen_heated = J.amen_canteen, J.amen_brands, J.amen_region, J.amen_heated
+    can_ptr, can_code, br_ptr, br_code = J.canteen_ptr, J.canteen_code, J.brands_ptr, J.brands_code
+    weights, hard, strict = P.weights, P.hard, P.strict
     level, needs, prefers, t_req, t_can, t_br, v_req, v_amen, v_can, v_br, v_place = scratch
     w0, w1, w2, w3, w4, w5 = weights[0], weights[1], weights[2], weights[3], weights[4], weights[5]
     neg = -np.inf
@@ -269,19 +250,11 @@ def pair_parts(i, j, W, J, P, scratch, parts):
 
     Reads the tables :func:`score_row` left in ``scratch`` for worker ``i``.
     """
-    (w_heat, w_floor, w_pref_ptr, w_pref_code, w_size) = W[5], W[6], W[8], W[9], W[10]
-    (amen_run, pay_run, cap_run, amen_can, amen_br, amen_place, amen_heated, req_of, position_of) = (
-        J[5],
-        J[6],
-        J[7],
-        J[8],
-        J[9],
-        J[10],
-        J[11],
-        J[16],
-        J[17],
-    )
-    hard = P[1]
+    w_heat, w_floor, w_size = W.needs_heating, W.min_wage, W.size
+    w_pref_ptr, w_pref_code = W.pref_ptr, W.pref_code
+    amen_run, pay_run, cap_run, req_of, position_of = J.amen_run, J.pay_run, J.capacity_run, J.req_of, J.position_of
+    amen_can, amen_br, amen_place, amen_heated = J.amen_canteen, J.amen_brands, J.amen_region, J.amen_heated
+    hard = P.hard
     t_req, t_can, t_br = scratch[3], scratch[4], scratch[5]
     q = position_of[j]
     a = amen_run[q]
@@ -344,7 +317,7 @@ def offer(score, index, row_scores, row_index, count, k):
     return count
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath={"nnan", "nsz", "reassoc"})
+@njit(**FASTMATH_JIT)
 def block_maxima(row, out):
     """``out[b]`` = the best entry of ``row[BLOCK b : BLOCK (b + 1)]`` (scores hold no NaN)."""
     n = row.shape[0]

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .._config import INLINE_UNCACHED
 from ..components import Component, active
 from ..data.schema import fail
 
@@ -28,7 +29,7 @@ _COMPILED: dict[tuple, types.SimpleNamespace] = {}
 
 
 def attributes(market: Any, policy: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``P[6:10]`` of the kernels: the active components' worker and job attributes, data tables and weights.
+    """The ``custom_*`` fields of the kernels' ``P``: the active components' attributes, data tables and weights.
 
     Attributes are float64; the tables are stacked into one 3-d array, each
     padded with zeros to the largest (numba's parallel loops take arrays,
@@ -65,7 +66,7 @@ def values(market: Any, policy: Any, i: int, j: int) -> dict[str, float]:
 
 
 def kernels(policy: Any, module: Any) -> Any:
-    """The scoring kernels for a policy: ``module`` (:mod:`jobmatch._kernels`), or copies adding its components."""
+    """The policy's scoring kernels: ``module`` (:mod:`jobmatch.scoring._kernels`), or copies adding its components."""
     chosen = active(policy)
     if not chosen:
         return module
@@ -79,20 +80,18 @@ def _extra_row(chosen: list[Component]) -> Any:
     """A numba function adding the components' weighted sum to each feasible entry of a worker's row."""
     from numba import njit
 
-    flags = {"nogil": True, "inline": "always", "error_model": "numpy"}
-
-    @njit(**flags)
+    @njit(**INLINE_UNCACHED)
     def none(w: Any, j: Any, tables: Any, weights: Any) -> float:
         return 0.0
 
     pair, w_at, j_at = none, 0, 0
     for d, c in enumerate(chosen):
-        pair = _plus(pair, c.fn, w_at, w_at + len(c.worker), j_at, j_at + len(c.job), d, flags)
+        pair = _plus(pair, c.fn, w_at, w_at + len(c.worker), j_at, j_at + len(c.job), d)
         w_at, j_at = w_at + len(c.worker), j_at + len(c.job)
 
-    @njit(**flags)
+    @njit(**INLINE_UNCACHED)
     def extra_row(i: int, row: Any, P: Any) -> None:
-        workers, jobs, tables, weights = P[6], P[7], P[8], P[9]
+        workers, jobs, tables, weights = P.custom_workers, P.custom_jobs, P.custom_tables, P.custom_weights
         w = workers[i]
         for j in range(row.shape[0]):
             if row[j] != -np.inf:
@@ -101,10 +100,10 @@ def _extra_row(chosen: list[Component]) -> Any:
     return extra_row
 
 
-def _plus(prev: Any, fn: Any, wlo: int, whi: int, jlo: int, jhi: int, d: int, flags: dict) -> Any:
+def _plus(prev: Any, fn: Any, wlo: int, whi: int, jlo: int, jhi: int, d: int) -> Any:
     from numba import njit
 
-    @njit(**flags)
+    @njit(**INLINE_UNCACHED)
     def pair(w: Any, j: Any, tables: Any, weights: Any) -> float:
         return prev(w, j, tables, weights) + weights[d] * fn(w[wlo:whi], j[jlo:jhi], tables[d])
 

@@ -1,8 +1,8 @@
 """Scoring: how well each worker fits each job (formulas in ``docs/scoring.md``).
 
-Thin wrappers over the numba kernels in :mod:`jobmatch._kernels`: they check
-arguments, turn a :class:`~jobmatch.Market` and a :class:`~jobmatch.Policy`
-into kernel inputs, allocate the outputs and call.
+Thin wrappers over the numba kernels in :mod:`jobmatch.scoring._kernels`: they
+check arguments, turn a :class:`~jobmatch.Market` and a :class:`~jobmatch.Policy`
+into kernel inputs (:mod:`jobmatch.scoring._inputs`), allocate the outputs and call.
 
 - :func:`score_matrix` — the dense (n_workers, n_jobs) float32 matrix, for
   small markets; ``-inf`` marks a pair that fails a hard filter.
@@ -17,18 +17,16 @@ into kernel inputs, allocate the outputs and call.
 from __future__ import annotations
 
 import numbers
-import weakref
 from typing import Any, Literal
 
 import numpy as np
 
 from ..data.market import Market
-from ..data.ragged import Ragged
 from ..data.schema import fail
-from ..data.table import Table
 from ..policy import COMPONENTS, Policy
 from . import _kernels
-from .custom import attributes, kernels
+from ._inputs import kernel_inputs
+from .custom import kernels
 from .custom import values as component_values
 from .graph import CandidateGraph
 
@@ -49,86 +47,6 @@ def _check(market: object, policy: object, where: str) -> Policy:
     if not isinstance(policy, Policy):
         raise fail(where, "policy", "a jobmatch.Policy or None", type(policy).__name__)
     return policy
-
-
-#: Per jobs table (by identity), its half of the kernels' inputs; see :func:`_job_inputs`.
-_JOB_INPUTS: weakref.WeakKeyDictionary[Table, tuple] = weakref.WeakKeyDictionary()
-
-
-def _profiles(column: Ragged) -> tuple[np.ndarray, Ragged]:
-    """Distinct rows of a CSR column: (profile id per row, the profiles), in first-seen order."""
-    levels = column.levels
-    seen: dict[tuple[bytes, bytes], int] = {}
-    of = np.empty(len(column), dtype=np.int32)
-    first: list[int] = []
-    for r in range(len(column)):
-        lo, hi = column.indptr[r], column.indptr[r + 1]
-        key = (column.codes[lo:hi].tobytes(), b"" if levels is None else levels[lo:hi].tobytes())
-        of[r] = seen.setdefault(key, len(first))
-        if of[r] == len(first):
-            first.append(r)
-    return of, column.take(np.asarray(first, dtype=np.int64))
-
-
-def _job_inputs(j: Table) -> tuple:
-    """The jobs' half of :func:`kernel_inputs`, computed once per jobs table.
-
-    Profiling the jobs' columns is a Python loop over jobs (about 6 ms per
-    2,000 jobs); :func:`pair_components` is called once per explanation, so
-    the result is kept for as long as the (immutable) table lives.
-    """
-    cached = _JOB_INPUTS.get(j)
-    if cached is None:
-        req_of, req = _profiles(j.requires)
-        can_of, can = _profiles(j.canteen)
-        br_of, br = _profiles(j.brands)
-        # Amenity class: the distinct (canteen, partner brands, city, heating) of a job.
-        key = np.stack([can_of, br_of, j.region, j.heated_dorm.astype(np.int32)], axis=1)
-        classes, amen_of = np.unique(key, axis=0, return_inverse=True) if len(key) else (key, np.empty(0, np.int64))
-        amen_of = amen_of.reshape(-1)
-        # Jobs grouped by requirement profile, in increasing index within a group.
-        job_of = np.argsort(req_of, kind="stable")
-        run_ptr = np.zeros(len(req) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(req_of, minlength=len(req)), out=run_ptr[1:])
-        position_of = np.empty(len(job_of), dtype=np.int64)
-        position_of[job_of] = np.arange(len(job_of))
-        pay = j.wage + j.subsidy
-        # Look-up indices are unsigned so that numba emits no negative-index wraparound.
-        jobs = (
-            req.indptr, req.codes, req.levels,
-            run_ptr, job_of.astype(np.uint32), amen_of[job_of].astype(np.uint32), pay[job_of],
-            j.capacity[job_of].astype(np.int32),  # capacities are at most 1e9
-            classes[:, 0].astype(np.uint32), classes[:, 1].astype(np.uint32), classes[:, 2].astype(np.uint32),
-            classes[:, 3].astype(np.bool_),
-            can.indptr, can.codes, br.indptr, br.codes,
-            req_of.astype(np.uint32), position_of,
-        )  # fmt: skip
-        cached = _JOB_INPUTS[j] = jobs
-    return cached
-
-
-def kernel_inputs(market: Market, policy: Policy) -> tuple[tuple, tuple, tuple]:
-    """The (workers, jobs, policy) tuples the kernels read (see :mod:`jobmatch._kernels`).
-
-    Everything the kernels see comes from here, so a reference
-    implementation can score exactly the same inputs.
-    """
-    w, j = market.workers, market.jobs
-    workers = (
-        w.skills.indptr, w.skills.codes, w.skills.levels,
-        w.diet.indptr, w.diet.codes,
-        w.needs_heating, w.min_wage, w.brand,
-        w.preferred_regions.indptr, w.preferred_regions.codes,
-        w.size.astype(np.int32),  # sizes are at most 1000
-    )  # fmt: skip
-    jobs = _job_inputs(j)
-    weights = np.array([policy.weights[c] for c in COMPONENTS], dtype=np.float64)
-    weights /= sum(policy.weights.values())  # custom components take the rest (jobmatch.components)
-    hard = sum(1 << bit for bit, c in enumerate(COMPONENTS) if c in policy.hard)
-    vocab = market.vocab
-    strict = np.array([name in policy.strict_diets for name in vocab.food], dtype=np.bool_)
-    sizes = (np.int64(len(vocab.skill)), np.int64(len(vocab.food)), np.int64(len(vocab.place)))
-    return workers, jobs, (weights, np.int64(hard), strict, *sizes, *attributes(market, policy))
 
 
 def score_matrix(market: Market, policy: Policy | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
@@ -312,8 +230,8 @@ def breakdown(market: Market, policy: Policy | None, worker_id: str | int, job_i
     score, parts = kernels(policy, _kernels).one_pair(i, j, workers, jobs, params, market.n_jobs)
     values = parts[:6]
     unmet, failed = int(parts[6]), int(parts[7])
-    w = params[0]
-    # Summed exactly as the kernel sums (see jobmatch._kernels).
+    w = params.weights
+    # Summed exactly as the kernel sums (see jobmatch.scoring._kernels).
     amenity = w[1] * values[1] + w[2] * values[2] + w[4] * values[4] + w[5] * values[5]
     composite = np.float32(w[0] * values[0] + amenity + w[3] * values[3])
     custom = component_values(market, policy, i, j)

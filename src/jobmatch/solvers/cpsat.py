@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from ortools.sat.python import cp_model
 
+from ..data.schema import fail
 from ._pack import job_of_from_arcs, pack
 from ._scale import integer_values
 from .problem import Problem
@@ -116,9 +117,9 @@ def _model(
             add(model.add(share.denominator * in_group <= share.numerator * placed), f"quota {quota.name!r} max_share")
     for cap in problem.caps:
         add(model.add(people_on(np.flatnonzero(cap.jobs[jobs])) <= cap.limit), f"cap {cap.name}")
-    for row in extra:
-        used = cp_model.LinearExpr.weighted_sum([x[t] for t in row.columns], row.coefs.tolist())
-        add(model.add(used <= row.rhs), row.name)
+    for rule in extra:
+        used = cp_model.LinearExpr.weighted_sum([x[t] for t in rule.columns], rule.coefs.tolist())
+        add(model.add(used <= rule.rhs), rule.name)
     if explain:
         model.add_assumptions([model.get_bool_var_from_proto_index(index) for index in labels])
     total = cp_model.LinearExpr.weighted_sum(x, ints.tolist())
@@ -189,18 +190,16 @@ def solve_columns(
     )
 
 
-def solve_cpsat(
-    problem: Problem, /, *, time_limit: float | None = None, seed: int = 0, hint: np.ndarray | None = None
-) -> Result:
+def solve_cpsat(problem: Problem, /, *, time_limit: float | None = None, seed: int = 0, hint: Any = None) -> Result:
     """Solve with CP-SAT; OPTIMAL only when proven, FEASIBLE for a time-limited incumbent.
 
-    ``hint`` (a job index per worker) is a starting assignment, as other
-    solvers hand over.
+    ``hint`` (a job index per worker, -1 unplaced) is a starting assignment,
+    as other solvers hand over (the option ``hint`` of :func:`jobmatch.solve`).
     """
     started = time.perf_counter()
     scaled = integer_values(problem)
     columns = Columns(problem.workers, problem.jobs, problem.use, scaled.ints)
-    chosen = None if hint is None else problem.jobs == np.asarray(hint)[problem.workers]
+    chosen = None if hint is None else problem.chosen(_hint(problem, hint))
     out = solve_columns(problem, columns, time_limit=time_limit, seed=seed, hint=chosen)
     stats = {**out.stats, "scale": scaled.scale}
     if out.chosen is None:
@@ -219,6 +218,15 @@ def solve_cpsat(
     )
 
 
+def _hint(problem: Problem, hint: Any) -> np.ndarray:
+    """The ``hint`` option checked: one integer job index per worker (-1 unplaced)."""
+    array = np.asarray(hint)
+    if array.shape != (problem.n_workers,) or (array.size and array.dtype.kind not in "iu"):
+        shape = f"shape {array.shape}, {array.dtype}"
+        raise fail("solve_cpsat", "hint", f"a job index per worker ({problem.n_workers} integers)", shape)
+    return array
+
+
 def _diagnose(problem: Problem, core: list[str]) -> str:
     """Name the constraints that cannot hold together, with a shortfall where one is easy to state."""
     if not core:
@@ -230,7 +238,7 @@ def _diagnose(problem: Problem, core: list[str]) -> str:
         for quota in problem.quotas:
             if name.startswith(f"quota {quota.name!r}"):
                 eligible = int(problem.people[quota.members & reachable].sum())
-                if name.endswith("min_count") and eligible < quota.min_count:
+                if name.endswith("min_count") and quota.min_count is not None and eligible < quota.min_count:
                     text += f" ({quota.min_count:,} required; only {eligible:,} members have any allowed job)"
         if name == "every worker placed":
             text += f" ({int(np.sum(~reachable)):,} workers have no allowed job)"

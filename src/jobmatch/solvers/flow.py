@@ -18,15 +18,23 @@ optimum is a valid assignment and optimal; if it splits some, they are
 placed greedily where room is left and the result is FEASIBLE with the flow
 value as a proven bound (measured on the synthetic markets: 9 couples
 split at 10k x 500, gap 0.05%; 39 at 100k x 2k, gap 0.02%).
+
+:func:`solve_flow` runs in steps: :func:`_network` builds the arcs and
+supplies above (or diagnoses a quota group too small for its floor),
+:func:`_run` solves them with OR-Tools, and :func:`_read` reads the flows
+into a Result, with :func:`_place_split` placing any split worker.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from typing import Any, NamedTuple
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from ..data.schema import fail
 from . import _kernels
 from ._pack import infeasible, job_of_from_arcs, pack, timed
 from ._rows import rows_of
@@ -73,7 +81,12 @@ def drain_arcs(problem: Problem, sink: int, first_cap: int, *, with_caps: bool =
     into its parent's or the sink, through an arc of the cap's limit.
     """
     n, m = problem.n_workers, problem.n_jobs
-    owner, parent = cap_tree(problem) if with_caps and problem.caps else (np.full(m, -1), np.zeros(0, np.int64))
+    owner, parent = np.full(m, -1), np.zeros(0, np.int64)
+    if with_caps and problem.caps:
+        tree = cap_tree(problem)
+        if tree is None:
+            raise fail("flow", "caps", "nested or apart (laminar)", "caps that overlap", described=True)
+        owner, parent = tree
     limits = np.array([problem.caps[c].limit for c in range(len(parent))], dtype=np.int64)
     return [
         np.concatenate([n + np.arange(m), first_cap + np.arange(len(parent))]),
@@ -109,6 +122,117 @@ def unsupported(problem: Problem) -> str | None:
     return None
 
 
+def _lcm(units: np.ndarray) -> int:
+    """The least common multiple of the workers' unit counts (1 without workers).
+
+    Costs are multiplied by it so that each unit's share of an arc's value
+    stays a whole number.  It can overflow int64 with many distinct large
+    unit counts; left as it is for now.
+    """
+    return int(np.lcm.reduce(np.unique(units))) if len(units) else 1
+
+
+class _Network(NamedTuple):
+    """Arcs (in pieces, concatenated when the network is built) and node supplies of the flow network."""
+
+    tails: list[np.ndarray]
+    heads: list[np.ndarray]
+    capacities: list[np.ndarray]
+    costs: list[np.ndarray]
+    supply: np.ndarray
+
+
+def _network(problem: Problem, units: np.ndarray, costs: np.ndarray) -> _Network | str:
+    """The network of the module notes, or the diagnosis when a quota group is too small for its floor.
+
+    Worker -> job arcs (``costs`` per unit), the drains from jobs through
+    the cap tree to the sink, and, unless every worker must be placed, the
+    bypasses: straight to the sink, or through the node of the worker's
+    quota group.
+    """
+    n, m = problem.n_workers, problem.n_jobs
+    sink = n + m
+    first_cap = sink + 1 + len(problem.quotas)  # cap nodes come after the quota nodes
+    drain_tails, drain_heads, drain_caps = drain_arcs(problem, sink, first_cap)
+    supply = np.zeros(first_cap + len(problem.caps), dtype=np.int64)
+    supply[:n] = units
+    supply[sink] = -int(units.sum())
+    net = _Network(
+        [problem.workers, drain_tails],
+        [n + problem.jobs, drain_heads],
+        [units[problem.workers], drain_caps],
+        [costs, np.zeros(len(drain_tails), dtype=np.int64)],
+        supply,
+    )
+    if problem.must_place:
+        return net
+    return _bypasses(problem, units, sink, net)
+
+
+def _bypasses(problem: Problem, units: np.ndarray, sink: int, net: _Network) -> _Network | str:
+    """``net`` with the zero-cost bypasses that leave workers unplaced (or the diagnosis of an impossible quota).
+
+    A group's members bypass through the group's node, whose arc to the sink
+    bounds the unplaced members to ``[size - max_count, size - min_count]``.
+    """
+
+    def arcs(tail: np.ndarray, head: np.ndarray, capacity: np.ndarray) -> None:
+        net.tails.append(tail)
+        net.heads.append(head)
+        net.capacities.append(capacity)
+        net.costs.append(np.zeros(len(tail), dtype=np.int64))
+
+    group = np.full(problem.n_workers, -1)
+    for g, quota in enumerate(problem.quotas):
+        group[quota.members] = g
+    loose = np.flatnonzero(group < 0)
+    arcs(loose, np.full(len(loose), sink), units[loose])
+    for g, quota in enumerate(problem.quotas):
+        node = sink + 1 + g
+        members = np.flatnonzero(group == g)
+        size = len(members)
+        low = max(size - quota.max_count, 0) if quota.max_count is not None else 0
+        high = size - quota.min_count if quota.min_count is not None else size
+        if high < low:
+            return f"quota {quota.name!r} needs {quota.min_count:,} placed, but the group has only {size:,} members"
+        arcs(members, np.full(size, node), np.ones(size, dtype=np.int64))
+        arcs(np.array([node]), np.array([sink]), np.array([high - low]))
+        net.supply[node] -= low  # lower bound L on node -> sink: the node sends L ahead of the flow
+        net.supply[sink] += low
+    return net
+
+
+class _Flow(NamedTuple):
+    """A min-cost flow run: the flow on each worker -> job arc (None unless optimal) and its cost."""
+
+    flows: np.ndarray | None
+    cost: float
+    timings: dict[str, float]
+    stats: dict[str, Any]
+
+
+def _run(net: _Network, n_arcs: int) -> _Flow:
+    """Build and solve the network with OR-Tools; the flows on its first ``n_arcs`` arcs (the worker -> job ones)."""
+    network = min_cost_flow.SimpleMinCostFlow()
+
+    def build() -> None:
+        network.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate(net.tails).astype(np.int32),
+            np.concatenate(net.heads).astype(np.int32),
+            np.concatenate(net.capacities).astype(np.int64),
+            np.concatenate(net.costs).astype(np.int64),
+        )
+        network.set_nodes_supplies(np.arange(len(net.supply), dtype=np.int32), net.supply)
+
+    _, build_s = timed(build)
+    status, solve_s = timed(network.solve)
+    timings = {"build": build_s, "solve": solve_s}
+    stats = {"arcs": network.num_arcs(), "nodes": network.num_nodes()}
+    if status != network.OPTIMAL:
+        return _Flow(None, math.nan, timings, stats)
+    return _Flow(network.flows(np.arange(n_arcs, dtype=np.int32)), network.optimal_cost(), timings, stats)
+
+
 def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: int = 0) -> Result:
     """Solve with min-cost flow (``time_limit`` and ``seed`` have no effect).
 
@@ -117,110 +241,62 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
     Otherwise FEASIBLE, with the flow value as a proven ``bound``.
     """
     started = time.perf_counter()
-    n, m = problem.n_workers, problem.n_jobs
     scaled = integer_values(problem)
     costs = -scaled.ints if problem.maximize else scaled.ints
     # A worker of several people (a couple) sends that many units, each worth its
     # share of the arc's value; the flow may split them, which is checked after solving.
-    # Costs are multiplied by the lcm of the unit counts so the shares stay exact.
     units = units_of(problem)
-    per = int(np.lcm.reduce(np.unique(units))) if n else 1
+    if units is None:
+        raise fail("solve_flow", "problem", "a problem flow can express", unsupported(problem), described=True)
+    per = _lcm(units)
     if per != 1:
         costs = costs * (per // units[problem.workers])
-    sink = n + m
-    first_cap = sink + 1 + len(problem.quotas)  # cap nodes come after the quota nodes
-    drain_tails, drain_heads, drain_caps = drain_arcs(problem, sink, first_cap)
-    tails = [problem.workers, drain_tails]
-    heads = [n + problem.jobs, drain_heads]
-    caps = [units[problem.workers], drain_caps]
-    unit = [costs, np.zeros(len(drain_tails), dtype=np.int64)]
-    supply = np.zeros(first_cap + len(problem.caps), dtype=np.int64)
-    supply[:n] = units
-    supply[sink] = -int(units.sum())
+    net = _network(problem, units, costs)
+    if isinstance(net, str):
+        return infeasible(problem, "flow", started, diagnosis=net)
+    run = _run(net, problem.n_arcs)
+    stats = {**run.stats, "scale": scaled.scale}
+    if run.flows is None:
+        return infeasible(problem, "flow", started, timings=run.timings, stats=stats, diagnosis=_diagnose(problem))
+    cost = run.cost / per
+    bound = scaled.bound(-cost if problem.maximize else cost, problem.maximize)
+    return _read(problem, run.flows, bound, started, timings=run.timings, stats=stats)
 
-    def arcs(tail: np.ndarray, head: np.ndarray, capacity: np.ndarray) -> None:
-        tails.append(tail)
-        heads.append(head)
-        caps.append(capacity)
-        unit.append(np.zeros(len(tail), dtype=np.int64))
 
-    if not problem.must_place:
-        group = np.full(n, -1)
-        for g, quota in enumerate(problem.quotas):
-            group[quota.members] = g
-        loose = np.flatnonzero(group < 0)
-        arcs(loose, np.full(len(loose), sink), units[loose])
-        # A group's members bypass through the group's node, whose arc to the sink
-        # bounds the unplaced members to [size - max_count, size - min_count].
-        for g, quota in enumerate(problem.quotas):
-            node = sink + 1 + g
-            members = np.flatnonzero(group == g)
-            size = len(members)
-            low = max(size - quota.max_count, 0) if quota.max_count is not None else 0
-            high = size - quota.min_count if quota.min_count is not None else size
-            if high < low:
-                return infeasible(
-                    problem,
-                    "flow",
-                    started,
-                    diagnosis=f"quota {quota.name!r} needs {quota.min_count:,} placed, but the group has "
-                    f"only {size:,} members",
-                )
-            arcs(members, np.full(size, node), np.ones(size, dtype=np.int64))
-            arcs(np.array([node]), np.array([sink]), np.array([high - low]))
-            supply[node] -= low  # lower bound L on node -> sink: the node sends L ahead of the flow
-            supply[sink] += low
-
-    network = min_cost_flow.SimpleMinCostFlow()
-
-    def build() -> None:
-        network.add_arcs_with_capacity_and_unit_cost(
-            np.concatenate(tails).astype(np.int32),
-            np.concatenate(heads).astype(np.int32),
-            np.concatenate(caps).astype(np.int64),
-            np.concatenate(unit).astype(np.int64),
-        )
-        network.set_nodes_supplies(np.arange(len(supply), dtype=np.int32), supply)
-
-    _, build_s = timed(build)
-    status, solve_s = timed(network.solve)
-    timings = {"build": build_s, "solve": solve_s}
-    stats = {"arcs": network.num_arcs(), "nodes": network.num_nodes(), "scale": scaled.scale}
-    if status != network.OPTIMAL:
-        return infeasible(
-            problem,
-            "flow",
-            started,
-            timings=timings,
-            stats=stats,
-            diagnosis=_diagnose(problem),
-        )
-    flows = network.flows(np.arange(problem.n_arcs, dtype=np.int32))
+def _read(problem: Problem, flows: np.ndarray, bound: float, started: float, **extra: Any) -> Result:
+    """The Result of an optimal flow: OPTIMAL when it splits no worker, else the split ones placed greedily."""
     whole = flows == problem.use
     split = np.unique(problem.workers[(flows > 0) & ~whole])
-    stats["split"] = len(split)
-    cost = network.optimal_cost() / per
-    bound = scaled.bound(-cost if problem.maximize else cost, problem.maximize)
-    if len(split) == 0:
-        return pack(
-            problem,
-            Status.OPTIMAL,
-            job_of_from_arcs(problem, whole),
-            "flow",
-            started,
-            timings=timings,
-            stats=stats,
-            bound=bound,
-        )
-    # Some groups were split across jobs. The flow value bounds the optimum; the
-    # unsplit placements stand, and the split groups are placed greedily where room is left.
+    extra["stats"]["split"] = len(split)
     job_of = job_of_from_arcs(problem, whole)
+    if len(split) == 0:
+        return pack(problem, Status.OPTIMAL, job_of, "flow", started, bound=bound, **extra)
+    # The flow value bounds the optimum; the unsplit placements stand.
+    return pack(
+        problem,
+        Status.FEASIBLE,
+        _place_split(problem, whole, split, job_of),
+        "flow",
+        started,
+        bound=bound,
+        diagnosis=f"{len(split):,} groups of several people were split by the flow; they were placed "
+        "greedily where room was left, so optimality is not proven",
+        **extra,
+    )
+
+
+def _place_split(problem: Problem, whole: np.ndarray, split: np.ndarray, job_of: np.ndarray) -> np.ndarray:
+    """``job_of`` with the workers the flow split placed greedily, best value first, where room is left.
+
+    ``whole`` marks the arcs the flow used whole; the caps stay within their
+    limits (flow takes no quotas together with workers of several people).
+    """
     left = room_left(problem, whole)
     theirs = np.flatnonzero(np.isin(problem.workers, split))
     sign = -1.0 if problem.maximize else 1.0
     order = theirs[np.lexsort((problem.jobs[theirs], problem.workers[theirs], sign * problem.values[theirs]))]
-    rows = rows_of(problem)  # caps (flow takes no quotas together with couples)
-    job_of = _kernels.fill_within_rows(
+    rows = rows_of(problem)
+    return _kernels.fill_within_rows(
         order,
         problem.workers,
         problem.jobs,
@@ -231,18 +307,6 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
         rows.by_job,
         rows.activity(job_of),
         rows.rhs,
-    )
-    return pack(
-        problem,
-        Status.FEASIBLE,
-        job_of,
-        "flow",
-        started,
-        timings=timings,
-        stats=stats,
-        bound=bound,
-        diagnosis=f"{len(split):,} groups of several people were split by the flow; they were placed "
-        "greedily where room was left, so optimality is not proven",
     )
 
 

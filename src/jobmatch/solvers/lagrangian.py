@@ -9,35 +9,40 @@ cannot nest) into the arc values with one multiplier per row:
 
 Each ``L(lam)`` is solved exactly by ``flow`` and is a proven upper bound on
 the optimum for any ``lam >= 0`` (the flow's own relaxation of couples only
-raises it).  Multipliers follow Polyak subgradient steps; a single
-relaxed row (the usual one share) brackets its multiplier between a value
-that leaves the row violated and one that meets it, and closes in by
-safeguarded secant steps.  Each round's flow
-solution is repaired into a feasible assignment: the lowest-value
-placements that push a violated row are dropped, then free places are
-filled best value first wherever every row stays within bounds.  The run
-stops once the best assignment is proven within ``GAP`` of the bound, after
-``STALL`` rounds without progress, or after ``MAX_ROUNDS`` flows or
-``time_limit``.
+raises it).  Multipliers follow Polyak subgradient steps (the search of
+:class:`~jobmatch.solvers._subgradient.DualSearch`, shared with
+:mod:`jobmatch.solvers.training`); a single relaxed row (the usual one
+share) brackets its multiplier between a value that leaves the row
+violated and one that meets it, and closes in by safeguarded secant steps.
+Each round's flow solution is repaired into a feasible assignment: the
+lowest-value placements that push a violated row are dropped, then free
+places are filled best value first wherever every row stays within
+bounds.  The run stops once the best assignment is proven within ``GAP``
+of the bound, after ``STALL`` rounds without progress, or after
+``MAX_ROUNDS`` flows or ``time_limit``.
 
 Status is OPTIMAL only when the bound proves it (up to the 1e-6 rounding of
 values, as for ``flow``); otherwise FEASIBLE with ``bound`` and ``gap``.
 On small problems (at most ``EXACT_ARCS`` arcs) an open gap is closed by
 CP-SAT, started from the best assignment, within ``time_limit`` or
-``FINISH_SECONDS``.  Quotas no assignment can meet
-come back INFEASIBLE with the shortfall, proven by a max flow.
+``FINISH_SECONDS``, unless the option ``finish`` is False.  Quotas no
+assignment can meet come back INFEASIBLE with the shortfall, proven by a
+max flow.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from typing import NamedTuple
 
 import numpy as np
 
+from .._arrays import indptr_from_counts
 from . import _kernels, cpsat, flow
 from ._pack import infeasible, pack
 from ._rows import Rows, rows_of
+from ._subgradient import DualSearch
 from .problem import Problem
 from .result import Result, Status
 from .usage import room_left
@@ -50,10 +55,10 @@ MAX_ROUNDS = 30
 STALL = 4
 #: Problems up to this many arcs have an open gap closed by CP-SAT ...
 EXACT_ARCS = 20_000
-#: ... within this many seconds when no ``time_limit`` is given (CP-SAT took
-#: 142 s on one 2,000-worker market; past the budget the better answer and
-#: the tighter bound of the two are kept, FEASIBLE).
-FINISH_SECONDS = 30.0
+#: ... within this many seconds when no ``time_limit`` is given (CP-SAT may
+#: need minutes to prove a market of a few thousand workers; past the budget
+#: the better answer and the tighter bound of the two are kept, FEASIBLE).
+FINISH_SECONDS = 30.0  # measured once: 142 s to prove one 2,000-worker market (not yet in docs/benchmarks.md)
 
 
 def unsupported(problem: Problem) -> str | None:
@@ -67,16 +72,22 @@ def _native_caps(problem: Problem) -> bool:
     """Whether the flow subproblem can hold the caps itself (else they are relaxed too)."""
     if not problem.caps:
         return True
-    return flow.cap_tree(problem) is not None and np.array_equal(flow.units_of(problem), problem.people)
+    units = flow.units_of(problem)
+    return flow.cap_tree(problem) is not None and units is not None and np.array_equal(units, problem.people)
 
 
 def _with_values(problem: Problem, values: np.ndarray, *, caps: bool, workers: np.ndarray | None = None) -> Problem:
-    """The flow subproblem: the same arcs with new values (maximised), no quotas, caps if native."""
-    keep = slice(None) if workers is None else workers[problem.workers]
-    indptr = problem.indptr
-    if workers is not None:
-        indptr = np.concatenate([[0], np.cumsum(np.where(workers, np.diff(problem.indptr), 0))])
-    return Problem(
+    """The flow subproblem: the same arcs with new values (maximised), no quotas, caps if native.
+
+    With ``workers`` (a mask), only their arcs.  Built without checks: the
+    arcs are the problem's, already checked.
+    """
+    if workers is None:
+        indptr, keep, known = problem.indptr, slice(None), problem.workers
+    else:
+        indptr = indptr_from_counts(np.where(workers, np.diff(problem.indptr), 0))
+        keep, known = workers[problem.workers], None
+    return Problem._trusted(
         indptr,
         problem.jobs[keep],
         values[keep],
@@ -87,6 +98,7 @@ def _with_values(problem: Problem, values: np.ndarray, *, caps: bool, workers: n
         maximize=True,
         must_place=problem.must_place and workers is None,
         caps=problem.caps if caps else (),
+        workers=known,
     )
 
 
@@ -149,6 +161,109 @@ def _repair(problem: Problem, rows: Rows, job_of: np.ndarray, gain: np.ndarray, 
     return job_of
 
 
+class _Bracket:
+    """One relaxed row's multiplier bracketed between a value that leaves the row violated and one that meets it."""
+
+    def __init__(self) -> None:
+        self.low: tuple[float, float] | None = None  # (multiplier, violation) with the row violated
+        self.high: tuple[float, float] | None = None  # ... with the row met
+
+    def secant(self, lam: np.ndarray, violation: np.ndarray, step: np.ndarray) -> np.ndarray:
+        """The next multiplier: a secant step kept inside the bracket, once there is one (else ``step``)."""
+        g = float(violation[0])
+        if g > 0:
+            self.low = (float(lam[0]), g)
+        else:
+            self.high = (float(lam[0]), g)
+        if self.high is None or self.low is None:
+            return step
+        (a, ga), (b, gb) = self.low, self.high
+        guess = a + (b - a) * ga / (ga - gb) if ga != gb else (a + b) / 2
+        return np.array([min(max(guess, a + 0.1 * (b - a)), b - 0.1 * (b - a))])
+
+
+class _Answer(NamedTuple):
+    """The best assignment (None: none found), its value and the bound, both maximised."""
+
+    best: np.ndarray | None
+    value: float
+    upper: float
+
+    def proven(self, tolerance: float) -> bool:
+        """Whether the bound proves the best assignment optimal."""
+        return self.best is not None and self.upper - self.value <= tolerance
+
+
+class _Relaxed(NamedTuple):
+    """What the rounds of the relaxation found."""
+
+    search: DualSearch
+    lam: np.ndarray
+    names: tuple[str, ...]
+    flow_s: float
+    scale: float
+
+
+def _rounds(problem: Problem, native: bool, time_limit: float | None, started: float) -> _Relaxed | Result:
+    """The subgradient rounds: flow on the relaxed values, repair, step (INFEASIBLE when the native part is)."""
+    relaxed = rows_of(problem, caps=not native)
+    every = rows_of(problem)
+    sign = 1.0 if problem.maximize else -1.0
+    gain = sign * problem.values  # maximised throughout; reported in the problem's own sense
+    workers, jobs = problem.workers, problem.jobs
+    order = np.argsort(-gain, kind="stable")  # fill best value first; ties in arc order
+    search = DualSearch(max_rounds=MAX_ROUNDS, stall=STALL, gap=GAP, time_limit=time_limit, started=started, sign=sign)
+    bracket = _Bracket()
+    lam = np.zeros(len(relaxed))
+    flow_s, scale = 0.0, 1.0
+    while search.more():
+        sub = flow.solve_flow(_with_values(problem, gain - relaxed.on_arcs(lam, workers, jobs), caps=native))
+        flow_s += sub.timings["total"]
+        scale = sub.stats.get("scale", scale)
+        if sub.status is Status.INFEASIBLE:  # the native part alone (capacities, caps, must-place) cannot hold
+            return infeasible(problem, "lagrangian", started, diagnosis=sub.diagnosis or "")
+        assert sub.bound is not None  # flow bounds every answer it returns
+        value = float(lam @ relaxed.rhs) + sub.bound
+        candidate = _repair(problem, every, sub.job_of, gain, order)
+        found = -math.inf if candidate is None else sign * problem.objective_of(candidate)
+        if search.record(value, candidate, found):
+            break
+        violation = relaxed.activity(sub.job_of) - relaxed.rhs
+        target = search.target(sign * problem.objective_of(sub.job_of) - 0.01 * abs(value))
+        step = search.step(lam, violation, value, target)
+        if step is None:
+            break
+        lam = bracket.secant(lam, violation, step) if len(relaxed) == 1 else step
+    return _Relaxed(search, lam, relaxed.names, flow_s, scale)
+
+
+def _finish_by_cpsat(
+    problem: Problem, answer: _Answer, *, time_limit: float | None, started: float, seed: int, record: dict
+) -> Result | _Answer:
+    """Close an open gap by CP-SAT, started from the best assignment, within what is left of the time.
+
+    Returns CP-SAT's Result when it proves (OPTIMAL or INFEASIBLE); else the
+    better answer and the tighter bound of the two.  ``record`` holds the
+    ``timings`` and ``stats`` of the result, noted here.
+    """
+    remaining = FINISH_SECONDS if time_limit is None else max(time_limit - (time.perf_counter() - started), 0.1)
+    exact = cpsat.solve_cpsat(problem, time_limit=remaining, seed=seed, hint=answer.best)
+    record["timings"]["cpsat"] = exact.timings["total"]
+    record["stats"]["finished_by"] = "cpsat"
+    if exact.status in (Status.OPTIMAL, Status.INFEASIBLE):
+        job_of = exact.job_of if exact.status is Status.OPTIMAL else None
+        return pack(
+            problem, exact.status, job_of, "lagrangian", started, **record, bound=exact.bound, diagnosis=exact.diagnosis
+        )
+    sign = 1.0 if problem.maximize else -1.0
+    best, value, upper = answer
+    if exact.bound is not None:  # out of time: keep the better answer and the tighter bound
+        upper = min(upper, sign * exact.bound)
+    if exact.status is Status.FEASIBLE and sign * exact.objective > value:
+        best, value = exact.job_of, sign * exact.objective
+    return _Answer(best, value, upper)
+
+
 def solve_lagrangian(
     problem: Problem, /, *, time_limit: float | None = None, seed: int = 0, finish: bool = True
 ) -> Result:
@@ -159,122 +274,48 @@ def solve_lagrangian(
     """
     started = time.perf_counter()
     native = _native_caps(problem)
-    relaxed = rows_of(problem, caps=not native)
-    every = rows_of(problem)
-    sign = 1.0 if problem.maximize else -1.0
-    gain = sign * problem.values  # maximised throughout; reported in the problem's own sense
-    workers, jobs = problem.workers, problem.jobs
-    order = np.argsort(-gain, kind="stable")  # fill best value first; ties in arc order
     short = _shortfalls(problem, native)
     if short:
         return infeasible(problem, "lagrangian", started, diagnosis="; ".join(short))
-
-    lam = np.zeros(len(relaxed))
-    best, best_value, upper = None, -math.inf, math.inf
-    theta, stall, rounds, scale = 1.0, 0, 0, 1.0
-    flow_s, progress = 0.0, 0
-    low: tuple[float, float] | None = None  # (multiplier, violation) with the row violated
-    high: tuple[float, float] | None = None  # ... with the row met
-    history: list[tuple[float, float, float]] = []  # (seconds, bound, best objective) per round
-    while rounds < MAX_ROUNDS:
-        if time_limit is not None and time.perf_counter() - started > time_limit:
-            break
-        rounds += 1
-        sub = flow.solve_flow(_with_values(problem, gain - relaxed.on_arcs(lam, workers, jobs), caps=native))
-        flow_s += sub.timings["total"]
-        scale = sub.stats.get("scale", scale)
-        if sub.status is Status.INFEASIBLE:  # the native part alone (capacities, caps, must-place) cannot hold
-            return infeasible(problem, "lagrangian", started, diagnosis=sub.diagnosis)
-        value = float(lam @ relaxed.rhs) + sub.bound
-        improved = value < upper - 1e-12
-        upper = min(upper, value)
-        before = best_value
-        candidate = _repair(problem, every, sub.job_of, gain, order)
-        if candidate is not None:
-            found = sign * problem.objective_of(candidate)
-            if found > best_value:
-                best, best_value = candidate, found
-        history.append((round(time.perf_counter() - started, 3), sign * upper, sign * best_value))
-        if best is not None and upper - best_value <= GAP * max(1.0, abs(best_value)):
-            break
-        progress = 0 if improved or best_value > before else progress + 1
-        if progress >= STALL:
-            break
-        violation = relaxed.activity(sub.job_of) - relaxed.rhs
-        slope = np.where((lam == 0) & (violation < 0), 0.0, violation)  # a multiplier at zero cannot go lower
-        norm = float(slope @ slope)
-        if norm == 0.0:
-            break
-        target = best_value if best is not None else sign * problem.objective_of(sub.job_of) - 0.01 * abs(value)
-        step = np.maximum(lam + theta * max(value - target, 1e-9) / norm * slope, 0.0)
-        if len(relaxed) == 1:  # one multiplier: bracket it and close in by safeguarded secant steps
-            g = float(violation[0])
-            if g > 0:
-                low = (float(lam[0]), g)
-            else:
-                high = (float(lam[0]), g)
-            if high is not None and low is not None:
-                (a, ga), (b, gb) = low, high
-                guess = a + (b - a) * ga / (ga - gb) if ga != gb else (a + b) / 2
-                step = np.array([min(max(guess, a + 0.1 * (b - a)), b - 0.1 * (b - a))])
-        lam = step
-        stall = 0 if improved else stall + 1
-        if stall >= 2:
-            theta, stall = theta / 2, 0
-
+    run = _rounds(problem, native, time_limit, started)
+    if isinstance(run, Result):
+        return run
+    search = run.search
     stats = {
-        "rounds": rounds,
-        "multipliers": dict(zip(relaxed.names, lam.round(6).tolist())),
-        "scale": scale,
-        "history": history,
+        "rounds": search.rounds,
+        "multipliers": dict(zip(run.names, run.lam.round(6).tolist())),
+        "scale": run.scale,
+        "history": search.history,
     }
-    timings = {"flow": flow_s}
-    if np.all(gain == np.round(gain)):  # integral values: the optimum is integral too
-        upper, tolerance = math.floor(upper + 1e-9), 0.0
+    record = {"timings": {"flow": run.flow_s}, "stats": stats}
+    integral = np.all(problem.values == np.round(problem.values)) and math.isfinite(search.upper)
+    if integral:  # integral values: the optimum is integral too
+        upper, tolerance = float(math.floor(search.upper + 1e-9)), 0.0
     else:  # optimal up to the 1e-6 rounding of values, as flow claims
-        tolerance = 1e-6 * min(problem.n_workers, problem.n_arcs)
-    proven = best is not None and upper - best_value <= tolerance
-    if finish and not proven and problem.n_arcs <= EXACT_ARCS:
-        remaining = FINISH_SECONDS if time_limit is None else max(time_limit - (time.perf_counter() - started), 0.1)
-        exact = cpsat.solve_cpsat(problem, time_limit=remaining, seed=seed, hint=best)
-        timings["cpsat"] = exact.timings["total"]
-        stats["finished_by"] = "cpsat"
-        if exact.status in (Status.OPTIMAL, Status.INFEASIBLE):
-            return pack(
-                problem,
-                exact.status,
-                exact.job_of if exact.status is Status.OPTIMAL else None,
-                "lagrangian",
-                started,
-                timings=timings,
-                stats=stats,
-                bound=exact.bound,
-                diagnosis=exact.diagnosis,
-            )
-        if exact.bound is not None:  # out of time: keep the better answer and the tighter bound
-            upper = min(upper, sign * exact.bound)
-        if exact.status is Status.FEASIBLE and sign * exact.objective > best_value:
-            best, best_value = exact.job_of, sign * exact.objective
-        proven = best is not None and upper - best_value <= tolerance
-    if best is None:
+        upper, tolerance = search.upper, 1e-6 * min(problem.n_workers, problem.n_arcs)
+    answer = _Answer(search.best, search.best_value, upper)
+    if finish and not answer.proven(tolerance) and problem.n_arcs <= EXACT_ARCS:
+        closed = _finish_by_cpsat(problem, answer, time_limit=time_limit, started=started, seed=seed, record=record)
+        if isinstance(closed, Result):
+            return closed
+        answer = closed
+    return _packed(problem, answer, answer.proven(tolerance), started, record)
+
+
+def _packed(problem: Problem, answer: _Answer, proven: bool, started: float, record: dict) -> Result:
+    """The Result: OPTIMAL when the bound proves the best assignment, FEASIBLE, or UNKNOWN without one."""
+    sign = 1.0 if problem.maximize else -1.0
+    if answer.best is None:
+        rounds = record["stats"]["rounds"]
         return pack(
             problem,
             Status.UNKNOWN,
             None,
             "lagrangian",
             started,
-            timings=timings,
-            stats=stats,
-            bound=sign * upper,
+            **record,
+            bound=sign * answer.upper,
             diagnosis=f"no assignment meeting every quota and cap was found in {rounds} rounds",
         )
-    return pack(
-        problem,
-        Status.OPTIMAL if proven else Status.FEASIBLE,
-        best,
-        "lagrangian",
-        started,
-        timings=timings,
-        stats=stats,
-        bound=sign * upper,
-    )
+    status = Status.OPTIMAL if proven else Status.FEASIBLE
+    return pack(problem, status, answer.best, "lagrangian", started, **record, bound=sign * answer.upper)

@@ -50,6 +50,19 @@ class Cap:
     limit: int
 
 
+def _values(values: Any, nnz: int) -> np.ndarray:
+    """New arc values for the same arcs as finite float64, one per arc (checked as :class:`Problem` checks them)."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        raise fail(_P, "values", "numbers", array.dtype)
+    array = np.asarray(array, dtype=np.float64)
+    if array.shape != (nnz,):
+        raise fail(_P, "values", f"{nnz} entries, one per arc", array.shape)
+    if not np.all(np.isfinite(array)):
+        raise fail(_P, "values", "finite numbers (leave infeasible pairs out)", "NaN or inf", described=True)
+    return array
+
+
 def _int_array(where: str, name: str, value: Any, size: int, low: int) -> np.ndarray:
     array = np.asarray(value)
     if array.ndim == 0:
@@ -97,6 +110,19 @@ class Problem:
     >>> p.n_workers, p.n_jobs, p.n_arcs, p.values.tolist()
     (2, 2, 3, [3.0, 1.0, 2.0])
     """
+
+    indptr: np.ndarray
+    jobs: np.ndarray
+    values: np.ndarray
+    n_workers: int
+    n_jobs: int
+    capacity: np.ndarray
+    use: np.ndarray
+    people: np.ndarray
+    maximize: bool
+    must_place: bool
+    quotas: tuple[GroupBound, ...]
+    caps: tuple[Cap, ...]
 
     def __init__(
         self,
@@ -149,6 +175,51 @@ class Problem:
         self.maximize, self.must_place = bool(maximize), bool(must_place)
         self.quotas = tuple(self._check_quota(q) for q in quotas)
         self.caps = tuple(self._check_cap(c) for c in caps)
+
+    @classmethod
+    def _trusted(
+        cls,
+        indptr: np.ndarray,
+        jobs: np.ndarray,
+        values: np.ndarray,
+        *,
+        capacity: np.ndarray,
+        n_jobs: int,
+        use: np.ndarray,
+        people: np.ndarray,
+        maximize: bool,
+        must_place: bool,
+        quotas: tuple[GroupBound, ...] = (),
+        caps: tuple[Cap, ...] = (),
+        workers: np.ndarray | None = None,
+    ) -> Problem:
+        """A Problem over arrays the library built from an already validated one, without any check.
+
+        For solvers and :meth:`replace` only: rebuilding a problem whose
+        arcs were checked once should not check them again (the repeat
+        check alone reads every arc).  Every argument must be what
+        :class:`Problem` would have made of it: ``indptr`` non-decreasing
+        offsets from 0, ``jobs`` job indices in range with no repeat within
+        a worker, finite ``values``, full-length integer ``capacity``,
+        ``use`` and ``people`` (no scalars), validated quotas and caps.
+        Arrays are converted to the field dtypes (without a copy when they
+        have them) and marked read-only in place.  ``workers``, when given,
+        is the worker of every arc (:attr:`workers`), kept instead of
+        recomputed.
+        """
+        problem = cls.__new__(cls)
+        problem.indptr = readonly(np.asarray(indptr, dtype=np.int64))
+        problem.jobs = readonly(np.asarray(jobs, dtype=np.int32))
+        problem.values = readonly(np.asarray(values, dtype=np.float64))
+        problem.n_workers, problem.n_jobs = len(problem.indptr) - 1, int(n_jobs)
+        problem.capacity = readonly(np.asarray(capacity, dtype=np.int64))
+        problem.use = readonly(np.asarray(use, dtype=np.int64))
+        problem.people = readonly(np.asarray(people, dtype=np.int64))
+        problem.maximize, problem.must_place = bool(maximize), bool(must_place)
+        problem.quotas, problem.caps = tuple(quotas), tuple(caps)
+        if workers is not None:
+            problem.__dict__["workers"] = workers  # the cached property's slot
+        return problem
 
     def _check_quota(self, quota: Any) -> GroupBound:
         if not isinstance(quota, GroupBound):
@@ -278,6 +349,9 @@ class Problem:
     def replace(self, *, values: Any = None, quotas: Any = None, caps: Any = None) -> Problem:
         """The same arcs and capacities with new ``values`` (one per arc), ``quotas`` or ``caps`` (None: kept).
 
+        Only what is new is checked (values, quotas, caps, as :class:`Problem`
+        checks them): the arcs were checked when this problem was built.
+
         Examples
         --------
         >>> import numpy as np
@@ -285,19 +359,25 @@ class Problem:
         >>> p.replace(values=p.values * 2).values.tolist(), p.replace(caps=()).caps
         ([6.0, 2.0], ())
         """
-        return Problem(
+        new = Problem._trusted(
             self.indptr,
             self.jobs,
-            self.values if values is None else values,
+            self.values if values is None else _values(values, self.n_arcs),
             capacity=self.capacity,
             n_jobs=self.n_jobs,
             use=self.use,
             people=self.people,
             maximize=self.maximize,
             must_place=self.must_place,
-            quotas=self.quotas if quotas is None else quotas,
-            caps=self.caps if caps is None else caps,
+            quotas=self.quotas if quotas is None else (),
+            caps=self.caps if caps is None else (),
+            workers=self.__dict__.get("workers"),  # the same arcs: their workers, if computed
         )
+        if quotas is not None:
+            new.quotas = tuple(new._check_quota(q) for q in quotas)
+        if caps is not None:
+            new.caps = tuple(new._check_cap(c) for c in caps)
+        return new
 
     def chosen(self, job_of: np.ndarray) -> np.ndarray:
         """Boolean mask over arcs: the arcs an assignment takes (``job_of``: job per worker, -1 unplaced).

@@ -1,31 +1,44 @@
 """Solvers: one registry, one signature, one entry point.
 
-Every solver is a function ``fn(problem, /, *, time_limit=None, seed=0) ->
-Result``.  :func:`solve` dispatches by name (or takes such a function
-directly); ``"auto"`` picks the fastest exact solver that can express the
-problem, and the result's ``solver`` says which one ran.
+Every solver is a function ``fn(problem, /, *, time_limit=None, seed=0,
+**options) -> Result``.  :func:`solve` dispatches by name (or takes such a
+function directly); ``"auto"`` picks the fastest exact solver that can
+express the problem, and the result's ``solver`` says which one ran.
+
+Solver-specific options travel in one dict, as SciPy's ``minimize`` and
+``linprog`` take theirs: ``solve(problem, solver="cpsat", options={"hint":
+job_of})``.  Each registry entry declares the option names its solver
+takes; a key it does not take is dropped with an :class:`OptionWarning`.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..data.schema import fail
 from . import assignment, cpsat, flow, greedy, lagrangian, stable
+from .check import check
 from .problem import Problem
 from .result import Result
 
-__all__ = ["available", "register", "solve", "unsupported"]
+__all__ = ["OptionWarning", "available", "checked_options", "known_options", "register", "solve", "unsupported"]
 
 SolverFn = Callable[..., Result]
+
+
+class OptionWarning(UserWarning):
+    """An option the solver does not take: it is dropped (see :func:`solve`'s ``options``)."""
 
 
 @dataclass(frozen=True)
 class _Entry:
     fn: SolverFn
     unsupported: Callable[[Problem], str | None]
+    options: tuple[str, ...] = ()  # the keyword options ``fn`` takes beyond time_limit and seed
 
 
 def _anything(problem: Problem) -> str | None:
@@ -34,12 +47,12 @@ def _anything(problem: Problem) -> str | None:
 
 _REGISTRY: dict[str, _Entry] = {
     "assignment": _Entry(assignment.solve_assignment, assignment.unsupported),
-    "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported),
+    "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported, ("hint",)),
     "flow": _Entry(flow.solve_flow, flow.unsupported),
     "first_come": _Entry(greedy.solve_first_come, greedy.unsupported),
     "greedy": _Entry(greedy.solve_greedy, greedy.unsupported),
     "random": _Entry(greedy.solve_random, greedy.unsupported),
-    "lagrangian": _Entry(lagrangian.solve_lagrangian, lagrangian.unsupported),
+    "lagrangian": _Entry(lagrangian.solve_lagrangian, lagrangian.unsupported, ("finish",)),
     "stable": _Entry(stable.solve_stable, stable.unsupported),
     "stable_jobs": _Entry(stable.solve_stable_jobs, stable.unsupported),
 }
@@ -50,11 +63,32 @@ def available() -> list[str]:
     return sorted([*_REGISTRY, "auto"])
 
 
-def register(name: str, fn: SolverFn) -> None:
+def register(name: str, fn: SolverFn, *, options: Iterable[str] = ()) -> None:
     """Add a solver under ``name`` (replacing none of the built-in ones).
 
-    ``fn`` takes ``(problem, /, *, time_limit=None, seed=0)`` and returns a
-    :class:`~jobmatch.Result`.
+    Parameters
+    ----------
+    name : str
+        Any name but ``"auto"`` and the built-in solvers' names.
+    fn : callable
+        ``fn(problem, /, *, time_limit=None, seed=0, **options)``, returning
+        a :class:`~jobmatch.Result`.
+    options : iterable of str, optional
+        The names of the keyword options ``fn`` takes: :func:`solve` passes
+        these keys of its ``options`` on and warns about (and drops) others.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch import Problem, Status, solve
+    >>> from jobmatch.solvers import registry
+    >>> from jobmatch.solvers._pack import pack
+    >>> def nobody(problem, /, *, time_limit=None, seed=0, note="none"):
+    ...     return pack(problem, Status.FEASIBLE, np.full(problem.n_workers, -1), f"nobody ({note})", 0.0)
+    >>> registry.register("nobody", nobody, options=("note",))
+    >>> solve(Problem.from_dense(np.ones((1, 1))), solver="nobody", options={"note": "kept"}).solver
+    'nobody (kept)'
+    >>> del registry._REGISTRY["nobody"]
     """
     if not isinstance(name, str) or not name.strip() or name == "auto":
         raise fail("solvers.register", "name", "non-empty text other than 'auto'", name)
@@ -62,7 +96,45 @@ def register(name: str, fn: SolverFn) -> None:
         raise fail("solvers.register", "name", "a name not taken by a built-in solver", name)
     if not callable(fn):
         raise fail("solvers.register", "fn", "a callable", fn)
-    _REGISTRY[name] = _Entry(fn, _anything)
+    if isinstance(options, str) or not isinstance(options, Iterable):
+        raise fail("solvers.register", "options", "option names (an iterable of text)", options)
+    names = tuple(options)
+    if not all(isinstance(o, str) and o.isidentifier() and o not in ("time_limit", "seed") for o in names):
+        raise fail("solvers.register", "options", "option names (keyword names other than time_limit, seed)", names)
+    _REGISTRY[name] = _Entry(fn, _anything, names)
+
+
+def checked_options(where: str, options: Any) -> dict[str, Any]:
+    """``options`` as a dict (empty for None), checked to be a mapping with text keys (else ValidationError)."""
+    if options is not None and (not isinstance(options, Mapping) or not all(isinstance(k, str) for k in options)):
+        got = "keys that are not text" if isinstance(options, Mapping) else type(options).__name__
+        raise fail(where, "options", "a dict of option names to values, or None", got, described=True)
+    return dict(options or {})
+
+
+def known_options(who: str, options: Any, known: Iterable[str], *, where: str = "solve") -> dict[str, Any]:
+    """The keys of ``options`` in ``known`` (those the solver ``who`` names takes), as keyword arguments.
+
+    ``options`` must be a mapping with text keys, or None (no options).
+    Other keys are dropped with an :class:`OptionWarning` naming ``who``
+    (``"solver 'flow'"``), the keys and the options it does take.
+
+    Raises
+    ------
+    ValidationError
+        ``options`` is not a mapping with text keys (named as ``where``'s).
+    """
+    options = checked_options(where, options)
+    known = tuple(known)
+    unknown = [key for key in options if key not in known]
+    if unknown:
+        takes = ", ".join(repr(k) for k in known) if known else "none"
+        warnings.warn(
+            f"{who} takes no option {', '.join(repr(k) for k in unknown)}: ignored (its options: {takes})",
+            OptionWarning,
+            stacklevel=3,
+        )
+    return {key: value for key, value in options.items() if key in known}
 
 
 def unsupported(name: str, problem: Problem) -> str | None:
@@ -90,7 +162,12 @@ def _auto(problem: Problem) -> str:
 
 
 def solve(
-    problem: Problem, *, solver: str | SolverFn = "auto", time_limit: float | None = None, seed: int = 0
+    problem: Problem,
+    *,
+    solver: str | SolverFn = "auto",
+    time_limit: float | None = None,
+    seed: int = 0,
+    options: Mapping[str, Any] | None = None,
 ) -> Result:
     """Solve a :class:`~jobmatch.Problem`.
 
@@ -100,12 +177,30 @@ def solve(
     solver : str or callable, optional
         A name from :func:`available` or a function with the solver
         signature.  ``"auto"`` (default) picks ``flow`` when it can express
-        the problem, else ``cpsat``.
+        the problem (exact); else ``lagrangian`` when every arc of a worker
+        uses the same capacity (quotas and caps: exact on small problems, a
+        proven bound beyond); else ``cpsat``.
     time_limit : float, optional
         Seconds; solvers that search (``cpsat``) return their best incumbent
         as FEASIBLE, or UNKNOWN, when it runs out.
     seed : int, optional
         Same problem and seed, same result.
+    options : dict, optional
+        Solver-specific keyword options, passed to the solver that runs
+        (for ``"auto"``, to the one it picks).  A key that solver does not
+        take is dropped with an :class:`OptionWarning`; a callable
+        ``solver`` is given every key.  The built-in solvers' options:
+
+        ``cpsat``
+            ``hint`` : array_like of int -- a job index per worker (-1:
+            unplaced), a starting assignment for the search.
+        ``lagrangian``
+            ``finish`` : bool -- close a gap the relaxation leaves open by
+            CP-SAT on small problems (default True; False returns the
+            relaxation's best answer and bound as they are).
+
+        The other built-in solvers take none; :func:`register` declares a
+        user solver's.
 
     Returns
     -------
@@ -114,9 +209,23 @@ def solve(
     Raises
     ------
     ValidationError
-        Unknown solver, bad options, or a solver that cannot express the
-        problem's constraints.  An infeasible problem is not an error: it
-        comes back with status INFEASIBLE and a diagnosis.
+        Unknown solver, bad arguments (``options`` not a dict with text
+        keys), or a solver that cannot express the problem's constraints.
+        An infeasible problem is not an error: it comes back with status
+        INFEASIBLE and a diagnosis.
+
+    Warns
+    -----
+    OptionWarning
+        An option the solver that runs does not take (it is dropped).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch import Problem
+    >>> problem = Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0]]), capacity=1)
+    >>> solve(problem, solver="cpsat", options={"hint": [0, 1]}).job_of.tolist()
+    [0, 1]
     """
     if not isinstance(problem, Problem):
         raise fail("solve", "problem", "a jobmatch.Problem", type(problem).__name__)
@@ -124,8 +233,10 @@ def solve(
         raise fail("solve", "time_limit", "a positive number of seconds or None", time_limit)
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise fail("solve", "seed", "an integer >= 0", seed)
+    given = checked_options("solve", options)
     if callable(solver):
-        return solver(problem, time_limit=time_limit, seed=seed)
+        name = getattr(solver, "__name__", repr(solver))
+        return check(problem, solver(problem, time_limit=time_limit, seed=seed, **given), solver=name)
     if solver == "auto":
         solver = _auto(problem)
     entry = _REGISTRY.get(solver) if isinstance(solver, str) else None
@@ -134,4 +245,5 @@ def solve(
     reason = entry.unsupported(problem)
     if reason is not None:
         raise fail("solve", "solver", f"a solver that can express this problem ({solver!r} cannot: {reason})", solver)
-    return entry.fn(problem, time_limit=time_limit, seed=seed)
+    given = known_options(f"solver {solver!r}", given, entry.options)
+    return check(problem, entry.fn(problem, time_limit=time_limit, seed=seed, **given), solver=solver)

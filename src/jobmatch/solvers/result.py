@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Result", "Status"]
+__all__ = ["Result", "Slack", "Status"]
 
 
 class Status(enum.Enum):
@@ -19,6 +19,34 @@ class Status(enum.Enum):
     FEASIBLE = "feasible"  #: a valid solution, optimality not proven (e.g. time limit)
     INFEASIBLE = "infeasible"  #: no solution satisfies the constraints (see ``diagnosis``)
     UNKNOWN = "unknown"  #: stopped (time limit) before finding any solution or proving infeasibility
+
+
+@dataclass(frozen=True, eq=False)
+class Slack:
+    """How much room a solution leaves in every constraint (each >= 0 in a valid solution).
+
+    Attributes
+    ----------
+    jobs : ndarray of int64
+        Capacity left per job.
+    caps : ndarray of float64
+        People who could still be placed under each cap, in ``problem.caps`` order.
+    quotas : dict of str to float
+        Per quota bound (``"quota 'poverty_alleviated' min_share"``, ...): how far the
+        solution is from breaking it, in people.  For a count, the people
+        above the floor (or below the ceiling); for a minimum share ``s``,
+        ``sum(people x (member - s))`` over the placed, so a member adds
+        ``1 - s`` and anyone else takes away ``s``.
+    """
+
+    jobs: np.ndarray
+    caps: np.ndarray
+    quotas: dict[str, float]
+
+    def __repr__(self) -> str:
+        tight = int(np.count_nonzero(self.jobs == 0))
+        counts = f"{len(self.caps)} caps, {len(self.quotas)} quota rows"
+        return f"<Slack: {tight:,} of {len(self.jobs):,} jobs full, {counts}>"
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +75,10 @@ class Result:
     program_of : ndarray of int64 or None
         Training programme index per worker, -1 if untrained; None when the
         problem offered no training.
+    slack : Slack or None
+        Room left per job, cap and quota row, filled in by the check
+        :func:`jobmatch.solve` runs on every solution
+        (:mod:`jobmatch.solvers.check`); None without a solution.
     """
 
     status: Status
@@ -58,12 +90,15 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     program_of: np.ndarray | None = None
+    slack: Slack | None = None
 
     def __post_init__(self) -> None:
         for name in ("job_of", "program_of"):
             value = getattr(self, name)
             if value is not None:
-                value = np.array(value, dtype=np.int64)
+                value = np.array(value)  # a copy; integer indices become int64, anything else is left for the check
+                if value.dtype.kind in "iu":
+                    value = value.astype(np.int64)
                 value.flags.writeable = False
                 object.__setattr__(self, name, value)
 

@@ -33,20 +33,33 @@ caps, each programme's seats and the training budget (both in people).
     inner solution already respects the seats and budget, it is optimal and
     the run ends there.  With quotas or caps the inner ``lagrangian`` runs
     without its CP-SAT finish, so its own gap (0.1%) adds to the bound's.
+    The rounds are driven by :class:`~jobmatch.solvers._subgradient.DualSearch`,
+    as :mod:`jobmatch.solvers.lagrangian`'s are: each is
+    :func:`_priced_round` (the inner solve), :func:`_made_feasible` (the
+    repair) and a step on :func:`_violation`.
+
+Why one long module: :class:`Routes` and the two methods over them share
+their private helpers (columns, settling, trainees kept), and the steps of
+``priced`` read best beside each other.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._arrays import indptr_from_counts
+from ..data.schema import fail
 from . import cpsat, flow, lagrangian
 from ._pack import pack
 from ._scale import scaled_values
+from ._subgradient import DualSearch
 from .problem import Problem
 from .result import Result, Status
 
@@ -60,8 +73,10 @@ MAX_ROUNDS = 12
 STALL = 3
 #: ``"auto"`` picks ``cpsat`` up to this many columns, ``priced`` beyond ...
 EXACT_COLUMNS = 5_000
-#: ... and up to this many with quotas or caps (CP-SAT took 81 s on 600 workers with a share quota).
-EXACT_CONSTRAINED = 1_000
+#: ... and up to this many with quotas or caps (CP-SAT slows down sharply with a share quota).
+EXACT_CONSTRAINED = 1_000  # measured once: 81 s on 600 workers with a share quota (not yet in docs/benchmarks.md)
+#: The options each method of :func:`solve_training` takes (:func:`jobmatch.match` passes them on).
+OPTIONS: dict[str, tuple[str, ...]] = {"cpsat": (), "priced": ("inner",)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,7 +210,7 @@ def _finish(
     **extra,
 ) -> Result:
     """The Result on the settled problem (each placed worker's arc worth the column it took)."""
-    if job_of is None:
+    if job_of is None or program_of is None:
         return pack(routes.problem, status, None, name, started, **extra)
     settled = routes.settled(job_of, program_of)
     return pack(settled, status, job_of, name, started, program_of=np.where(job_of >= 0, program_of, -1), **extra)
@@ -259,31 +274,61 @@ def _trainees(routes: Routes, job_of: np.ndarray, program_of: np.ndarray) -> np.
     return mask
 
 
+class _Inner(NamedTuple):
+    """The inner solver of ``priced``: its name, its options, and whether an UNKNOWN answer is solved again.
+
+    The retry, with lagrangian's CP-SAT finish, is for ``"auto"`` picking
+    lagrangian without it: when no assignment was found, CP-SAT finds one.
+    """
+
+    solver: str | Callable[..., Result]
+    options: dict[str, Any]
+    retry: bool
+
+
+def _inner_of(problem: Problem, inner: str | Callable[..., Result]) -> _Inner:
+    """``inner`` as given, or for ``"auto"`` with quotas or caps flow cannot hold: lagrangian without its finish."""
+    if inner == "auto" and lagrangian.unsupported(problem) is None and flow.unsupported(problem) is not None:
+        # Quotas or caps: lagrangian inside, without its CP-SAT finish on small problems (seconds each round).
+        return _Inner("lagrangian", {"finish": False}, True)
+    return _Inner(inner, {}, False)
+
+
+def _inner_solve(problem: Problem, inner: _Inner, seed: int) -> Result:
+    """Solve with the inner solver; when lagrangian without its finish found nothing, again with the finish."""
+    from . import solve  # the registry (imported here: it imports this module, through the check)
+
+    result = solve(problem, solver=inner.solver, seed=seed, options=inner.options)
+    if result.status is Status.UNKNOWN and inner.retry:  # no assignment found: finish by CP-SAT
+        result = solve(problem, solver=inner.solver, seed=seed)
+    return result
+
+
 def _restricted(
-    routes: Routes, allowed: np.ndarray, job_of: np.ndarray, program_of: np.ndarray, inner: str, seed: int
+    routes: Routes, allowed: np.ndarray, job_of: np.ndarray, program_of: np.ndarray, inner: _Inner, seed: int
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Best assignment where only the ``allowed`` workers train, each on the route it chose (None: none found)."""
-    from . import solve  # the registry (imported here: it imports this module)
-
     p = routes.problem
     values = routes.direct.copy()
     who = np.flatnonzero(allowed)
     arc = routes.arc_of(who, job_of[who])
     values[arc] = routes.value[routes.route_of(arc, program_of[who])]
-    keep = np.isfinite(values)
-    sub = p.__class__.from_arcs(
-        p.workers[keep],
+    keep = np.flatnonzero(np.isfinite(values))
+    keep = keep[np.lexsort((p.jobs[keep], p.workers[keep]))]  # arcs by worker, then job, as from_arcs sorts them
+    sub = Problem._trusted(  # a subset of the problem's arcs, already checked
+        indptr_from_counts(np.bincount(p.workers[keep], minlength=p.n_workers)),
         p.jobs[keep],
         values[keep],
-        n_workers=p.n_workers,
-        n_jobs=p.n_jobs,
         capacity=p.capacity,
+        n_jobs=p.n_jobs,
         use=p.use[keep],
         people=p.people,
+        maximize=True,
+        must_place=False,
         quotas=p.quotas,
         caps=p.caps,
     )
-    result = solve(sub, solver=inner, seed=seed)
+    result = _inner_solve(sub, inner, seed)
     if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return None
     got = np.asarray(result.job_of)
@@ -293,103 +338,144 @@ def _restricted(
     return got, trained
 
 
-def solve_priced(routes: Routes, *, inner: str = "auto", time_limit: float | None = None, seed: int = 0) -> Result:
-    """Lagrangian prices on seats and budget over an inner solver (see the module notes)."""
-    from . import solve  # the registry (imported here: it imports this module)
+class _Round(NamedTuple):
+    """One round of ``priced``: the inner answer at the prices, its bound, and the seats and budget it uses."""
 
+    solver: str
+    value: float
+    job_of: np.ndarray
+    program_of: np.ndarray
+    used: np.ndarray
+    spent: float
+
+
+def _priced_round(routes: Routes, prices: np.ndarray, unit: float, inner: _Inner, seed: int) -> Result | _Round:
+    """Solve the inner problem at ``prices`` (per programme and person, then the budget's per ``unit`` CNY).
+
+    Returns the inner Result when it has no answer (INFEASIBLE, UNKNOWN),
+    else the round: the bound ``L(lam, mu)`` and the placement it chose.
+    """
+    lam, mu = prices[:-1], float(prices[-1])
+    priced, program = routes.priced(lam + mu / unit * routes.cost)
+    sub = _inner_solve(priced, inner, seed)
+    if sub.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return sub
+    exact = sub.status is Status.OPTIMAL
+    inner_bound = sub.bound if sub.bound is not None else (sub.objective if exact else math.inf)
+    budget = routes.budget if routes.budget is not None else 0.0
+    value = inner_bound + float(lam @ routes.seats) + mu / unit * budget
+    job_of = np.asarray(sub.job_of)
+    program_of = np.full(routes.problem.n_workers, -1, dtype=np.int64)
+    placed = np.flatnonzero(job_of >= 0)
+    program_of[placed] = program[routes.arc_of(placed, job_of[placed])]
+    used, spent = routes.usage(job_of, program_of)
+    return _Round(sub.solver, value, job_of, program_of, used, spent)
+
+
+def _made_feasible(routes: Routes, got: _Round, inner: _Inner, seed: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The round's placement if it keeps the seats and budget, else the best with only the kept trainees."""
+    fits = bool(np.all(got.used <= routes.seats)) and (routes.budget is None or got.spent <= routes.budget + 1e-6)
+    if fits:
+        return got.job_of, got.program_of
+    allowed = _trainees(routes, got.job_of, got.program_of)
+    return _restricted(routes, allowed, got.job_of, got.program_of, inner, seed)
+
+
+def _violation(routes: Routes, got: _Round, unit: float) -> np.ndarray:
+    """Seats used over seats per programme, then spending over budget in ``unit`` CNY (0 without a budget)."""
+    over_budget = (got.spent - routes.budget) / unit if routes.budget is not None else 0.0
+    return np.r_[(got.used - routes.seats).astype(np.float64), over_budget]
+
+
+def solve_priced(
+    routes: Routes, *, inner: str | Callable[..., Result] = "auto", time_limit: float | None = None, seed: int = 0
+) -> Result:
+    """Lagrangian prices on seats and budget over an inner solver (see the module notes)."""
     started = time.perf_counter()
-    p = routes.problem
-    if inner == "auto" and lagrangian.unsupported(p) is None and flow.unsupported(p) is not None:
-        # Quotas or caps: lagrangian inside, without its CP-SAT finish on small problems (seconds each round).
-        inner = partial(lagrangian.solve_lagrangian, finish=False)
-    n_programs = len(routes.seats)
-    lam = np.zeros(n_programs)
-    mu = 0.0
+    how = _inner_of(routes.problem, inner)
     usable = routes.seats > 0
     unit = float(np.mean(routes.cost[usable])) if usable.any() else 1.0  # budget row in units of a mean course
     unit = max(unit, 1.0)
-    best, best_value, upper = None, -math.inf, math.inf
-    theta, stall, progress, rounds, name = 1.0, 0, 0, 0, "priced"
-    history: list[tuple[float, float, float]] = []
-    while rounds < MAX_ROUNDS:
-        if time_limit is not None and time.perf_counter() - started > time_limit:
+    search = DualSearch(max_rounds=MAX_ROUNDS, stall=STALL, gap=GAP, time_limit=time_limit, started=started)
+    prices = np.zeros(len(routes.seats) + 1)  # per programme and person, then the budget's (mu) per unit CNY
+    name = "priced"
+    while search.more():
+        got = _priced_round(routes, prices, unit, how, seed)
+        name = f"priced/{got.solver}"
+        if isinstance(got, Result):  # the inner solve found no answer
+            if got.status is Status.INFEASIBLE:
+                return _finish(routes, Status.INFEASIBLE, None, None, name, started, diagnosis=got.diagnosis)
             break
-        rounds += 1
-        price = lam + mu / unit * routes.cost
-        priced, program = routes.priced(price)
-        sub = solve(priced, solver=inner, seed=seed)
-        if sub.status is Status.UNKNOWN and isinstance(inner, partial):  # no assignment found: finish by CP-SAT
-            sub = solve(priced, solver="lagrangian", seed=seed)
-        name = f"priced/{sub.solver}"
-        before = best_value
-        if sub.status is Status.INFEASIBLE:
-            return _finish(routes, Status.INFEASIBLE, None, None, name, started, diagnosis=sub.diagnosis)
-        if sub.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        candidate = _made_feasible(routes, got, how, seed)
+        found = -math.inf if candidate is None else routes.settled(*candidate).objective_of(candidate[0])
+        if search.record(got.value, candidate, found):
             break
-        exact = sub.status is Status.OPTIMAL
-        inner_bound = sub.bound if sub.bound is not None else (sub.objective if exact else math.inf)
-        budget = routes.budget if routes.budget is not None else 0.0
-        value = inner_bound + float(lam @ routes.seats) + mu / unit * budget
-        improved = value < upper - 1e-12
-        upper = min(upper, value)
-        job_of = np.asarray(sub.job_of)
-        program_of = np.full(p.n_workers, -1, dtype=np.int64)
-        placed = np.flatnonzero(job_of >= 0)
-        program_of[placed] = program[routes.arc_of(placed, job_of[placed])]
-        used, spent = routes.usage(job_of, program_of)
-        fits = bool(np.all(used <= routes.seats)) and (routes.budget is None or spent <= routes.budget + 1e-6)
-        candidate = (job_of, program_of) if fits else None
-        if candidate is None:
-            candidate = _restricted(routes, _trainees(routes, job_of, program_of), job_of, program_of, inner, seed)
-        if candidate is not None:
-            found = routes.settled(*candidate).objective_of(candidate[0])
-            if found > best_value:
-                best, best_value = candidate, found
-        history.append((round(time.perf_counter() - started, 3), upper, best_value))
-        if best is not None and upper - best_value <= GAP * max(1.0, abs(best_value)):
+        target = search.target(got.value - 0.01 * abs(got.value))
+        step = search.step(prices, _violation(routes, got, unit), got.value, target)
+        if step is None:
             break
-        progress = 0 if improved or best_value > before else progress + 1
-        if progress >= STALL:
-            break
-        slope_seats = np.where((lam == 0) & (used < routes.seats), 0.0, used - routes.seats).astype(np.float64)
-        slope_budget = 0.0
-        if routes.budget is not None:
-            slope_budget = (spent - routes.budget) / unit
-            if mu == 0 and slope_budget < 0:
-                slope_budget = 0.0
-        norm = float(slope_seats @ slope_seats) + slope_budget**2
-        if norm == 0.0:
-            break
-        target = best_value if best is not None else value - 0.01 * abs(value)
-        step = theta * max(value - target, 1e-9) / norm
-        lam = np.maximum(lam + step * slope_seats, 0.0)
-        mu = max(mu + step * slope_budget, 0.0)
-        stall = 0 if improved else stall + 1
-        if stall >= 2:
-            theta, stall = theta / 2, 0
-    stats = {"rounds": rounds, "history": history, "seat_prices": lam.round(6).tolist(), "budget_price": mu / unit}
-    if best is None:
+        prices = step
+    return _priced_result(routes, search, prices, unit, name, started)
+
+
+def _priced_result(
+    routes: Routes, search: DualSearch, prices: np.ndarray, unit: float, name: str, started: float
+) -> Result:
+    """The Result of ``priced``: the best assignment (OPTIMAL when the bound proves it) or UNKNOWN."""
+    stats = {
+        "rounds": search.rounds,
+        "history": search.history,
+        "seat_prices": prices[:-1].round(6).tolist(),
+        "budget_price": float(prices[-1]) / unit,
+    }
+    if search.best is None:
+        diagnosis = f"no assignment within the seats and budget was found in {search.rounds} rounds"
         return _finish(
-            routes,
-            Status.UNKNOWN,
-            None,
-            None,
-            name,
-            started,
-            stats=stats,
-            bound=upper,
-            diagnosis=f"no assignment within the seats and budget was found in {rounds} rounds",
+            routes, Status.UNKNOWN, None, None, name, started, stats=stats, bound=search.upper, diagnosis=diagnosis
         )
-    tolerance = 1e-6 * p.n_workers
-    status = Status.OPTIMAL if upper - best_value <= tolerance else Status.FEASIBLE
-    return _finish(routes, status, best[0], best[1], name, started, stats=stats, bound=upper)
+    tolerance = 1e-6 * routes.problem.n_workers
+    status = Status.OPTIMAL if search.upper - search.best_value <= tolerance else Status.FEASIBLE
+    job_of, program_of = search.best
+    return _finish(routes, status, job_of, program_of, name, started, stats=stats, bound=search.upper)
 
 
-def solve_training(routes: Routes, *, solver: str = "auto", time_limit: float | None = None, seed: int = 0) -> Result:
-    """``cpsat`` (exact) or ``priced`` over an inner solver; ``"auto"`` picks by size (see the module notes)."""
+def method_of(routes: Routes, solver: str | Callable[..., Result]) -> str:
+    """The method :func:`solve_training` runs: ``"cpsat"`` (exact) or ``"priced"``; ``"auto"`` picks by size."""
     columns = int(np.isfinite(routes.direct).sum()) + routes.n_routes
     constrained = bool(routes.problem.quotas or routes.problem.caps)
     exact = columns <= (EXACT_CONSTRAINED if constrained else EXACT_COLUMNS)
-    if solver == "cpsat" or (solver == "auto" and exact):
+    return "cpsat" if solver == "cpsat" or (solver == "auto" and exact) else "priced"
+
+
+def solve_training(
+    routes: Routes,
+    *,
+    solver: str | Callable[..., Result] = "auto",
+    time_limit: float | None = None,
+    seed: int = 0,
+    inner: str | None = None,
+) -> Result:
+    """``cpsat`` (exact) or ``priced`` over an inner solver; ``"auto"`` picks by size (see the module notes).
+
+    Parameters
+    ----------
+    routes : Routes
+    solver : str or callable, optional
+        ``"cpsat"``, ``"auto"``, or the inner solver of ``priced`` (a name
+        or a solver function).
+    time_limit, seed
+        As for :func:`jobmatch.solve`.
+    inner : str, optional
+        The inner solver of ``priced`` when ``solver`` is ``"auto"`` (the
+        option ``inner`` of :func:`jobmatch.match`; :data:`OPTIONS` lists
+        each method's options).  Ignored by ``cpsat``.
+
+    Returns
+    -------
+    Result
+    """
+    if method_of(routes, solver) == "cpsat":
         return solve_exact(routes, time_limit=time_limit, seed=seed)
-    return solve_priced(routes, inner=solver, time_limit=time_limit, seed=seed)
+    if inner is not None and solver != "auto" and inner != solver:
+        raise fail("solve_training", "inner", f"absent, or the solver {solver!r} names", inner)
+    return solve_priced(routes, inner=solver if inner is None else inner, time_limit=time_limit, seed=seed)
