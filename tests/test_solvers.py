@@ -520,7 +520,7 @@ def test_cpsat_hint_reaches_the_search(monkeypatch):
 
 
 def test_unknown_options_warn_name_the_solver_and_are_dropped():
-    from jobmatch.solvers.registry import OptionWarning
+    from jobmatch.solvers import OptionWarning
 
     problem = _two_by_two()
     plain = solve(problem, solver="flow")
@@ -551,9 +551,8 @@ def test_options_must_be_a_dict_with_text_keys(bad):
 
 
 def test_registered_solvers_declare_their_options(monkeypatch):
-    from jobmatch.solvers import registry
+    from jobmatch.solvers import OptionWarning, registry
     from jobmatch.solvers._pack import pack
-    from jobmatch.solvers.registry import OptionWarning
 
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # registrations end with the test
     got = []

@@ -736,8 +736,7 @@ def test_priced_runs_lagrangian_without_its_finish_and_retries_with_it(monkeypat
 
 
 def test_match_passes_training_options_to_the_method_that_runs(monkeypatch):
-    from jobmatch.solvers import training
-    from jobmatch.solvers.registry import OptionWarning
+    from jobmatch.solvers import OptionWarning, training
 
     market = with_programs(synth.scenario(80, 10, 3, seed=2), seats=[2, 1, 2])
     policy = Policy(training_budget=6000)

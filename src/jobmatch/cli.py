@@ -12,7 +12,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from .data.market import Market
 from .policy import GroupQuota, Policy
 from .results.metrics import metrics
 from .scoring.graph import CandidateGraph
+
+if TYPE_CHECKING:
+    from .results.assignment import Assignment
 
 __all__ = ["main", "summarise", "summarise_assignment", "summarise_candidates"]
 
@@ -142,7 +145,7 @@ def summarise_candidates(graph: CandidateGraph) -> dict[str, Any]:
     }
 
 
-def summarise_assignment(assignment: Any) -> dict[str, Any]:
+def summarise_assignment(assignment: Assignment) -> dict[str, Any]:
     """Headline figures of an :class:`~jobmatch.Assignment`."""
     figures = metrics(assignment)
     return {
@@ -160,7 +163,7 @@ def summarise_assignment(assignment: Any) -> dict[str, Any]:
     }
 
 
-def busiest_program(assignment: Any) -> int:
+def busiest_program(assignment: Assignment) -> int:
     """The programme a what-if should grow: the full one with most trainees (else the one with most).
 
     Examples

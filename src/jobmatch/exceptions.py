@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["JobmatchError", "MissingDependency", "SolverError", "ValidationError", "optional_import"]
+__all__ = ["JobmatchError", "MissingDependency", "OptionWarning", "SolverError", "ValidationError", "optional_import"]
 
 
 class JobmatchError(Exception):
@@ -69,6 +69,15 @@ class SolverError(JobmatchError, RuntimeError):
     (:mod:`jobmatch.solvers.check`), for built-in and registered solvers
     alike, so that a wrong answer is never returned silently.  The message
     names the solver and the rule broken.
+    """
+
+
+class OptionWarning(UserWarning):
+    """A solver option the chosen solver does not take: it is dropped.
+
+    Warned by :func:`jobmatch.solve`, :func:`jobmatch.match` and
+    :func:`jobmatch.compare` for an ``options`` key the solver they run does
+    not declare; the message names the key and the options it does take.
     """
 
 

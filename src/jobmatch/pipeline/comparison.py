@@ -25,7 +25,7 @@ from __future__ import annotations
 import numbers
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,6 +35,9 @@ from ..exceptions import optional_import
 from ..policy import Policy
 from ..results.assignment import Assignment
 from .compile import compile
+
+if TYPE_CHECKING:
+    from ..scoring.blend import Blend
 
 __all__ = ["STATUS_QUO", "compare", "uplift_summary"]
 
@@ -61,7 +64,7 @@ def compare(
     seeds: Sequence[int] = (0,),
     k: int = 20,
     time_limit: float | None = None,
-    blend: Any = None,
+    blend: Blend | None = None,
     outcome: Any = None,
     baseline: str = "random",
     options: Any = None,
@@ -100,7 +103,7 @@ def compare(
     options : dict, optional
         Solver-specific options (as for :func:`jobmatch.solve`), given to
         every solve; a solver that does not take a key warns
-        (:class:`~jobmatch.solvers.registry.OptionWarning`) and ignores it.
+        (:class:`~jobmatch.solvers.OptionWarning`) and ignores it.
 
     Returns
     -------

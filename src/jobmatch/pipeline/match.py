@@ -63,7 +63,7 @@ def match(
         ``cpsat`` (exact) takes none; pricing takes ``inner``, the name of
         its inner solver when ``solver`` is ``"auto"``.  A key the solver or
         method does not take is dropped with an
-        :class:`~jobmatch.solvers.registry.OptionWarning`.
+        :class:`~jobmatch.solvers.OptionWarning`.
 
     Returns
     -------

@@ -29,7 +29,7 @@ from ..scoring.blend import Blend, blended
 from ..scoring.scores import candidates, pair_components
 from ..scoring.trained import penalty, trained_market
 from ..solvers.problem import Problem
-from ..solvers.training import Routes
+from ..solvers.training_problem import Routes
 from .compile import compile
 
 __all__ = ["more_seats", "routes"]

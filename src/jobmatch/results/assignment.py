@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..data.market import Market
     from ..policy import Policy
     from ..solvers.problem import Problem
-    from ..solvers.training import Routes
+    from ..solvers.training_problem import Routes
     from ..solvers.usage import Usage
     from .explain import Explanation
 

@@ -23,13 +23,17 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..data.ragged import Ragged
 from ..exceptions import optional_import
 from ..solvers.usage import Usage
+
+if TYPE_CHECKING:
+    from ..solvers.problem import Problem
+    from .assignment import Assignment
 
 __all__ = ["blocking_pairs", "flows", "metrics", "training"]
 
@@ -44,7 +48,7 @@ def _pairs_served(needs: Ragged, offers: Ragged, workers: np.ndarray, jobs: np.n
     return np.bincount(pair[unmet], minlength=len(workers)) == 0
 
 
-def metrics(assignment: Any) -> dict[str, Any]:
+def metrics(assignment: Assignment) -> dict[str, Any]:
     """Headline figures of an assignment (see the module notes for each).
 
     Returns
@@ -98,7 +102,7 @@ def metrics(assignment: Any) -> dict[str, Any]:
     }
 
 
-def training(assignment: Any) -> dict[str, Any]:
+def training(assignment: Assignment) -> dict[str, Any]:
     """``trainees`` (people placed after training), ``seats_used`` (people per programme id, every
     programme listed) and ``training_cost`` (CNY: each trainee's programme cost times its people).
 
@@ -122,7 +126,7 @@ def training(assignment: Any) -> dict[str, Any]:
     }
 
 
-def blocking_pairs(problem: Any, job_of: np.ndarray) -> int:
+def blocking_pairs(problem: Problem, job_of: np.ndarray) -> int:
     """Candidate pairs (worker, job) who would both rather be matched to each other.
 
     Both sides rank by the pair's score (ties to the lower index, as the
@@ -153,7 +157,7 @@ def blocking_pairs(problem: Any, job_of: np.ndarray) -> int:
     return int(np.count_nonzero(~chosen & rather & (room | outranks)))
 
 
-def flows(assignment: Any) -> Any:
+def flows(assignment: Assignment) -> Any:
     """People placed from each origin county (rows) to each destination region (columns).
 
     Returns

@@ -49,6 +49,8 @@ from matplotlib.ticker import PercentFormatter  # noqa: E402
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .assignment import Assignment
+
 __all__ = ["CJK_FONTS", "KINDS", "plot", "plot_uplift"]
 
 #: What :func:`plot` can draw.
@@ -102,7 +104,9 @@ def _families(names: Sequence[str]) -> dict[str, Any]:
     return {"fontfamily": [*cjk, *_mpl.rcParams["font.family"]]}
 
 
-def plot(assignment: Any, kind: Literal["quota", "scores", "flows"] = "quota", *, ax: Axes | None = None) -> Figure:
+def plot(
+    assignment: Assignment, kind: Literal["quota", "scores", "flows"] = "quota", *, ax: Axes | None = None
+) -> Figure:
     """Draw one figure of an assignment.
 
     Parameters
@@ -240,13 +244,13 @@ def _figure(ax: Axes) -> Figure:
     return figure if isinstance(figure, Figure) else figure.figure  # an Axes on a SubFigure: its root Figure
 
 
-def _flows(assignment: Any) -> Any:
+def _flows(assignment: Assignment) -> Any:
     from .metrics import flows
 
     return flows(assignment)
 
 
-def _quota(assignment: Any, ax: Axes) -> None:
+def _quota(assignment: Assignment, ax: Axes) -> None:
     figures = assignment.metrics()
     share, rate = dict(figures["group_share"]), dict(figures["group_placement_rate"])
     quotas = tuple(getattr(assignment.policy, "quotas", None) or ())
@@ -304,7 +308,7 @@ def _quota(assignment: Any, ax: Axes) -> None:
         ax.text(0.5, 0.5, "no priority groups", ha="center", va="center", transform=ax.transAxes)
 
 
-def _scores(assignment: Any, ax: Axes) -> None:
+def _scores(assignment: Assignment, ax: Axes) -> None:
     problem = assignment.problem
     job_of = np.asarray(assignment.job_of)
     workers, values = np.asarray(problem.workers), np.asarray(problem.values, dtype=np.float64)

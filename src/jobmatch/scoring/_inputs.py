@@ -153,8 +153,8 @@ def _profiles(column: Ragged) -> tuple[np.ndarray, Ragged]:
 def _job_inputs(j: Table) -> JobArrays:
     """The jobs' half of :func:`kernel_inputs`, computed once per jobs table.
 
-    Profiling the jobs' columns is a Python loop over jobs (about 6 ms per
-    2,000 jobs); :func:`~jobmatch.scoring.scores.pair_components` is called
+    Profiling the jobs' columns is a Python loop over jobs;
+    :func:`~jobmatch.scoring.scores.pair_components` is called
     once per explanation, so the result is kept for as long as the
     (immutable) table lives.
     """

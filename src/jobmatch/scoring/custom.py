@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,13 +22,17 @@ from .._config import INLINE_UNCACHED
 from ..components import Component, active
 from ..data.schema import fail
 
+if TYPE_CHECKING:
+    from ..data.market import Market
+    from ..policy import Policy
+
 __all__ = ["attributes", "kernels", "values"]
 
 _KERNELS = ("dense_scores", "worker_top_k", "job_top_k", "one_pair", "many_pairs")
 _COMPILED: dict[tuple, types.SimpleNamespace] = {}
 
 
-def attributes(market: Any, policy: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def attributes(market: Market, policy: Policy) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The ``custom_*`` fields of the kernels' ``P``: the active components' attributes, data tables and weights.
 
     Attributes are float64; the tables are stacked into one 3-d array, each
@@ -51,7 +55,7 @@ def attributes(market: Any, policy: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     return np.ascontiguousarray(workers), np.ascontiguousarray(jobs), tables, weights
 
 
-def values(market: Any, policy: Any, i: int, j: int) -> dict[str, float]:
+def values(market: Market, policy: Policy, i: int, j: int) -> dict[str, float]:
     """Each active component's value for worker ``i`` and job ``j``, called from Python (for breakdowns)."""
     out = {}
     for c in active(policy):
@@ -65,7 +69,7 @@ def values(market: Any, policy: Any, i: int, j: int) -> dict[str, float]:
     return out
 
 
-def kernels(policy: Any, module: Any) -> Any:
+def kernels(policy: Policy, module: Any) -> Any:
     """The policy's scoring kernels: ``module`` (:mod:`jobmatch.scoring._kernels`), or copies adding its components."""
     chosen = active(policy)
     if not chosen:

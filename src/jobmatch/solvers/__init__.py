@@ -26,10 +26,22 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from ..exceptions import OptionWarning
 from .problem import Cap, GroupBound, Problem
 from .result import Result, Status
 
-__all__ = ["Cap", "GroupBound", "Problem", "Result", "Status", "available", "register", "solve", "unsupported"]
+__all__ = [
+    "Cap",
+    "GroupBound",
+    "OptionWarning",
+    "Problem",
+    "Result",
+    "Status",
+    "available",
+    "register",
+    "solve",
+    "unsupported",
+]
 
 _LAZY = {"available", "register", "solve", "unsupported"}
 

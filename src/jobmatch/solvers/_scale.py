@@ -39,7 +39,8 @@ def integer_values(problem: Problem) -> Scaled:
     500,000).  Bounds are widened by the rounding slack (``0.5 / scale`` per
     placement) so they stay valid for the true values.  Six digits, not
     nine: OR-Tools' cost-scaling flow needs more phases the wider the cost
-    range (at 100k x 2k, 1e9 took 1.35x as long).
+    range (figures in ``docs/benchmarks.md``, "Figures behind built-in
+    defaults").
     """
     return scaled_values(problem.values, problem.n_workers)
 

@@ -34,7 +34,7 @@ import numpy as np
 from ..exceptions import SolverError
 from .problem import Problem
 from .result import Result, Slack, Status
-from .training import Routes
+from .training_problem import Routes
 from .usage import Usage
 
 __all__ = ["TOLERANCE", "check", "check_routes"]

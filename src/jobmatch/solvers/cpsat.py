@@ -132,7 +132,7 @@ def _model(
 
 def _solver(time_limit: float | None, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # deterministic (interleaved parallel search measured 4x slower on GAP)
+    solver.parameters.num_workers = 1  # deterministic, and faster here (docs/benchmarks.md)
     solver.parameters.random_seed = int(seed)
     if time_limit is not None:
         solver.parameters.max_time_in_seconds = float(time_limit)

@@ -58,7 +58,7 @@ EXACT_ARCS = 20_000
 #: ... within this many seconds when no ``time_limit`` is given (CP-SAT may
 #: need minutes to prove a market of a few thousand workers; past the budget
 #: the better answer and the tighter bound of the two are kept, FEASIBLE).
-FINISH_SECONDS = 30.0  # measured once: 142 s to prove one 2,000-worker market (not yet in docs/benchmarks.md)
+FINISH_SECONDS = 30.0  # why 30: docs/benchmarks.md, "Figures behind built-in defaults"
 
 
 def unsupported(problem: Problem) -> str | None:

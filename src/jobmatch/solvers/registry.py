@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.schema import fail
+from ..exceptions import OptionWarning
 from . import assignment, cpsat, flow, greedy, lagrangian, stable
 from .check import check
 from .problem import Problem
@@ -28,10 +29,6 @@ from .result import Result
 __all__ = ["OptionWarning", "available", "checked_options", "known_options", "register", "solve", "unsupported"]
 
 SolverFn = Callable[..., Result]
-
-
-class OptionWarning(UserWarning):
-    """An option the solver does not take: it is dropped (see :func:`solve`'s ``options``)."""
 
 
 @dataclass(frozen=True)

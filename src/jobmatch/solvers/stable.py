@@ -46,7 +46,7 @@ def _ranked(problem: Problem) -> tuple[np.ndarray, ...]:
     sign = 1.0 if problem.maximize else -1.0
     workers, jobs, value = problem.workers, problem.jobs, sign * problem.values
     # Rows by value then job, columns by value then worker: numba segment sorts
-    # (two numpy lexsorts over all arcs took 23 s at 20M arcs).
+    # (two numpy lexsorts over all arcs are far slower: docs/benchmarks.md).
     by_worker, rank_in_worker = _sparse.segment_order(problem.indptr, np.arange(problem.n_arcs), value, jobs)
     j_ptr, grouped = _sparse.bucket_order(jobs, problem.n_jobs)
     by_job, rank_in_job = _sparse.segment_order(j_ptr, grouped, value, workers)

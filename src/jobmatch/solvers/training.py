@@ -1,6 +1,6 @@
 """Training-aware matching: choose training seats and jobs together.
 
-:class:`Routes` are the columns: a problem's arcs plus training routes
+:class:`~jobmatch.solvers.training_problem.Routes` are the columns: a problem's arcs plus training routes
 (built from a market by :func:`jobmatch.pipeline.routes.routes`; this
 module knows nothing of markets).  Both methods work over them: each worker takes
 at most one *column*, either an arc without training or a route (a
@@ -38,9 +38,9 @@ caps, each programme's seats and the training budget (both in people).
     :func:`_priced_round` (the inner solve), :func:`_made_feasible` (the
     repair) and a step on :func:`_violation`.
 
-Why one long module: :class:`Routes` and the two methods over them share
-their private helpers (columns, settling, trainees kept), and the steps of
-``priced`` read best beside each other.
+Why one long module: the two methods share their private helpers
+(columns, trainees kept), and the steps of ``priced`` read best beside
+each other.
 """
 
 from __future__ import annotations
@@ -48,8 +48,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -60,8 +58,11 @@ from . import cpsat, flow, lagrangian
 from ._pack import pack
 from ._scale import scaled_values
 from ._subgradient import DualSearch
+from .check import check_routes
 from .problem import Problem
+from .registry import solve
 from .result import Result, Status
+from .training_problem import Routes
 
 __all__ = ["Routes", "solve_exact", "solve_priced", "solve_training"]
 
@@ -74,120 +75,9 @@ STALL = 3
 #: ``"auto"`` picks ``cpsat`` up to this many columns, ``priced`` beyond ...
 EXACT_COLUMNS = 5_000
 #: ... and up to this many with quotas or caps (CP-SAT slows down sharply with a share quota).
-EXACT_CONSTRAINED = 1_000  # measured once: 81 s on 600 workers with a share quota (not yet in docs/benchmarks.md)
+EXACT_CONSTRAINED = 1_000  # why 1,000: docs/benchmarks.md, "Figures behind built-in defaults"
 #: The options each method of :func:`solve_training` takes (:func:`jobmatch.match` passes them on).
 OPTIONS: dict[str, tuple[str, ...]] = {"cpsat": (), "priced": ("inner",)}
-
-
-@dataclass(frozen=True, eq=False)
-class Routes:
-    """A problem's arcs and training routes: the columns training-aware solvers choose from.
-
-    ``problem`` has one arc per (worker, job) pair that a worker can take
-    directly (among its ``k`` best) or through a route, worth the best of
-    them; its capacities, quotas and caps are the policy's.
-
-    Attributes
-    ----------
-    problem : Problem
-    direct : ndarray of float64
-        Per arc: its value without training (``-inf``: only through a route).
-    arc, program : ndarray of int64
-        Per route: its arc in ``problem`` and its programme.
-    value : ndarray of float64
-        Per route: score after training less the programme's penalty.
-    seats, cost : ndarray
-        Per programme: seats (people) and cost per person (CNY).
-    budget : float or None
-        The policy's training budget.
-    """
-
-    problem: Problem
-    direct: np.ndarray
-    arc: np.ndarray
-    program: np.ndarray
-    value: np.ndarray
-    seats: np.ndarray
-    cost: np.ndarray
-    budget: float | None
-
-    @property
-    def n_routes(self) -> int:
-        return len(self.arc)
-
-    @cached_property
-    def people(self) -> np.ndarray:
-        """Per route: the people it trains (its worker's ``people``)."""
-        return self.problem.people[self.problem.workers[self.arc]]
-
-    def best(self, price: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Per arc: the best route's value after ``price`` (per programme and person), and its programme (-1 none).
-
-        Values are unpriced; only the choice of route uses the prices.  Ties
-        go to taking no training, then to the lower programme index.
-        """
-        priced = self.value if price is None else self.value - price[self.program] * self.people
-        order = np.lexsort((self.program, -priced, self.arc))
-        first = order[np.r_[True, self.arc[order][1:] != self.arc[order][:-1]]] if len(order) else order
-        values = self.direct.copy()
-        program = np.full(len(values), -1, dtype=np.int64)
-        take = priced[first] > self.direct[self.arc[first]]
-        values[self.arc[first[take]]] = self.value[first[take]]
-        program[self.arc[first[take]]] = self.program[first[take]]
-        return values, program
-
-    def priced(self, price: np.ndarray) -> tuple[Problem, np.ndarray]:
-        """The problem with each arc worth its best route after prices (priced values), and that programme."""
-        values, program = self.best(price)
-        charged = np.where(program >= 0, price[np.maximum(program, 0)], 0.0) * self.problem.people[self.problem.workers]
-        return self.problem.replace(values=values - charged), program
-
-    def settled(self, job_of: np.ndarray, program_of: np.ndarray) -> Problem:
-        """The problem with each placed worker's arc worth the route it took (others: the best route)."""
-        values, _ = self.best()
-        p = self.problem
-        chosen = np.flatnonzero(p.chosen(job_of))
-        taken = program_of[p.workers[chosen]]
-        values[chosen] = self.direct[chosen]
-        trained = taken >= 0
-        values[chosen[trained]] = self.value[self.route_of(chosen[trained], taken[trained])]
-        return p.replace(values=values)
-
-    def arc_of(self, workers: np.ndarray, jobs: np.ndarray) -> np.ndarray:
-        """The arc of each (worker, job) given (each must exist)."""
-        p = self.problem
-        return self._by_pair[np.searchsorted(self._pairs, workers.astype(np.int64) * p.n_jobs + jobs)]
-
-    @cached_property
-    def _by_pair(self) -> np.ndarray:
-        p = self.problem
-        return np.argsort(p.workers.astype(np.int64) * p.n_jobs + p.jobs, kind="stable")
-
-    @cached_property
-    def _pairs(self) -> np.ndarray:
-        p = self.problem
-        return (p.workers.astype(np.int64) * p.n_jobs + p.jobs)[self._by_pair]
-
-    def route_of(self, arcs: np.ndarray, programs: np.ndarray) -> np.ndarray:
-        """The route of each (arc, programme) given (each must exist)."""
-        n = max(len(self.seats), 1)
-        return self._by_key[np.searchsorted(self._keys, arcs * n + programs)]
-
-    @cached_property
-    def _by_key(self) -> np.ndarray:
-        return np.argsort(self.arc * max(len(self.seats), 1) + self.program, kind="stable")
-
-    @cached_property
-    def _keys(self) -> np.ndarray:
-        return (self.arc * max(len(self.seats), 1) + self.program)[self._by_key]
-
-    def usage(self, job_of: np.ndarray, program_of: np.ndarray) -> tuple[np.ndarray, float]:
-        """Seats used per programme (people) and total cost of a placement."""
-        p = self.problem
-        trainee = np.flatnonzero((program_of >= 0) & (job_of >= 0))
-        people = p.people[trainee]
-        seats = np.bincount(program_of[trainee], weights=people, minlength=len(self.seats)).astype(np.int64)
-        return seats, float((self.cost[program_of[trainee]] * people).sum())
 
 
 def _columns(routes: Routes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -296,8 +186,6 @@ def _inner_of(problem: Problem, inner: str | Callable[..., Result]) -> _Inner:
 
 def _inner_solve(problem: Problem, inner: _Inner, seed: int) -> Result:
     """Solve with the inner solver; when lagrangian without its finish found nothing, again with the finish."""
-    from . import solve  # the registry (imported here: it imports this module, through the check)
-
     result = solve(problem, solver=inner.solver, seed=seed, options=inner.options)
     if result.status is Status.UNKNOWN and inner.retry:  # no assignment found: finish by CP-SAT
         result = solve(problem, solver=inner.solver, seed=seed)
@@ -473,9 +361,14 @@ def solve_training(
     Returns
     -------
     Result
+        Checked by :func:`~jobmatch.solvers.check.check_routes` (routes,
+        seats, budget and the settled problem) before it is returned.
     """
-    if method_of(routes, solver) == "cpsat":
-        return solve_exact(routes, time_limit=time_limit, seed=seed)
-    if inner is not None and solver != "auto" and inner != solver:
-        raise fail("solve_training", "inner", f"absent, or the solver {solver!r} names", inner)
-    return solve_priced(routes, inner=solver if inner is None else inner, time_limit=time_limit, seed=seed)
+    method = method_of(routes, solver)
+    if method == "cpsat":
+        result = solve_exact(routes, time_limit=time_limit, seed=seed)
+    else:
+        if inner is not None and solver != "auto" and inner != solver:
+            raise fail("solve_training", "inner", f"absent, or the solver {solver!r} names", inner)
+        result = solve_priced(routes, inner=solver if inner is None else inner, time_limit=time_limit, seed=seed)
+    return check_routes(routes, result, solver=f"training {method}")
