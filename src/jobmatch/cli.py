@@ -178,6 +178,10 @@ def busiest_program(assignment: Assignment) -> int:
     return int(np.lexsort((np.arange(len(used)), -used, ~full))[0])
 
 
+def _gap(solved: dict[str, Any]) -> str:
+    return "" if solved["gap"] is None else f", gap to the proven bound {solved['gap']:.2%}"
+
+
 def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[str, float]]) -> str:
     pa = facts["poverty_alleviated"] / max(facts["people"], 1)
     lines = [
@@ -204,17 +208,16 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
         f"mean best score {cands['mean_best_score']:.3f}"
     )
     placed = facts["placements"]
-    gap = "" if placed["gap"] is None else f", gap to the proven bound {placed['gap']:.2%}"
     lines.append(
         f"  placements  {placed['people']:,} people placed ({placed['workers']:,} workers) by "
-        f"solver {placed['solver']!r}: {placed['status']}{gap}; fill rate {placed['fill_rate']:.1%} of headcount; "
+        f"solver {placed['solver']!r}: {placed['status']}{_gap(placed)}; "
+        f"fill rate {placed['fill_rate']:.1%} of headcount; "
         f"poverty-alleviated {placed['priority_share']:.1%} of those placed"
     )
     shared = facts["with_share"]
-    gap = "" if shared["gap"] is None else f", gap to the proven bound {shared['gap']:.2%}"
     lines.append(
         f"  with share  at least {args.share:.0%} poverty-alleviated: {shared['people']:,} people placed by solver "
-        f"{shared['solver']!r}: {shared['status']}{gap}; poverty-alleviated {shared['priority_share']:.1%}"
+        f"{shared['solver']!r}: {shared['status']}{_gap(shared)}; poverty-alleviated {shared['priority_share']:.1%}"
     )
     if "with_training" in facts:
         trained, what_if = facts["with_training"], facts["what_if"]

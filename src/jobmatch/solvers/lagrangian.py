@@ -38,7 +38,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._arrays import indptr_from_counts
 from . import _kernels, cpsat, flow
 from ._pack import infeasible, pack
 from ._rows import Rows, rows_of
@@ -82,23 +81,11 @@ def _with_values(problem: Problem, values: np.ndarray, *, caps: bool, workers: n
     With ``workers`` (a mask), only their arcs.  Built without checks: the
     arcs are the problem's, already checked.
     """
-    if workers is None:
-        indptr, keep, known = problem.indptr, slice(None), problem.workers
-    else:
-        indptr = indptr_from_counts(np.where(workers, np.diff(problem.indptr), 0))
-        keep, known = workers[problem.workers], None
-    return Problem._trusted(
-        indptr,
-        problem.jobs[keep],
-        values[keep],
-        capacity=problem.capacity,
-        n_jobs=problem.n_jobs,
-        use=problem.use[keep],
-        people=problem.people,
-        maximize=True,
+    return problem._on_arcs(
+        None if workers is None else workers[problem.workers],
+        values,
         must_place=problem.must_place and workers is None,
         caps=problem.caps if caps else (),
-        workers=known,
     )
 
 

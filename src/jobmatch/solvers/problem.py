@@ -221,6 +221,43 @@ class Problem:
             problem.__dict__["workers"] = workers  # the cached property's slot
         return problem
 
+    def _on_arcs(
+        self,
+        keep: np.ndarray | None,
+        values: np.ndarray,
+        *,
+        must_place: bool,
+        quotas: tuple[GroupBound, ...] = (),
+        caps: tuple[Cap, ...] = (),
+    ) -> Problem:
+        """A maximisation subproblem for solvers: the arcs ``keep`` of this problem, worth ``values``, without checks.
+
+        ``keep`` is a mask over the arcs or their increasing indices (None:
+        all); ``values`` has one entry per arc of this problem (only the
+        kept ones are used).  The arcs were checked when this problem was
+        built, so nothing is checked again (see :meth:`_trusted`).
+        """
+        kept: np.ndarray | slice
+        if keep is None:
+            indptr, kept, workers = self.indptr, slice(None), self.workers
+        else:
+            indptr = indptr_from_counts(np.bincount(self.workers[keep], minlength=self.n_workers))
+            kept, workers = keep, None
+        return Problem._trusted(
+            indptr,
+            self.jobs[kept],
+            values[kept],
+            capacity=self.capacity,
+            n_jobs=self.n_jobs,
+            use=self.use[kept],
+            people=self.people,
+            maximize=True,
+            must_place=must_place,
+            quotas=quotas,
+            caps=caps,
+            workers=workers,
+        )
+
     def _check_quota(self, quota: Any) -> GroupBound:
         if not isinstance(quota, GroupBound):
             raise fail(_P, "quotas item", "a GroupBound", quota)

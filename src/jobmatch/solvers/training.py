@@ -52,7 +52,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._arrays import indptr_from_counts
 from ..data.schema import fail
 from . import cpsat, flow, lagrangian
 from ._pack import pack
@@ -201,21 +200,7 @@ def _restricted(
     who = np.flatnonzero(allowed)
     arc = routes.arc_of(who, job_of[who])
     values[arc] = routes.value[routes.route_of(arc, program_of[who])]
-    keep = np.flatnonzero(np.isfinite(values))
-    keep = keep[np.lexsort((p.jobs[keep], p.workers[keep]))]  # arcs by worker, then job, as from_arcs sorts them
-    sub = Problem._trusted(  # a subset of the problem's arcs, already checked
-        indptr_from_counts(np.bincount(p.workers[keep], minlength=p.n_workers)),
-        p.jobs[keep],
-        values[keep],
-        capacity=p.capacity,
-        n_jobs=p.n_jobs,
-        use=p.use[keep],
-        people=p.people,
-        maximize=True,
-        must_place=False,
-        quotas=p.quotas,
-        caps=p.caps,
-    )
+    sub = p._on_arcs(np.isfinite(values), values, must_place=False, quotas=p.quotas, caps=p.caps)
     result = _inner_solve(sub, inner, seed)
     if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return None
