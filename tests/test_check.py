@@ -63,8 +63,12 @@ def test_each_rule_is_named():
         check(p, Result(Status.OPTIMAL, 3.0, np.array([0, -1]), "mine", bound=2.0), solver="mine")
     with pytest.raises(SolverError, match="INFEASIBLE result must place nobody"):
         check(p, Result(Status.INFEASIBLE, math.nan, np.array([0, -1]), "mine"), solver="mine")
-    with pytest.raises(SolverError, match="job_of must hold 2 integer job indices"):
+    with pytest.raises(SolverError, match="job_of must hold 2 signed integer job indices"):
         check(p, Result(Status.FEASIBLE, 3.0, np.array([0.0, -1.0]), "mine"), solver="mine")
+    with pytest.raises(SolverError, match="job_of must hold 2 signed integer job indices, got shape \\(2,\\), uint64"):
+        check(p, Result(Status.FEASIBLE, 3.0, np.array([0, 2**64 - 1], dtype=np.uint64), "mine"), solver="mine")
+    with pytest.raises(SolverError, match="job_of must be a numpy array of 2 job indices, got NoneType"):
+        check(p, Result(Status.OPTIMAL, 3.0, None, "mine"), solver="mine")  # type: ignore[arg-type]
     with pytest.raises(SolverError, match="job_of must hold -1 or job indices below 2"):
         check(p, Result(Status.FEASIBLE, 3.0, np.array([0, 5]), "mine"), solver="mine")
     with pytest.raises(SolverError, match=r"returned dict, not a jobmatch\.Result"):

@@ -43,5 +43,7 @@ def test_fuzz_runner_sees_a_crash(tmp_path: Path) -> None:
     """The runner itself: a suite that kills its interpreter is reported as a crash, not a pass."""
     suite = tmp_path / "fuzz_crash.py"
     suite.write_text("import os, signal\n\ndef test_dies():\n    os.kill(os.getpid(), signal.SIGSEGV)\n")
-    done = subprocess.run([sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider"], capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider"], capture_output=True
+    )
     assert done.returncode == -signal.SIGSEGV

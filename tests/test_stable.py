@@ -156,10 +156,10 @@ def test_stable_solvers_on_problems():
     [
         (([[0]], [[0]], [-1]), "capacities"),
         (([[0]], [[0]], [1.5]), "capacities"),
-        (([[1]], [[0]], [1]), "prefs[0]"),
-        (([[0, 0]], [[0]], [1]), "prefs[0]"),
+        (([[1]], [[0]], [1]), "worker_prefs[0][0]"),
+        (([[0, 0]], [[0]], [1]), "worker_prefs[0][1]"),
         (([[0]], [[0], [0]], [1]), "job_prefs"),
-        (("abc", [[0]], [1]), "prefs"),
+        (("abc", [[0]], [1]), "worker_prefs"),
     ],
 )
 def test_bad_preferences(args, field):

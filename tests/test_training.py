@@ -361,6 +361,11 @@ def tiny_cases(draw):
         region_caps=draw(st.one_of(st.just({}), st.integers(0, 2).map(lambda c: {"泰安": c}))),
         quotas=draw(st.sampled_from(QUOTAS)),
     )
+    # A cap or quota must name what the market has (a typo is an error): drop those this draw left unused.
+    if not any(job.region == "泰安" for job in jobs):
+        policy = dataclasses.replace(policy, region_caps={})
+    if not any(POOR in worker.groups for worker in workers):
+        policy = dataclasses.replace(policy, quotas=[])
     return Market(workers, jobs, programs), policy
 
 

@@ -11,9 +11,8 @@ arcs at once, which is many times slower at national scale (figures in
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
 
-from ._config import INLINE, JIT, PARALLEL
+from ._config import INLINE, JIT, PARALLEL, njit, parallel_lock, prange
 
 
 @njit(**JIT)
@@ -64,8 +63,19 @@ def _insertion_sort(out, lo, hi, value, tie):
         out[u] = item
 
 
-@njit(**PARALLEL)
 def segment_order(ptr, order, value, tie):
+    """Sort each segment of ``order`` by value (highest first), then tie (lowest first).
+
+    The parallel kernel :func:`_segment_order` run under
+    :func:`jobmatch._config.parallel_lock` (safe from several threads at
+    once under every threading layer).
+    """
+    with parallel_lock():
+        return _segment_order(ptr, order, value, tie)
+
+
+@njit(**PARALLEL)
+def _segment_order(ptr, order, value, tie):
     """Sort each segment of ``order`` by value (highest first), then tie (lowest first).
 
     ``order`` holds positions into ``value`` and ``tie``, and ``tie`` never

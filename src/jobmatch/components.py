@@ -18,6 +18,15 @@ float64 arrays.  ``data`` is a 2-d float64 array passed as is (``None``: a
 policy weights it; the composite stays the weighted mean of every weighted
 component, built-in and custom (custom ones are soft: never filters).
 
+A component is *checked* unless registered with ``checked=False``: its
+function runs recompiled with numba's bounds checks, on its own table at
+its declared shape, and an index out of bounds (or any exception it raises)
+becomes a :class:`~jobmatch.ValidationError` naming the component, the
+worker and the job.  Unchecked, it runs as compiled, a little faster; an
+index out of bounds then reads or writes arbitrary memory (or crashes the
+interpreter).  Either way a value that is NaN or outside [0, 1] is a
+``ValidationError`` naming the component, the worker and the job.
+
 This module is the registry: what a component is and which are known
 (the built-in :data:`COMPONENTS` and the registered ones).  Both
 :class:`~jobmatch.Policy` (which validates its weights against it) and the
@@ -34,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .data.records import Job, Worker, record_fields
-from .data.schema import Kind, fail
+from .data.schema import FLAG, Kind, fail, param
 
 if TYPE_CHECKING:
     from .policy import Policy
@@ -65,9 +74,18 @@ class Component:
     worker: tuple[str, ...]
     job: tuple[str, ...]
     data: np.ndarray
+    checked: bool = True
 
 
-def register(name: str, fn: Any, *, worker: Sequence[str] = (), job: Sequence[str] = (), data: Any = None) -> Component:
+def register(
+    name: str,
+    fn: Any,
+    *,
+    worker: Sequence[str] = (),
+    job: Sequence[str] = (),
+    data: Any = None,
+    checked: bool = True,
+) -> Component:
     """Register a custom component under ``name`` (replacing one of that name).
 
     Parameters
@@ -83,7 +101,13 @@ def register(name: str, fn: Any, *, worker: Sequence[str] = (), job: Sequence[st
         Scalar fields of :class:`~jobmatch.Worker` (:data:`WORKER_FIELDS`)
         and :class:`~jobmatch.Job` (:data:`JOB_FIELDS`).
     data : array_like, optional
-        A 2-d table for ``fn`` (float64).
+        A 2-d table for ``fn`` (float64, finite or not: ``fn`` decides).
+    checked : bool, optional
+        True (default): ``fn`` runs with bounds checks on ``data`` at its
+        own shape, and an index out of bounds or an exception raised by
+        ``fn`` is a ``ValidationError`` naming the component, worker and
+        job.  False: ``fn`` runs as compiled (faster; an index out of
+        bounds is undefined behaviour).  Values are checked either way.
 
     Returns
     -------
@@ -110,19 +134,23 @@ def register(name: str, fn: Any, *, worker: Sequence[str] = (), job: Sequence[st
         raise fail(where, "name", f"non-empty text other than the built-in {list(COMPONENTS)}", name)
     if not callable(fn) or not hasattr(fn, "py_func"):
         raise fail(where, "fn", "a numba.njit function fn(worker, job, data)", type(fn).__name__)
+    checked = param(where, "checked", checked, FLAG)
     fields = []
     for side, names, allowed in (("worker", worker, WORKER_FIELDS), ("job", job, JOB_FIELDS)):
         if isinstance(names, str) or not isinstance(names, Sequence):
             raise fail(where, side, f"a sequence of field names from {list(allowed)}", names)
         for field_name in names:
-            if field_name not in allowed:
+            if not isinstance(field_name, str) or field_name not in allowed:
                 raise fail(where, f"{side} item", f"one of {list(allowed)}", field_name)
         fields.append(tuple(names))
-    table = np.zeros((1, 1)) if data is None else np.asarray(data)
+    try:
+        table = np.zeros((1, 1)) if data is None else np.asarray(data)
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:  # ragged, deeply nested...
+        raise fail(where, "data", "None or a 2-d array of numbers", f"{type(error).__name__}: {error}") from None
     if table.ndim != 2 or table.dtype.kind not in "iufb":
         got = f"shape {table.shape}, dtype {table.dtype}"
         raise fail(where, "data", "None or a 2-d array of numbers", got, described=True)
-    component = Component(name, fn, fields[0], fields[1], np.ascontiguousarray(table, dtype=np.float64))
+    component = Component(name, fn, fields[0], fields[1], np.ascontiguousarray(table, dtype=np.float64), checked)
     _REGISTRY[name] = component
     return component
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,9 @@ def _is_missing(value: object) -> bool:
 
 def raw_from_records(record_type: type[Record], records: Iterable[Any], label: str) -> RawColumns:
     """Columns of already-checked records (the Market re-checks nothing per field)."""
+    if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable) or hasattr(records, "columns"):
+        expected = f"an iterable of {record_type.kind} records (a data frame goes to Market.from_frames)"
+        raise fail(label, "type", expected, type(records).__name__)
     records = list(records)
     for row, record in enumerate(records):
         if type(record) is not record_type:
@@ -100,11 +104,23 @@ def raw_from_frame(record_type: type[Record], frame: Any, label: str) -> RawColu
             continue
         values = ids if name == "id" else columns[name]()
         if rule.kind in (Kind.FLAG, Kind.COUNT, Kind.AMOUNT):
-            raw[name] = rule.check_column(values, where, name)
+            raw[name] = rule.check_column(_numeric(rule, values, where, name), where, name)
             continue
         checked = _check_cells(rule, values, where, name)
         raw[name] = _typed_array(rule, checked) if rule.kind is Kind.ID else checked
     return raw
+
+
+def _numeric(rule: Rule, values: Any, where: _Labels, name: str) -> np.ndarray:
+    """A number or flag column as a 1-d array of numbers, flags or objects (checked cell by cell).
+
+    Other dtypes (durations, dates, complex numbers, text, bytes) hold no
+    valid value: refused at their first row, naming the record and column.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind not in "biufO" and len(values):
+        raise fail(where[0], name, rule.expected, values[0])
+    return values
 
 
 def _check_cells(rule: Rule, values: Sequence[Any], where: _Labels, name: str) -> list[Any]:
@@ -129,9 +145,11 @@ def _check_cells(rule: Rule, values: Sequence[Any], where: _Labels, name: str) -
 
 
 def _frame_columns(frame: Any, label: str) -> dict[str, Any]:
-    """Column name -> thunk giving a numpy array or list, for pandas or Arrow."""
+    """Column name -> thunk giving a 1-d numpy array or list, for pandas or Arrow; each name once."""
     if hasattr(frame, "schema") and hasattr(frame, "column_names"):  # pyarrow.Table
         import pyarrow as pa
+
+        _once(label, list(frame.column_names))
 
         def arrow(name: str):
             column = frame.column(name)
@@ -143,8 +161,16 @@ def _frame_columns(frame: Any, label: str) -> dict[str, Any]:
 
         return {name: (lambda name=name: arrow(name)) for name in frame.column_names}
     if hasattr(frame, "columns") and hasattr(frame, "dtypes"):  # pandas.DataFrame
-        return {str(name): (lambda name=name: frame[name].to_numpy()) for name in frame.columns}
+        _once(label, [str(name) for name in frame.columns])
+        return {str(name): (lambda at=at: frame.iloc[:, at].to_numpy()) for at, name in enumerate(frame.columns)}
     raise fail(label, "type", "a pandas DataFrame or a pyarrow Table", type(frame).__name__)
+
+
+def _once(label: str, names: list[str]) -> None:
+    """Each column name at most once (a repeated one would read as a 2-d column)."""
+    twice = [name for name, count in Counter(names).items() if count > 1]
+    if twice:
+        raise fail(label, "columns", "each column once", f"{twice[0]!r} {names.count(twice[0])} times", described=True)
 
 
 def _frame_length(frame: Any) -> int:

@@ -12,7 +12,7 @@ lines are docstrings with runnable examples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -20,7 +20,7 @@ import numpy as np
 from .frames import build_vocabularies, raw_from_frame, raw_from_records, strings_by_domain
 from .ragged import Ragged
 from .records import Job, TrainingProgram, Worker, check_program_levels, record_fields
-from .schema import Kind, fail
+from .schema import COUNT, TEXT, Kind, fail, param
 from .table import Table
 from .vocabulary import DOMAINS, Vocabularies
 
@@ -44,8 +44,10 @@ class Market:
     Raises
     ------
     ValidationError
-        Duplicate ids within a kind, a record of the wrong type, or a skill
-        outside the catalogue.
+        ``workers``, ``jobs`` or ``programs`` not an iterable of records
+        (a data frame goes to :meth:`from_frames`), a record of the wrong
+        type, duplicate ids within a kind, ``skills`` not an iterable of
+        non-empty text, or a skill outside the catalogue.
 
     See Also
     --------
@@ -140,8 +142,11 @@ class Market:
           ``"welding:3;assembly:2"``.
         - A missing set or skill-map cell means empty ("" in a CSV file).
 
-        Unknown columns and missing required columns raise
-        :class:`~jobmatch.ValidationError`.
+        Unknown, repeated and missing required columns raise
+        :class:`~jobmatch.ValidationError`; so does any bad cell, naming the
+        record (its id, or its row) and the column: a number or flag column
+        of another dtype (durations, dates, complex numbers, text, bytes),
+        a missing value in a required column, a value out of its range.
 
         Examples
         --------
@@ -187,7 +192,7 @@ class Market:
     def _build(self, raws: dict[str, dict[str, Any]], skills: Iterable[str] | None) -> None:
         found = strings_by_domain((record_type, raws[key]) for key, record_type in _KINDS)
         if skills is not None:
-            catalogue = set(skills)
+            catalogue = _catalogue(skills)
             if found["skill"] - catalogue:
                 self._raise_unknown_skill(raws, catalogue)
         programs = raws["programs"]
@@ -273,7 +278,9 @@ class Market:
         >>> part.n_workers, part.worker(0) == market.worker(100)
         (100, True)
         """
-        if not (isinstance(start, int) and isinstance(stop, int) and 0 <= start <= stop <= self.n_workers):
+        start = param("Market.worker_slice", "start", start, COUNT)
+        stop = param("Market.worker_slice", "stop", stop, COUNT)
+        if not start <= stop <= self.n_workers:
             raise fail("Market", "worker_slice", f"0 <= start <= stop <= {self.n_workers}", (start, stop))
         part = Market.__new__(Market)
         part.vocab = self.vocab
@@ -377,6 +384,13 @@ class Market:
         )
 
 
+def _catalogue(skills: object) -> set[str]:
+    """A skill catalogue, checked: an iterable (not a str) of non-empty text."""
+    if isinstance(skills, (str, bytes, Mapping)) or not isinstance(skills, Iterable):
+        raise fail("Market", "skills", "an iterable of skill names (a str is not one)", skills)
+    return {param("Market", "skills item", skill, TEXT) for skill in skills}
+
+
 def _position(table: Table, key: str | int) -> int:
     if isinstance(key, str):
         try:
@@ -384,7 +398,8 @@ def _position(table: Table, key: str | int) -> int:
         except KeyError:
             kind = table.record_type.kind
             raise fail(kind, "id", f"the id of a {kind} in the market", key) from None
-    if isinstance(key, (int, np.integer)) and not isinstance(key, bool) and -len(table) <= key < len(table):
+    is_int = isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.timedelta64))
+    if is_int and -len(table) <= key < len(table):
         return int(key) % len(table)
     raise fail(table.record_type.kind, "position", f"an id or a position below {len(table)}", key)
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 import enum
 import math
 import numbers
+import reprlib
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
@@ -34,13 +36,16 @@ from ..exceptions import ValidationError
 
 __all__ = [
     "COUNT",
+    "FLAG",
     "MAX_INDEX",
     "MAX_LEVEL",
+    "MAX_TOTAL",
     "MIN_LEVEL",
     "NON_NEGATIVE",
     "POSITIVE",
     "SEED",
     "SHARE",
+    "TEXT",
     "Kind",
     "LevelMap",
     "Rule",
@@ -51,6 +56,7 @@ __all__ = [
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
+_FLOAT_MAX = sys.float_info.max
 
 
 class Kind(enum.Enum):
@@ -67,8 +73,30 @@ class Kind(enum.Enum):
     SHARE = "share"
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 40, 40, 60
+
+
+def show(value: object) -> str:
+    """A short ``repr`` of a bad value for an error message, safe for any nesting depth or length.
+
+    Examples
+    --------
+    >>> deep = [0]
+    >>> for _ in range(10_000):
+    ...     deep = [deep]
+    >>> show(deep), show(0.7)
+    ('[[[[...]]]]', '0.7')
+    """
+    return _SHORT.repr(value)
+
+
 def _show(value: object) -> str:
-    text = repr(value)
+    """``repr`` cut to 80 characters; :func:`show` for what ``repr`` cannot print (deep nesting)."""
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # nesting too deep; ints too long for str
+        return show(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -138,12 +166,23 @@ def _is_text(value: object) -> TypeGuard[str]:
 
 
 def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_, np.timedelta64))
+
+
+def _finite_within(value: float, low: float, high: float) -> bool:
+    """``low <= value <= high`` for a finite real; an int beyond float range (10**400) is out, not an OverflowError."""
+    if isinstance(value, numbers.Integral):
+        return -_FLOAT_MAX <= int(value) <= _FLOAT_MAX and low <= int(value) <= high
+    try:
+        number = float(value)  # numpy floats compared as Python floats, so no cast warning
+    except OverflowError:  # a Fraction beyond float range
+        return False
+    return math.isfinite(number) and low <= number <= high
 
 
 def is_real(value: object) -> TypeGuard[float]:
     """Whether ``value`` is a real number and not a bool (Python's or numpy's)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_, np.timedelta64))
 
 
 @dataclass(frozen=True)
@@ -221,7 +260,7 @@ class Rule:
                 raise fail(where, field, self.expected, value)
             return int(value)
         low, high = (0.0, 1.0) if kind is Kind.SHARE else (self.low, self.high)
-        if not is_real(value) or not (math.isfinite(value) and low <= value <= high):
+        if not is_real(value) or not _finite_within(value, low, high):
             raise fail(where, field, self.expected, value)
         return float(value)
 
@@ -247,9 +286,10 @@ class Rule:
             pairs: list = []
             for part in filter(None, value.split(";")):
                 name, sep, level = part.rpartition(":")
-                if not sep or not level.strip().isdigit():
+                level = level.strip()
+                if not sep or not (level.isascii() and level.isdigit()):  # "³" passes isdigit, not int()
                     raise fail(where, field, "text of the form 'skill:level;skill:level'", value)
-                pairs.append((name, int(level)))
+                pairs.append((name, int(level) if len(level) <= 3 else level))  # a long one fails the level rule
         elif isinstance(value, Mapping):
             pairs = list(value.items())
         elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
@@ -315,6 +355,13 @@ SEED = Rule(Kind.COUNT, low=0, high=2**31 - 1)
 SHARE = Rule(Kind.SHARE)
 #: A finite number of zero or more: a weight, a penalty, a budget in CNY.
 NON_NEGATIVE = Rule(Kind.AMOUNT, low=0, high=math.inf)
+#: ``True`` or ``False`` (Python's or numpy's bool, nothing else: ``"False"`` and ``0`` are refused).
+FLAG = Rule(Kind.FLAG)
+#: Non-empty text, e.g. the name of a quota or cap.
+TEXT = Rule(Kind.NAME)
+#: Totals of values stay below this (2**53): every total of a problem's values is then exact in float64, and
+#: the integers OR-Tools is given (``solvers/_scale.py``) leave room for its own int64 arithmetic.
+MAX_TOTAL = 2.0**53
 
 
 def param(where: str, name: str, value: object, rule: Rule, *, or_none: bool = False) -> Any:

@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..data.market import Market
-from ..data.schema import fail
+from ..data.schema import SEED, fail, param
 from ..exceptions import optional_import
-from ..policy import Policy
+from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
-from .compile import compile
+from .compile import compile, time_limit_arg
 
 if TYPE_CHECKING:
     from ..scoring.blend import Blend
@@ -78,6 +78,7 @@ def compare(
     solvers : sequence of str or callable, optional
         Names from :func:`jobmatch.solvers.available` or solver functions.
     seeds : sequence of int, optional
+        Each from 0 to 2**31 - 1 (as for :func:`jobmatch.solve`).
     k : int, optional
         Candidate jobs per worker (as for :func:`jobmatch.match`).
     time_limit : float, optional
@@ -120,8 +121,7 @@ def compare(
     pd = optional_import("pandas", "pandas", "jobmatch.compare")
     from ..solvers import registry
 
-    if not isinstance(market, Market):
-        raise fail("compare", "market", "a jobmatch.Market", type(market).__name__)
+    policy = policy_for("compare", market, policy)
     if isinstance(solvers, str) or not isinstance(solvers, Sequence) or not solvers:
         raise fail("compare", "solvers", "a non-empty sequence of solver names or functions", solvers)
     known = registry.available()
@@ -131,11 +131,13 @@ def compare(
     options = registry.checked_options("compare", options)
     if isinstance(seeds, (str, numbers.Integral)) or not isinstance(seeds, Sequence) or not seeds:
         raise fail("compare", "seeds", "a non-empty sequence of integers >= 0", seeds)
+    seeds = [param("compare", "seeds item", seed, SEED) for seed in seeds]
+    time_limit = time_limit_arg("compare", time_limit)
+    if not isinstance(baseline, str) or baseline not in STATUS_QUO:
+        raise fail("compare", "baseline", "'random' or 'first_come'", baseline)
     measure = None
     if outcome is not None:
         measure = _outcome_of(outcome)
-        if baseline not in STATUS_QUO:
-            raise fail("compare", "baseline", "'random' or 'first_come'", baseline)
         if baseline not in solvers:
             solvers = (baseline, *solvers)
     started = time.perf_counter()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+import sys
 
 from .._arrays import row_ids
 from ..data.market import Market
-from ..data.schema import fail
-from ..policy import Policy
+from ..data.schema import POSITIVE, fail, is_real, param
+from ..policy import Policy, policy_for
 from ..scoring.blend import Blend, blend_candidates
 from ..scoring.scores import candidates
 from ..solvers.problem import Cap, GroupBound, Problem
@@ -24,6 +24,14 @@ def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend:
     of the job's capacity.  Policy quotas become :class:`GroupBound` over
     people placed; employer and region caps become :class:`Cap`.
 
+    Raises
+    ------
+    ValidationError
+        ``market`` not a Market, ``policy`` not a Policy or None, a name the
+        policy caps or counts that the market does not use
+        (:meth:`~jobmatch.Policy.check_names`), ``k`` not an integer from 1
+        to 2**31 - 1, or ``blend`` not a Blend.
+
     Examples
     --------
     >>> from jobmatch import GroupQuota, Policy, compile, synth
@@ -32,7 +40,8 @@ def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend:
     >>> problem.n_workers, problem.quotas[0].name, problem.quotas[0].min_share
     (500, 'poverty_alleviated', 0.75)
     """
-    policy = Policy() if policy is None else policy
+    policy = policy_for("compile", market, policy)
+    k = param("compile", "k", k, POSITIVE)
     if blend is None:
         graph = candidates(market, policy, k)
     else:
@@ -44,10 +53,7 @@ def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend:
     rows = row_ids(graph.indptr)
     quotas = []
     for quota in policy.quotas:
-        if quota.group in market.vocab.group:
-            members = workers.groups.rows_with(market.vocab.group.code(quota.group))
-        else:
-            members = np.zeros(market.n_workers, dtype=bool)
+        members = workers.groups.rows_with(market.vocab.group.code(quota.group))  # a known group: policy_for
         quotas.append(GroupBound(quota.group, members, quota.min_count, quota.min_share, quota.max_share))
     caps = []
     for kind, limits, codes, vocab in (
@@ -55,7 +61,7 @@ def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend:
         ("region", policy.region_caps, market.jobs.region, market.vocab.place),
     ):
         for name, limit in limits.items():
-            mask = codes == vocab.code(name) if name in vocab else np.zeros(market.n_jobs, dtype=bool)
+            mask = codes == vocab.code(name)  # a name of the market's jobs: policy_for
             caps.append(Cap(f"{kind} {name}", mask, limit))
     return Problem.from_graph(
         graph,
@@ -65,3 +71,26 @@ def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend:
         quotas=quotas,
         caps=caps,
     )
+
+
+def time_limit_arg(where: str, time_limit: object) -> float | None:
+    """``time_limit`` as :func:`~jobmatch.solve` takes it (None, or a finite number of seconds above 0), checked.
+
+    ``match`` and ``compare`` check it before any work: the training
+    methods take it unchecked, and ``compare`` would otherwise fail only at
+    its first solve.
+
+    Examples
+    --------
+    >>> time_limit_arg("match", 2), time_limit_arg("match", None)
+    (2.0, None)
+    >>> time_limit_arg("match", float("nan"))
+    Traceback (most recent call last):
+    ...
+    jobmatch.exceptions.ValidationError: match: time_limit must be a finite number of seconds above 0, or None, got nan
+    """
+    if time_limit is None:
+        return None
+    if not (is_real(time_limit) and 0 < time_limit <= sys.float_info.max):  # compared exactly: no overflow
+        raise fail(where, "time_limit", "a finite number of seconds above 0, or None", time_limit)
+    return float(time_limit)

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..data.market import Market
-from ..policy import Policy
+from ..data.schema import FLAG, POSITIVE, SEED, fail, param
+from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
-from ..solvers.registry import SolverFn, checked_options, known_options, solve
+from ..solvers.registry import SolverFn, available, checked_options, known_options, solve
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
-from .compile import compile
+from .compile import compile, time_limit_arg
 from .routes import routes as training_routes
 
 __all__ = ["match"]
@@ -68,8 +69,31 @@ def match(
     Returns
     -------
     Assignment
+        Every worker of the market is in it: placed, or with the reason it
+        is not (``assignment.reasons``).
+
+    Raises
+    ------
+    ValidationError
+        A bad argument, before any scoring: ``market`` not a Market,
+        ``policy`` not a Policy or None, a name the policy caps or counts
+        that the market does not use (:meth:`~jobmatch.Policy.check_names`),
+        ``k`` not an integer from 1 to 2**31 - 1, ``seed`` not one from 0
+        to 2**31 - 1, ``training`` not a bool, an unknown ``solver``,
+        ``time_limit`` not None or a finite number above 0, bad
+        ``options``; later, a solver that cannot express the problem.  An
+        infeasible market is not an error: its Assignment has status
+        INFEASIBLE and a diagnosis.
     """
-    options = checked_options("match", options)
+    where = "match"
+    policy = policy_for(where, market, policy)
+    k = param(where, "k", k, POSITIVE)
+    seed = param(where, "seed", seed, SEED)
+    training = param(where, "training", training, FLAG)
+    time_limit = time_limit_arg(where, time_limit)
+    if not (callable(solver) or (isinstance(solver, str) and solver in available())):  # the training path needs it
+        raise fail(where, "solver", f"one of {available()} or a callable", solver)
+    options = checked_options(where, options)
     started = time.perf_counter()
     offered = training and market.n_programs > 0
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None

@@ -24,7 +24,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.market import Market
-from ..policy import Policy
+from ..data.records import TrainingProgram, record_fields
+from ..data.schema import MAX_INDEX, POSITIVE, Kind, Rule, fail, param
+from ..policy import Policy, policy_for
 from ..scoring.blend import Blend, blended
 from ..scoring.scores import candidates, pair_components
 from ..scoring.trained import penalty, trained_market
@@ -34,9 +36,15 @@ from .compile import compile
 
 __all__ = ["more_seats", "routes"]
 
+#: A change of seats: any integer a seat count can move by (the result is checked against the seats rule).
+_EXTRA = Rule(Kind.COUNT, low=-MAX_INDEX, high=MAX_INDEX)
+
 
 def more_seats(market: Market, program: str | int, extra: int) -> Market:
     """The same market with ``extra`` more seats in one programme (by id or position): a what-if.
+
+    ``extra`` is an integer, negative for fewer seats (never below 0); the
+    seats that result must stay within a programme's rule (at most 1e9).
 
     Examples
     --------
@@ -46,9 +54,13 @@ def more_seats(market: Market, program: str | int, extra: int) -> Market:
     >>> int(bigger.programs.seats[1] - market.programs.seats[1]), bigger.workers is market.workers
     (40, True)
     """
+    if not isinstance(market, Market):
+        raise fail("more_seats", "market", "a jobmatch.Market", type(market).__name__)
     p = market.program_index(program)
+    extra = param("more_seats", "extra", extra, _EXTRA)
     seats = market.programs.seats.copy()
-    seats[p] = max(int(seats[p]) + int(extra), 0)
+    rule = next(rule for name, rule, _ in record_fields(TrainingProgram) if name == "seats")
+    seats[p] = rule.check(max(int(seats[p]) + extra, 0), f"TrainingProgram {market.programs.ids[p]!r}", "seats")
     seats.flags.writeable = False
     copy = market.subset()
     copy.programs = market.programs.replace(seats=seats)
@@ -104,7 +116,9 @@ def routes(
     >>> bool((r.problem.values >= r.direct).all())
     True
     """
-    policy = Policy() if policy is None else policy
+    policy = policy_for("routes", market, policy)
+    train_k = param("routes", "train_k", train_k, POSITIVE)
+    per_seat = param("routes", "per_seat", per_seat, POSITIVE)
     base = compile(market, policy, k=k, blend=blend)
     programs, jobs, n_skills = market.programs, market.jobs, len(market.vocab.skill)
     budget = policy.training_budget

@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..components import COMPONENTS
+from ..data.market import Market
+from ..data.schema import fail
 from ..scoring.scores import filter_failures
 from ..scoring.trained import trained_components
 from .reasons import STATES, arc_states, state_words
 
 if TYPE_CHECKING:
-    from ..data.market import Market
     from .assignment import Assignment
 
 __all__ = ["FAILED", "LABELS", "Explanation", "explain"]
@@ -142,6 +143,13 @@ def explain(assignment: Assignment, worker_id: str | int) -> Explanation:
     Explanation
         Printable; ``to_dict()`` for the structured form.
 
+    Raises
+    ------
+    ValidationError
+        ``assignment`` not an Assignment, or ``worker_id`` neither the id
+        of a worker in its market nor a position from ``-n_workers`` to
+        ``n_workers - 1``.
+
     Examples
     --------
     >>> from jobmatch import match, synth
@@ -161,6 +169,8 @@ def explain(assignment: Assignment, worker_id: str | int) -> Explanation:
     >>> note.job, round(note.alternative["score"], 3)
     ('烟台-000005', 0.834)
     """
+    if not isinstance(getattr(assignment, "market", None), Market):  # Assignment imports this module: duck-typed
+        raise fail("explain", "assignment", "a jobmatch.Assignment", type(assignment).__name__)
     market, problem = assignment.market, assignment.problem
     i = market.worker_index(worker_id)
     wid = market.workers.ids[i]

@@ -111,9 +111,9 @@ import numpy as np
 
 from .._arrays import indptr_from_counts
 from ..data.market import Market
-from ..data.schema import POSITIVE, fail, param
+from ..data.schema import FLAG, POSITIVE, fail, param
 from ..exceptions import optional_import
-from ..policy import Policy
+from ..policy import Policy, policy_for
 from ..scoring.scores import candidates
 from ..solvers.problem import Problem
 from ..solvers.stable import solve_stable
@@ -242,7 +242,8 @@ def shortlist(
     market : Market
     policy : Policy, optional
         Scoring weights and hard filters (``Policy()`` when None); its quotas
-        and caps are ignored.
+        and caps are ignored (their names are still checked against the
+        market, :meth:`~jobmatch.Policy.check_names`).
     k : int, optional
         Rows per worker (or per job), at most.
     side : {"worker", "job"}, optional
@@ -314,20 +315,14 @@ def shortlist(
     >>> list(jobs.columns)
     ['job', 'rank', 'worker', 'origin', 'score', 'plain_rank', 'attainable', 'stable_score']
     """
-    if not isinstance(market, Market):
-        raise fail(_WHERE, "market", "a jobmatch.Market", type(market).__name__)
-    if policy is None:
-        policy = Policy()
-    elif not isinstance(policy, Policy):
-        raise fail(_WHERE, "policy", "a jobmatch.Policy or None", type(policy).__name__)
+    policy = policy_for(_WHERE, market, policy)
     k = param(_WHERE, "k", k, POSITIVE)
     depth = param(_WHERE, "depth", depth, POSITIVE)
     if depth < k:
         raise fail(_WHERE, "depth", f"an integer >= k ({k})", depth)
     if not isinstance(side, str) or side not in ("worker", "job"):
         raise fail(_WHERE, "side", "'worker' or 'job'", side)
-    if not isinstance(congestion, (bool, np.bool_)):
-        raise fail(_WHERE, "congestion", "True or False", congestion)
+    congestion = param(_WHERE, "congestion", congestion, FLAG)
     rounds = param(_WHERE, "rounds", rounds, POSITIVE)
     pd = optional_import("pandas", "pandas", "jobmatch.shortlist")
 

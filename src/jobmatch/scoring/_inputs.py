@@ -21,11 +21,12 @@ import numpy as np
 
 from ..data.market import Market
 from ..data.ragged import Ragged
+from ..data.schema import fail
 from ..data.table import Table
 from ..policy import COMPONENTS, Policy
 from .custom import attributes
 
-__all__ = ["JobArrays", "PolicyArrays", "WorkerArrays", "kernel_inputs"]
+__all__ = ["JobArrays", "PolicyArrays", "WorkerArrays", "kernel_inputs", "pairs", "shares"]
 
 
 class WorkerArrays(NamedTuple):
@@ -127,8 +128,13 @@ class PolicyArrays(NamedTuple):
     custom_jobs: np.ndarray
     #: Their data tables, stacked and zero-padded to the largest (float64, 3-d).
     custom_tables: np.ndarray
+    #: Each table's own shape (int64, n_components x 2): a checked component sees its table at that shape.
+    custom_shapes: np.ndarray
     #: Their weights, normalised by the sum of all the policy's weights (float64; ``[0.0]`` without any).
     custom_weights: np.ndarray
+    #: Written by the kernels: per worker, whether its row's component values were fine (int8, see
+    #: :data:`jobmatch.scoring.custom.FINE`; empty without components).
+    custom_status: np.ndarray
 
 
 #: Per jobs table (by identity), its half of the kernels' inputs; see :func:`_job_inputs`.
@@ -198,6 +204,55 @@ def _job_inputs(j: Table) -> JobArrays:
     return cached
 
 
+def shares(policy: Policy) -> dict[str, float]:
+    """Each weight of the policy over the sum of all its weights (built-in and custom): the kernels' weights.
+
+    The sum cannot overflow: a Policy holds at most :data:`~jobmatch.policy.MAX_WEIGHTS` in all.
+
+    Examples
+    --------
+    >>> from jobmatch import Policy
+    >>> shares(Policy(weights={c: 2.0 for c in COMPONENTS}))["skill"] == 1 / 6
+    True
+    """
+    total = float(sum(policy.weights.values()))
+    return {name: w / total for name, w in policy.weights.items()}
+
+
+def pairs(where: str, market: Market, workers: object, jobs: object) -> tuple[np.ndarray, np.ndarray]:
+    """Worker and job positions of pairs, checked (1-d integers of one length, in range) and as int64.
+
+    Examples
+    --------
+    >>> from jobmatch import synth
+    >>> market = synth.scenario(3, 2, seed=1)
+    >>> [a.tolist() for a in pairs("f", market, [0, 2], [1, 1])]
+    [[0, 2], [1, 1]]
+    >>> pairs("f", market, [0, -1], [1, 1])
+    Traceback (most recent call last):
+    ...
+    jobmatch.exceptions.ValidationError: f: workers must be integer positions in 0..2, got -1
+    """
+    out = []
+    for field, picked, n in (("workers", workers, market.n_workers), ("jobs", jobs, market.n_jobs)):
+        try:
+            array = np.asarray(picked)
+        except (ValueError, TypeError, OverflowError, RecursionError) as error:  # ragged, deeply nested...
+            raise fail(where, field, "a 1-d array of integer positions", f"{type(error).__name__}: {error}") from None
+        if array.ndim != 1:
+            raise fail(where, field, "a 1-d array of integer positions", f"{array.ndim}-d", described=True)
+        if array.size and array.dtype.kind not in "iu":  # floats would be truncated, huge ints wrap
+            raise fail(where, field, "integer positions", f"dtype {array.dtype}", described=True)
+        if array.size:
+            low, high = array.min().item(), array.max().item()  # compared as Python ints: uint64 cannot wrap
+            if low < 0 or high >= n:
+                raise fail(where, field, f"integer positions in 0..{n - 1}", low if low < 0 else high)
+        out.append(array.astype(np.int64))
+    if len(out[0]) != len(out[1]):
+        raise fail(where, "workers/jobs", "arrays of one length", f"{len(out[0])} and {len(out[1])}", described=True)
+    return out[0], out[1]
+
+
 def kernel_inputs(market: Market, policy: Policy) -> tuple[WorkerArrays, JobArrays, PolicyArrays]:
     """The (workers, jobs, policy) inputs the kernels read.
 
@@ -226,11 +281,13 @@ def kernel_inputs(market: Market, policy: Policy) -> tuple[WorkerArrays, JobArra
         pref_code=w.preferred_regions.codes,
         size=w.size.astype(np.int32),
     )
-    weights = np.array([policy.weights[c] for c in COMPONENTS], dtype=np.float64)
-    weights /= sum(policy.weights.values())  # custom components take the rest (jobmatch.components)
+    share = shares(policy)
+    weights = np.array([share[c] for c in COMPONENTS], dtype=np.float64)  # custom components take the rest
     hard = sum(1 << bit for bit, c in enumerate(COMPONENTS) if c in policy.hard)
     vocab = market.vocab
-    custom_workers, custom_jobs, custom_tables, custom_weights = attributes(market, policy)
+    custom_workers, custom_jobs, custom_tables, custom_shapes, custom_weights, custom_status = attributes(
+        market, policy, share
+    )
     params = PolicyArrays(
         weights=weights,
         hard=np.int64(hard),
@@ -241,6 +298,8 @@ def kernel_inputs(market: Market, policy: Policy) -> tuple[WorkerArrays, JobArra
         custom_workers=custom_workers,
         custom_jobs=custom_jobs,
         custom_tables=custom_tables,
+        custom_shapes=custom_shapes,
         custom_weights=custom_weights,
+        custom_status=custom_status,
     )
     return workers, _job_inputs(market.jobs), params

@@ -58,9 +58,15 @@ helpers they call live together; and :func:`score_row` and
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
 
-from .._config import FASTMATH_JIT, INLINE, JIT, PARALLEL
+from .._config import (  # numba's, with jobmatch's cache directory set first
+    FASTMATH_JIT,
+    INLINE,
+    JIT,
+    PARALLEL,
+    njit,
+    prange,
+)
 
 STRICT_DIET_BIT = 6
 CAPACITY_BIT = 7
@@ -94,8 +100,13 @@ def wage_terms(floor):
 
 
 @njit(**INLINE)
-def no_extra(i, row, P):
-    """Custom components' part of worker ``i``'s row: none (``P.custom_*`` hold their inputs)."""
+def no_extra(i, row, P, status):
+    """Custom components' part of worker ``i``'s row: none (``P.custom_*`` hold their inputs).
+
+    ``status`` is ``P.custom_status``, read by the kernels before their
+    ``prange`` loops and passed in: inside a ``prange`` loop numba loses a
+    write through a named tuple's field (``P.custom_status[i] = ...``).
+    """
     return None
 
 
@@ -373,24 +384,26 @@ def select(row, maxima, out_scores, out_index, k):
 def dense_scores(W, J, P, out):
     """Fill ``out[i, j]`` with the composite score (or -inf) of every pair."""
     n = out.shape[0]
+    status = P.custom_status
     for c in prange((n + _CHUNK - 1) // _CHUNK):
         scratch = make_scratch(J, P)
         for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
             score_row(i, W, J, P, scratch, out[i])
-            extra_row(i, out[i], P)
+            extra_row(i, out[i], P, status)
 
 
 @njit(**PARALLEL)
 def worker_top_k(W, J, P, n_jobs, out_index, out_scores, out_count):
     """Each worker's k best feasible jobs, best first, ties to the lower job."""
     n, k = out_index.shape
+    status = P.custom_status
     for c in prange((n + _CHUNK - 1) // _CHUNK):
         scratch = make_scratch(J, P)
         row = np.empty(n_jobs, dtype=np.float32)
         maxima = np.empty((n_jobs + BLOCK - 1) // BLOCK, dtype=np.float32)
         for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
             score_row(i, W, J, P, scratch, row)
-            extra_row(i, row, P)
+            extra_row(i, row, P, status)
             out_count[i] = select(row, maxima, out_scores[i], out_index[i], k)
 
 
@@ -404,13 +417,14 @@ def job_top_k(W, J, P, n_workers, block, out_index, out_scores, out_count):
     """
     m, k = out_index.shape
     scores = np.empty((block, m), dtype=np.float32)
+    status = P.custom_status
     for start in range(0, n_workers, block):
         stop = min(start + block, n_workers)
         for c in prange((stop - start + _CHUNK - 1) // _CHUNK):
             scratch = make_scratch(J, P)
             for i in range(start + c * _CHUNK, min(start + (c + 1) * _CHUNK, stop)):
                 score_row(i, W, J, P, scratch, scores[i - start])
-                extra_row(i, scores[i - start], P)
+                extra_row(i, scores[i - start], P, status)
         for j in prange(m):
             count = out_count[j]
             row_s = out_scores[j]
@@ -428,7 +442,7 @@ def one_pair(i, j, W, J, P, n_jobs):
     scratch = make_scratch(J, P)
     row = np.empty(n_jobs, dtype=np.float32)
     score_row(i, W, J, P, scratch, row)
-    extra_row(i, row, P)
+    extra_row(i, row, P, P.custom_status)
     parts = np.empty(8, dtype=np.float64)
     pair_parts(i, j, W, J, P, scratch, parts)
     return row[j], parts
@@ -445,6 +459,7 @@ def many_pairs(workers, jobs, W, J, P, n_jobs):
     n = len(workers)
     scores = np.empty(n, dtype=np.float32)
     parts = np.empty((n, 8), dtype=np.float64)
+    status = P.custom_status
     for c in prange((n + _CHUNK - 1) // _CHUNK):
         scratch = make_scratch(J, P)
         row = np.empty(n_jobs, dtype=np.float32)
@@ -452,7 +467,7 @@ def many_pairs(workers, jobs, W, J, P, n_jobs):
         for t in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
             if workers[t] != last:
                 score_row(workers[t], W, J, P, scratch, row)
-                extra_row(workers[t], row, P)
+                extra_row(workers[t], row, P, status)
                 last = workers[t]
             scores[t] = row[jobs[t]]
             pair_parts(workers[t], jobs[t], W, J, P, scratch, parts[t])

@@ -14,7 +14,9 @@ and the blended score is the weighted mean of every component::
 where ``composite`` is the built-in score, ``W`` the sum of the policy's
 weights and ``w_e``, ``s_e`` each source's weight and score.  Hard filters
 still decide feasibility: an infeasible pair stays infeasible, whatever a
-source says of it.
+source says of it.  As the policy's weights (at most
+:data:`~jobmatch.policy.MAX_WEIGHTS` in all), the sources' weights add up
+to at most ``MAX_WEIGHTS``: only ratios matter, and no sum can overflow.
 
 :class:`Blend` names the sources and how far they reach.  With ``depth``
 None every feasible pair is scored by every source (in blocks of workers,
@@ -36,8 +38,9 @@ import numpy as np
 
 from .._arrays import indptr_from_counts, row_ids
 from ..data.market import Market
-from ..data.schema import NON_NEGATIVE, POSITIVE, SHARE, fail, param
-from ..policy import COMPONENTS, Policy
+from ..data.schema import POSITIVE, SHARE, Kind, Rule, fail, param
+from ..policy import COMPONENTS, MAX_WEIGHTS, Policy
+from ._inputs import pairs
 from .graph import CandidateGraph
 
 __all__ = ["Blend", "PairScores", "blend_candidates", "blended"]
@@ -45,6 +48,14 @@ __all__ = ["Blend", "PairScores", "blend_candidates", "blended"]
 
 #: Pairs per call of a function source, by default.
 BLOCK = 1 << 20
+#: A source's weight: a finite number from 0 to the most a policy's weights add up to.
+WEIGHT = Rule(Kind.AMOUNT, low=0, high=MAX_WEIGHTS)
+#: What each kind of source holds, in words.
+_KINDS = {
+    "dense": "a 2-d array of numbers",
+    "graph": "a worker-side CandidateGraph",
+    "function": "a callable fn(workers, jobs)",
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,14 +82,29 @@ class PairScores:
 
     def __post_init__(self) -> None:
         where = "PairScores"
-        object.__setattr__(self, "weight", param(where, "weight", self.weight, NON_NEGATIVE))
+        if not isinstance(self.kind, str) or self.kind not in _KINDS:
+            raise fail(where, "kind", f"one of {list(_KINDS)} (built by the methods of those names)", self.kind)
+        data = self.data
+        fits = {
+            "dense": isinstance(data, np.ndarray) and data.ndim == 2 and data.dtype.kind in "iuf",
+            "graph": isinstance(data, CandidateGraph) and data.side == "worker",
+            "function": callable(data),
+        }[self.kind]
+        if not fits:
+            raise fail(where, "data", f"{_KINDS[self.kind]} for kind {self.kind!r}", type(data).__name__)
+        object.__setattr__(self, "weight", param(where, "weight", self.weight, WEIGHT))
         object.__setattr__(self, "missing", param(where, "missing", self.missing, SHARE, or_none=True))
         object.__setattr__(self, "block", param(where, "block", self.block, POSITIVE))
 
     @classmethod
     def dense(cls, matrix: Any, *, weight: float = 1.0) -> PairScores:
         """Scores of every pair: an array of shape (n_workers, n_jobs) of numbers in [0, 1]."""
-        array = np.asarray(matrix)
+        try:
+            array = np.asarray(matrix)
+        except (ValueError, TypeError, OverflowError, RecursionError) as error:  # ragged, deeply nested...
+            raise fail(
+                "PairScores.dense", "matrix", "a 2-d array of numbers", f"{type(error).__name__}: {error}"
+            ) from None
         if array.ndim != 2 or array.dtype.kind not in "iuf":
             got = f"shape {array.shape}, dtype {array.dtype}"
             raise fail("PairScores.dense", "matrix", "a 2-d array of numbers (workers x jobs)", got, described=True)
@@ -114,13 +140,17 @@ class PairScores:
         ------
         ValidationError
             A wrong shape, NaN or a value outside [0, 1], naming the source
-            and, for a bad value, the worker and job ids of one such pair.
+            and, for a bad value, the worker and job ids of one such pair;
+            positions that are not integers in range.
         """
         where = f"PairScores {name!r}"
+        if not isinstance(market, Market):
+            raise fail(where, "market", "a jobmatch.Market", type(market).__name__)
+        if self.kind == "dense" and self.data.shape != (market.n_workers, market.n_jobs):
+            expected = f"({market.n_workers}, {market.n_jobs}) for this market"
+            raise fail(where, "matrix shape", expected, self.data.shape)
+        workers, jobs = pairs(where, market, workers, jobs)
         if self.kind == "dense":
-            if self.data.shape != (market.n_workers, market.n_jobs):
-                expected = f"({market.n_workers}, {market.n_jobs}) for this market"
-                raise fail(where, "matrix shape", expected, self.data.shape)
             values = self.data[workers, jobs].astype(np.float64)
         elif self.kind == "graph":
             values = self._from_graph(market, workers, jobs, where)
@@ -195,6 +225,10 @@ class Blend:
                 raise fail("Blend", "sources key", f"a name other than the built-in {list(COMPONENTS)}", name)
             if not isinstance(source, PairScores):
                 raise fail("Blend", f"sources[{name!r}]", "a PairScores", type(source).__name__)
+        total = sum(source.weight for source in self.sources.values())
+        if not total <= MAX_WEIGHTS:
+            expected = f"at most {MAX_WEIGHTS:g}, as a policy's weights (only ratios matter)"
+            raise fail("Blend", "sum of source weights", expected, total)
         object.__setattr__(self, "depth", param("Blend", "depth", self.depth, POSITIVE, or_none=True))
 
 
@@ -212,11 +246,30 @@ def blended(
     >>> blended(market, Policy(), half, np.array([0, 1]), np.array([0, 0]), np.array([1.0, -np.inf])).tolist()
     [0.75, -inf]
     """
+    where = "blended"
+    if not isinstance(market, Market):
+        raise fail(where, "market", "a jobmatch.Market", type(market).__name__)
+    if not isinstance(policy, Policy):
+        raise fail(where, "policy", "a jobmatch.Policy", type(policy).__name__)
+    if not isinstance(blend, Blend):
+        raise fail(where, "blend", "a jobmatch.blend.Blend", type(blend).__name__)
+    workers, jobs = pairs(where, market, workers, jobs)
+    composite = np.asarray(composite)
+    if composite.shape != workers.shape or composite.dtype.kind not in "iuf":
+        got = f"shape {composite.shape}, dtype {composite.dtype}"
+        raise fail(where, "composite", f"{len(workers)} numbers (one per pair)", got, described=True)
+    return _blended(market, policy, blend, workers, jobs, composite)
+
+
+def _blended(
+    market: Market, policy: Policy, blend: Blend, workers: np.ndarray, jobs: np.ndarray, composite: np.ndarray
+) -> np.ndarray:
+    """:func:`blended` on checked arguments."""
     total = float(sum(policy.weights.values()))
     out = total * composite.astype(np.float64)
     weight = total
     feasible = np.isfinite(out)
-    w, j = workers[feasible].astype(np.int64), jobs[feasible].astype(np.int64)
+    w, j = workers[feasible], jobs[feasible]
     for name, source in blend.sources.items():
         values = source.at(market, w, j, name=name)
         part = np.zeros(len(feasible))
@@ -251,9 +304,9 @@ def blend_candidates(market: Market, policy: Policy | None, k: int, blend: Blend
     >>> blend_candidates(market, None, 5, zero) == candidates(market, Policy(), 5)  # weight 0: the built-in ranking
     True
     """
-    from .scores import candidates, score_matrix
+    from .scores import _check, candidates, score_matrix
 
-    policy = Policy() if policy is None else policy
+    policy = _check(market, policy, "blend_candidates")
     k = param("blend_candidates", "k", k, POSITIVE)
     if not isinstance(blend, Blend):
         raise fail("blend_candidates", "blend", "a jobmatch.blend.Blend", type(blend).__name__)
@@ -266,7 +319,7 @@ def blend_candidates(market: Market, policy: Policy | None, k: int, blend: Blend
     if blend.depth is not None:  # two-stage: the kernels' depth best, re-scored
         first = candidates(market, policy, blend.depth)
         rows = row_ids(first.indptr)
-        scores = blended(market, policy, blend, rows, first.indices, first.scores)
+        scores = _blended(market, policy, blend, rows, first.indices.astype(np.int64), first.scores)
         indptr, jobs, kept = _keep_best(rows, first.indices, scores.astype(np.float32), n, k)
         return CandidateGraph(indptr, jobs, kept, n_workers=n, n_jobs=m)
     parts = []
@@ -275,7 +328,7 @@ def blend_candidates(market: Market, policy: Policy | None, k: int, blend: Blend
         hi = min(lo + step, n)
         dense = score_matrix(market.worker_slice(lo, hi), policy)
         rows, cols = np.nonzero(np.isfinite(dense))
-        scores = blended(market, policy, blend, rows + lo, cols, dense[rows, cols]).astype(np.float32)
+        scores = _blended(market, policy, blend, rows + lo, cols, dense[rows, cols]).astype(np.float32)
         indptr, jobs, kept = _keep_best(rows, cols, scores, hi - lo, k)
         parts.append(CandidateGraph(indptr, jobs, kept, n_workers=hi - lo, n_jobs=m))
     return CandidateGraph.concat(parts)

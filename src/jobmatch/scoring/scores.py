@@ -16,17 +16,18 @@ into kernel inputs (:mod:`jobmatch.scoring._inputs`), allocate the outputs and c
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Literal
 
 import numpy as np
 
 from ..data.market import Market
-from ..data.schema import fail
+from ..data.schema import POSITIVE, Kind, Rule, fail, param
 from ..policy import COMPONENTS, Policy
 from . import _kernels
-from ._inputs import kernel_inputs
-from .custom import kernels
+from ._inputs import kernel_inputs, pairs, shares
+from .custom import kernels, run
 from .custom import values as component_values
 from .graph import CandidateGraph
 
@@ -37,6 +38,8 @@ FILTERS = (*COMPONENTS, "strict_diet", "capacity")
 
 #: Largest dense matrix :func:`score_matrix` builds unless told otherwise.
 DEFAULT_MAX_BYTES = 2**32
+#: A number of bytes (no upper bound: compared, never cast).
+_BYTES = Rule(Kind.COUNT, low=0, high=math.inf)
 
 
 def _check(market: object, policy: object, where: str) -> Policy:
@@ -47,6 +50,14 @@ def _check(market: object, policy: object, where: str) -> Policy:
     if not isinstance(policy, Policy):
         raise fail(where, "policy", "a jobmatch.Policy or None", type(policy).__name__)
     return policy
+
+
+def _position(market: Market, key: str | int, side: Literal["worker", "job"]) -> int:
+    """A worker's (job's) position from its id or its position, from 0 (a negative one is refused, never wrapped)."""
+    table = market.workers if side == "worker" else market.jobs
+    if isinstance(key, numbers.Integral) and not isinstance(key, (bool, np.bool_)) and key < 0:
+        raise fail(table.record_type.kind, "position", f"an id or a position from 0 to {len(table) - 1}", key)
+    return market.worker_index(key) if side == "worker" else market.job_index(key)
 
 
 def score_matrix(market: Market, policy: Policy | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
@@ -81,6 +92,7 @@ def score_matrix(market: Market, policy: Policy | None = None, *, max_bytes: int
      [ -inf 0.808]]
     """
     policy = _check(market, policy, "score_matrix")
+    max_bytes = param("score_matrix", "max_bytes", max_bytes, _BYTES)
     n, m = market.n_workers, market.n_jobs
     if n * m * 4 > max_bytes:
         raise fail(
@@ -92,7 +104,8 @@ def score_matrix(market: Market, policy: Policy | None = None, *, max_bytes: int
         )
     out = np.empty((n, m), dtype=np.float32)
     if n and m:
-        kernels(policy, _kernels).dense_scores(*kernel_inputs(market, policy), out)
+        W, J, P = kernel_inputs(market, policy)
+        run(market, policy, P.custom_status, kernels(policy, _kernels).dense_scores, W, J, P, out)
     return out
 
 
@@ -138,12 +151,10 @@ def candidates(
     True
     """
     policy = _check(market, policy, "candidates")
-    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
-        raise fail("candidates", "k", "an integer >= 1", k)
-    if side not in ("worker", "job"):
+    k = param("candidates", "k", k, POSITIVE)
+    if not isinstance(side, str) or side not in ("worker", "job"):
         raise fail("candidates", "side", "'worker' or 'job'", side)
-    if not isinstance(block, numbers.Integral) or isinstance(block, bool) or block < 1:
-        raise fail("candidates", "block", "an integer >= 1", block)
+    block = param("candidates", "block", block, POSITIVE)
     n, m = market.n_workers, market.n_jobs
     rows, width = (n, m) if side == "worker" else (m, n)
     k = int(min(k, max(width, 1)))
@@ -151,11 +162,12 @@ def candidates(
     scores = np.empty((rows, k), dtype=np.float32)
     count = np.zeros(rows, dtype=np.int64)
     if n and m:
-        inputs = kernel_inputs(market, policy)
+        W, J, P = kernel_inputs(market, policy)
+        copies = kernels(policy, _kernels)
         if side == "worker":
-            kernels(policy, _kernels).worker_top_k(*inputs, m, index, scores, count)
+            run(market, policy, P.custom_status, copies.worker_top_k, W, J, P, m, index, scores, count)
         else:
-            kernels(policy, _kernels).job_top_k(*inputs, n, int(block), index, scores, count)
+            run(market, policy, P.custom_status, copies.job_top_k, W, J, P, n, block, index, scores, count)
     keep = np.arange(k)[None, :] < count[:, None]
     indptr = np.zeros(rows + 1, dtype=np.int64)
     np.cumsum(count, out=indptr[1:])
@@ -182,15 +194,10 @@ def pair_components(
     ((2, 6), True)
     """
     policy = _check(market, policy, "pair_components")
-    workers, jobs = np.asarray(workers, dtype=np.int64), np.asarray(jobs, dtype=np.int64)
-    if workers.shape != jobs.shape or workers.ndim != 1:
-        raise fail("pair_components", "workers/jobs", "1-d arrays of one length", (workers.shape, jobs.shape))
-    if len(workers) and (workers.min() < 0 or workers.max() >= market.n_workers):
-        raise fail("pair_components", "workers", f"positions in 0..{market.n_workers - 1}", "out of range")
-    if len(jobs) and (jobs.min() < 0 or jobs.max() >= market.n_jobs):
-        raise fail("pair_components", "jobs", f"positions in 0..{market.n_jobs - 1}", "out of range")
+    workers, jobs = pairs("pair_components", market, workers, jobs)
     W, J, P = kernel_inputs(market, policy)
-    scores, parts = kernels(policy, _kernels).many_pairs(workers, jobs, W, J, P, market.n_jobs)
+    many_pairs = kernels(policy, _kernels).many_pairs
+    scores, parts = run(market, policy, P.custom_status, many_pairs, workers, jobs, W, J, P, market.n_jobs)
     return scores, parts[:, :6]
 
 
@@ -202,7 +209,7 @@ def breakdown(market: Market, policy: Policy | None, worker_id: str | int, job_i
     market : Market
     policy : Policy or None
     worker_id, job_id : str or int
-        Ids, or positions in the market.
+        Ids, or positions in the market (from 0).
 
     Returns
     -------
@@ -225,9 +232,10 @@ def breakdown(market: Market, policy: Policy | None, worker_id: str | int, job_i
     ['diet', 'wage', 'brand']
     """
     policy = _check(market, policy, "breakdown")
-    i, j = market.worker_index(worker_id), market.job_index(job_id)
+    i, j = _position(market, worker_id, "worker"), _position(market, job_id, "job")
     workers, jobs, params = kernel_inputs(market, policy)
-    score, parts = kernels(policy, _kernels).one_pair(i, j, workers, jobs, params, market.n_jobs)
+    one_pair = kernels(policy, _kernels).one_pair
+    score, parts = run(market, policy, params.custom_status, one_pair, i, j, workers, jobs, params, market.n_jobs)
     values = parts[:6]
     unmet, failed = int(parts[6]), int(parts[7])
     w = params.weights
@@ -236,10 +244,10 @@ def breakdown(market: Market, policy: Policy | None, worker_id: str | int, job_i
     composite = np.float32(w[0] * values[0] + amenity + w[3] * values[3])
     custom = component_values(market, policy, i, j)
     if custom:  # added to the built-in part as the kernels add them (jobmatch.components)
-        total = sum(policy.weights.values())
+        share = shares(policy)
         extra = 0.0
         for name, value in custom.items():
-            extra += policy.weights[name] / total * value
+            extra += share[name] * value
         composite = np.float32(composite + extra)
     return {
         "worker": market.workers.ids[i],
@@ -267,10 +275,10 @@ def filter_failures(market: Market, policy: Policy | None, worker: str | int) ->
     1
     """
     policy = _check(market, policy, "filter_failures")
-    i, m = market.worker_index(worker), market.n_jobs
+    i, m = _position(market, worker, "worker"), market.n_jobs
     W, J, P = kernel_inputs(market, policy)
-    _, parts = kernels(policy, _kernels).many_pairs(
-        np.full(m, i, dtype=np.int64), np.arange(m, dtype=np.int64), W, J, P, m
-    )
+    many_pairs = kernels(policy, _kernels).many_pairs
+    workers, jobs = np.full(m, i, dtype=np.int64), np.arange(m, dtype=np.int64)
+    _, parts = run(market, policy, P.custom_status, many_pairs, workers, jobs, W, J, P, m)
     mask = parts[:, 7].astype(np.int64)
     return {name: int(np.count_nonzero(mask >> bit & 1)) for bit, name in enumerate(FILTERS)}

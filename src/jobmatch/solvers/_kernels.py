@@ -6,9 +6,11 @@ Each has a plain-Python reference in ``tests/`` and a test comparing them.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from .._config import JIT
+from .._config import (
+    JIT,
+    njit,  # numba's, with jobmatch's cache directory set first
+)
 
 
 @njit(**JIT)
@@ -60,11 +62,17 @@ def worker_proposing(w_ptr, w_list, rank_at_job, capacity):
     Worker ``i`` proposes to ``w_list[w_ptr[i]:w_ptr[i+1]]`` in order;
     ``rank_at_job[t]`` is the proposer's rank in that job's list (-1: the job
     does not accept them).  Each job holds its best ``capacity`` proposers in
-    a max-heap by rank, so the worst held is rejected in O(log capacity).
+    a max-heap by rank, so the worst held is rejected in O(log capacity).  A
+    heap has room for no more than the proposers the job accepts, so memory
+    stays linear in the lists whatever the capacities (up to 2**31 - 1 each).
     """
     n = len(w_ptr) - 1
+    acceptable = np.zeros(len(capacity), dtype=np.int64)
+    for t in range(len(w_list)):
+        if rank_at_job[t] >= 0:
+            acceptable[w_list[t]] += 1
     base = np.zeros(len(capacity) + 1, dtype=np.int64)
-    base[1:] = np.cumsum(capacity)
+    base[1:] = np.cumsum(np.minimum(capacity, acceptable))
     ranks = np.empty(base[-1], dtype=np.int64)
     who = np.empty(base[-1], dtype=np.int64)
     held = np.zeros(len(capacity), dtype=np.int64)
@@ -78,10 +86,10 @@ def worker_proposing(w_ptr, w_list, rank_at_job, capacity):
             t = cursor[i]
             cursor[i] += 1
             j, r = w_list[t], rank_at_job[t]
-            if r < 0 or capacity[j] == 0:
+            b, room = base[j], base[j + 1] - base[j]  # room: min(capacity, proposers the job accepts)
+            if r < 0 or room == 0:
                 continue
-            b = base[j]
-            if held[j] < capacity[j]:
+            if held[j] < room:
                 ranks[b + held[j]], who[b + held[j]] = r, i
                 _sift_up(ranks, who, b, held[j])
                 held[j] += 1

@@ -1,7 +1,9 @@
-"""Packing a solver's answer into a :class:`~jobmatch.Result`: the objective always recomputed from the arcs."""
+"""Packing a solver's answer into a :class:`~jobmatch.Result` (the objective always recomputed from the arcs), and
+the clock a solve runs against (:class:`Deadline`)."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +13,7 @@ import numpy as np
 from .problem import Problem
 from .result import Result, Status
 
-__all__ = ["infeasible", "job_of_from_arcs", "pack", "timed"]
+__all__ = ["Deadline", "OutOfTime", "infeasible", "job_of_from_arcs", "out_of_time", "pack", "timed"]
 
 
 def pack(
@@ -31,6 +33,51 @@ def pack(
 def infeasible(problem: Problem, solver: str, started: float, diagnosis: str, **extra: Any) -> Result:
     """An INFEASIBLE result with its diagnosis in words."""
     return pack(problem, Status.INFEASIBLE, None, solver, started, diagnosis=diagnosis, **extra)
+
+
+def out_of_time(problem: Problem, solver: str, started: float, diagnosis: str, **extra: Any) -> Result:
+    """An UNKNOWN result: the time limit passed before any solution was found."""
+    return pack(problem, Status.UNKNOWN, None, solver, started, diagnosis=diagnosis, **extra)
+
+
+class OutOfTime(Exception):
+    """Raised by :meth:`Deadline.check` once the time limit has passed (caught by the solver, never escapes it)."""
+
+
+class Deadline:
+    """The clock of a solve: ``time_limit`` seconds (None: no limit) from ``started`` (a ``time.perf_counter()``).
+
+    Examples
+    --------
+    >>> Deadline(None, time.perf_counter()).left()
+    inf
+    >>> clock = Deadline(10.0, time.perf_counter())
+    >>> 9.0 < clock.left() <= 10.0, clock.passed()
+    (True, False)
+    """
+
+    def __init__(self, time_limit: float | None, started: float) -> None:
+        self.time_limit = time_limit
+        self.started = started
+
+    def left(self) -> float:
+        """Seconds left (``inf`` without a limit; negative once passed)."""
+        if self.time_limit is None:
+            return math.inf
+        return self.time_limit - (time.perf_counter() - self.started)
+
+    def passed(self) -> bool:
+        """Whether the time limit has passed."""
+        return self.left() <= 0.0
+
+    def check(self, doing: str) -> None:
+        """Raise :class:`OutOfTime` (saying what was being done) once the time limit has passed."""
+        if self.passed():
+            raise OutOfTime(f"time limit ({self.time_limit:g} s) reached while {doing}")
+
+    def remaining(self) -> float | None:
+        """Seconds left as a solver's ``time_limit`` (None without a limit, at least a millisecond)."""
+        return None if self.time_limit is None else max(self.left(), 1e-3)
 
 
 def job_of_from_arcs(problem: Problem, chosen: np.ndarray) -> np.ndarray:

@@ -10,7 +10,9 @@ the best feasible answer, the stopping rules, and the Polyak step.
 Stopping rules, checked by :meth:`DualSearch.more` before a round and by
 :meth:`DualSearch.record` after it:
 
-- ``max_rounds`` rounds, or ``time_limit`` seconds since ``started``;
+- ``max_rounds`` rounds, or ``time_limit`` seconds since ``started``: a
+  round starts only when the time left is longer than the last round took
+  (the rounds' own solves get :attr:`DualSearch.deadline`'s time left);
 - the best answer within ``gap`` (relative) of the bound;
 - ``stall`` rounds in a row that improve neither the bound nor the best answer.
 
@@ -52,6 +54,8 @@ from typing import Any
 
 import numpy as np
 
+from ._pack import Deadline
+
 __all__ = ["DualSearch"]
 
 
@@ -69,7 +73,8 @@ class DualSearch:
         Stop once the best answer is within this relative gap of the bound
         (relative to ``max(1, |best|)``).
     time_limit : float, optional
-        Seconds since ``started`` after which no new round starts.
+        Seconds since ``started``: no round starts when the time left is
+        shorter than the last round took.
     started : float, optional
         ``time.perf_counter()`` at the start of the solve (default: now).
     sign : float, optional
@@ -88,6 +93,10 @@ class DualSearch:
         Its value (``-inf`` without one).
     theta : float
         The current step factor.
+    deadline : Deadline
+        The time limit's clock (its time left bounds the rounds' solves).
+    out_of_time : bool
+        Whether the time limit stopped the rounds.
     history : list of (float, float, float)
         Per round: seconds since ``started``, the bound and the best value,
         both times ``sign``.
@@ -106,6 +115,9 @@ class DualSearch:
         self.max_rounds, self.stall_limit, self.gap = max_rounds, stall, gap
         self.time_limit = time_limit
         self.started = time.perf_counter() if started is None else started
+        self.deadline = Deadline(time_limit, self.started)
+        self.out_of_time = False
+        self._round_started = self.started
         self.sign = sign
         self.rounds = 0
         self.upper = math.inf
@@ -118,11 +130,19 @@ class DualSearch:
         self.history: list[tuple[float, float, float]] = []
 
     def more(self) -> bool:
-        """Whether another round may run (counting it when it may): rounds and time left."""
+        """Whether another round may run (counting it when it may): rounds, and time left for one more.
+
+        The last round's length (from one call to the next) is the estimate
+        of the next one's: no round starts unless the time left exceeds it.
+        """
         if self.rounds >= self.max_rounds:
             return False
-        if self.time_limit is not None and time.perf_counter() - self.started > self.time_limit:
+        now = time.perf_counter()
+        last = now - self._round_started if self.rounds else 0.0
+        if self.deadline.left() <= last:
+            self.out_of_time = True
             return False
+        self._round_started = now
         self.rounds += 1
         return True
 

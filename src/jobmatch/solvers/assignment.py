@@ -28,8 +28,9 @@ def unsupported(problem: Problem) -> str | None:
     if problem.quotas or problem.caps:
         return "quotas or caps"
     slots = int(problem.capacity.sum()) + (0 if problem.must_place else problem.n_workers)
-    if problem.n_workers * slots > MAX_CELLS:
-        return f"the slot-expanded matrix would have {problem.n_workers * slots:,} cells (limit {MAX_CELLS:,})"
+    cells = max(problem.n_workers, 1) * slots  # the slots are made even without workers
+    if cells > MAX_CELLS:
+        return f"the slot-expanded matrix would have {cells:,} cells (limit {MAX_CELLS:,})"
     return None
 
 
@@ -40,7 +41,7 @@ def solve_assignment(problem: Problem, /, *, time_limit: float | None = None, se
     slot_job = np.repeat(np.arange(problem.n_jobs), problem.capacity)
     ints = integer_values(problem).ints
     cost_of_arc = -ints if problem.maximize else ints
-    big = int(np.abs(cost_of_arc).sum()) + 1  # dearer than any feasible assignment
+    big = int(np.abs(cost_of_arc).sum()) + 1  # dearer than any feasible assignment; below 2**53 + 1 (_scale)
     width = len(slot_job) + (0 if problem.must_place else n)
     if problem.must_place and len(slot_job) < n:
         return infeasible(

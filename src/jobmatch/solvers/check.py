@@ -89,8 +89,12 @@ units of capacity 1
         raise _broken(solver, f"status must be a jobmatch.Status, got {result.status!r}")
     job_of = result.job_of
     n, m = problem.n_workers, problem.n_jobs
-    if job_of.shape != (n,) or job_of.dtype.kind not in "iu":
-        raise _broken(solver, f"job_of must hold {n} integer job indices, got shape {job_of.shape}, {job_of.dtype}")
+    if not isinstance(job_of, np.ndarray):
+        raise _broken(solver, f"job_of must be a numpy array of {n} job indices, got {type(job_of).__name__}")
+    if job_of.shape != (n,) or job_of.dtype.kind != "i":
+        raise _broken(
+            solver, f"job_of must hold {n} signed integer job indices, got shape {job_of.shape}, {job_of.dtype}"
+        )
     if n and (job_of.min() < -1 or job_of.max() >= m):
         raise _broken(solver, f"job_of must hold -1 or job indices below {m}, got {int(job_of.min())}..{job_of.max()}")
     if result.status in (Status.INFEASIBLE, Status.UNKNOWN):

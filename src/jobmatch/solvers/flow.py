@@ -13,7 +13,12 @@ one region are: each job drains into its innermost cap's node, each cap's
 node into its parent's (or the sink) through an arc of the cap's limit.
 
 A worker of several people (a couple: every arc uses 2) sends that many
-units.  The flow is then a relaxation: if it splits no such worker its
+units, each worth its share of the arc's value: costs are multiplied by the
+least common multiple of the sizes, so that every share is a whole number.
+Flow takes such a problem only while that multiple leaves the values their
+full six digits (``lcm x nodes <= MAX_LCM_NODES``: sizes 1 to 10, lcm 2,520,
+up to 3.5 million nodes); beyond, :func:`unsupported` says so and ``auto``
+picks another solver.  The flow is then a relaxation: if it splits no such worker its
 optimum is a valid assignment and optimal; if it splits some, they are
 placed greedily where room is left and the result is FEASIBLE with the flow
 value as a proven bound (measured on the synthetic markets: 9 couples
@@ -23,6 +28,14 @@ split at 10k x 500, gap 0.05%; 39 at 100k x 2k, gap 0.02%).
 supplies above (or diagnoses a quota group too small for its floor),
 :func:`_run` solves them with OR-Tools, and :func:`_read` reads the flows
 into a Result, with :func:`_place_split` placing any split worker.
+
+Time limit: checked between the steps (before scaling, after building the
+network).  OR-Tools' solve cannot be stopped once started (it holds the GIL
+and takes no callback), so it runs to its end, and a Ctrl-C pressed during
+it is raised as :class:`KeyboardInterrupt` when it returns.  A status other
+than optimal or infeasible from OR-Tools (a cost or capacity range it cannot
+hold) raises :class:`~jobmatch.exceptions.SolverError`: never a silent
+INFEASIBLE.
 """
 
 from __future__ import annotations
@@ -34,14 +47,19 @@ from typing import Any, NamedTuple
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from ..data.schema import fail
+from ..data.schema import MAX_TOTAL, fail
+from ..exceptions import SolverError
 from . import _kernels
-from ._pack import infeasible, job_of_from_arcs, pack, timed
+from ._pack import Deadline, infeasible, job_of_from_arcs, out_of_time, pack, timed
 from ._rows import rows_of
-from ._scale import integer_values
+from ._scale import scaled_values
 from .problem import Problem
 from .result import Result, Status
 from .usage import room_left
+
+#: The least common multiple of the workers' sizes times the flow's nodes stays within this, so that the costs keep
+#: six digits of values up to 1 in magnitude (``lcm x nodes x 10**6 <= 2**53``, the reach of ``_scale``).
+MAX_LCM_NODES = int(MAX_TOTAL // 10**6)
 
 
 def units_of(problem: Problem) -> np.ndarray | None:
@@ -97,11 +115,39 @@ def drain_arcs(problem: Problem, sink: int, first_cap: int, *, with_caps: bool =
     ]
 
 
-def unsupported(problem: Problem) -> str | None:
-    """Why flow cannot express this problem (None if it can)."""
+def nodes_of(problem: Problem) -> int:
+    """Nodes of the flow network of a problem, with the three OR-Tools adds (see ``_scale``)."""
+    return problem.n_workers + problem.n_jobs + 1 + len(problem.quotas) + len(problem.caps) + 3
+
+
+def per_unit(problem: Problem) -> tuple[np.ndarray, int] | str:
+    """The capacity each worker uses and the factor that makes every unit's cost whole, or why flow cannot.
+
+    The factor is the least common multiple of the sizes, taken while
+    ``lcm x nodes`` stays within :data:`MAX_LCM_NODES` (module notes).
+    """
     units = units_of(problem)
     if units is None:
         return "a worker's arcs use different amounts of capacity (or none)"
+    sizes = np.unique(units).tolist()
+    most = MAX_LCM_NODES // nodes_of(problem)
+    per = 1
+    for size in sizes:
+        per = math.lcm(per, size)
+        if per > most:
+            return (
+                f"workers of {len(sizes):,} different sizes: flow scales costs by their least common multiple, "
+                f"more than the {most:,} its {nodes_of(problem):,} nodes leave room for"
+            )
+    return units, per
+
+
+def unsupported(problem: Problem) -> str | None:
+    """Why flow cannot express this problem (None if it can)."""
+    scaled = per_unit(problem)
+    if isinstance(scaled, str):
+        return scaled
+    units = scaled[0]
     if np.any(units != 1) and (problem.quotas or problem.must_place):
         return "workers of several people together with quotas or must-place"
     if problem.caps:
@@ -120,16 +166,6 @@ def unsupported(problem: Problem) -> str | None:
         if np.any(cover > 1):
             return "quota groups that overlap (flow needs them to partition the workers)"
     return None
-
-
-def _lcm(units: np.ndarray) -> int:
-    """The least common multiple of the workers' unit counts (1 without workers).
-
-    Costs are multiplied by it so that each unit's share of an arc's value
-    stays a whole number.  It can overflow int64 with many distinct large
-    unit counts; left as it is for now.
-    """
-    return int(np.lcm.reduce(np.unique(units))) if len(units) else 1
 
 
 class _Network(NamedTuple):
@@ -211,8 +247,12 @@ class _Flow(NamedTuple):
     stats: dict[str, Any]
 
 
-def _run(net: _Network, n_arcs: int) -> _Flow:
-    """Build and solve the network with OR-Tools; the flows on its first ``n_arcs`` arcs (the worker -> job ones)."""
+def _run(net: _Network, n_arcs: int, deadline: Deadline) -> _Flow | None:
+    """Build and solve the network with OR-Tools; the flows on its first ``n_arcs`` arcs (the worker -> job ones).
+
+    None when the time limit passes while the network is built (before the
+    solve, which cannot be stopped once started).
+    """
     network = min_cost_flow.SimpleMinCostFlow()
 
     def build() -> None:
@@ -225,36 +265,47 @@ def _run(net: _Network, n_arcs: int) -> _Flow:
         network.set_nodes_supplies(np.arange(len(net.supply), dtype=np.int32), net.supply)
 
     _, build_s = timed(build)
+    if deadline.passed():
+        return None
     status, solve_s = timed(network.solve)
     timings = {"build": build_s, "solve": solve_s}
     stats = {"arcs": network.num_arcs(), "nodes": network.num_nodes()}
-    if status != network.OPTIMAL:
+    if status in (network.INFEASIBLE, network.UNBALANCED):
         return _Flow(None, math.nan, timings, stats)
+    if status != network.OPTIMAL:  # a range OR-Tools cannot hold: a bug here, never an answer
+        raise SolverError(f"solver 'flow': OR-Tools' min-cost flow returned {status.name} on a network of {stats}")
     return _Flow(network.flows(np.arange(n_arcs, dtype=np.int32)), network.optimal_cost(), timings, stats)
 
 
 def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: int = 0) -> Result:
-    """Solve with min-cost flow (``time_limit`` and ``seed`` have no effect).
+    """Solve with min-cost flow (``seed`` has no effect; ``time_limit`` is checked between steps).
 
     Exact (OPTIMAL) whenever no worker of several people is split between
     jobs by the flow, which always holds when every worker is one person.
-    Otherwise FEASIBLE, with the flow value as a proven ``bound``.
+    Otherwise FEASIBLE, with the flow value as a proven ``bound``.  UNKNOWN
+    when the time limit passes before OR-Tools' solve starts; once started,
+    that solve runs to its end (module notes).
     """
     started = time.perf_counter()
-    scaled = integer_values(problem)
-    costs = -scaled.ints if problem.maximize else scaled.ints
+    deadline = Deadline(time_limit, started)
     # A worker of several people (a couple) sends that many units, each worth its
     # share of the arc's value; the flow may split them, which is checked after solving.
-    units = units_of(problem)
-    if units is None:
-        raise fail("solve_flow", "problem", "a problem flow can express", unsupported(problem), described=True)
-    per = _lcm(units)
+    scale = per_unit(problem)
+    if isinstance(scale, str):
+        raise fail("solve_flow", "problem", "a problem flow can express", scale, described=True)
+    units, per = scale
+    scaled = scaled_values(problem.values, problem.n_workers, nodes=per * nodes_of(problem))
+    costs = -scaled.ints if problem.maximize else scaled.ints
     if per != 1:
         costs = costs * (per // units[problem.workers])
     net = _network(problem, units, costs)
     if isinstance(net, str):
         return infeasible(problem, "flow", started, diagnosis=net)
-    run = _run(net, problem.n_arcs)
+    run = None if deadline.passed() else _run(net, problem.n_arcs, deadline)
+    if run is None:
+        return out_of_time(
+            problem, "flow", started, f"time limit ({time_limit:g} s) reached before the min-cost flow was solved"
+        )
     stats = {**run.stats, "scale": scaled.scale}
     if run.flows is None:
         return infeasible(problem, "flow", started, timings=run.timings, stats=stats, diagnosis=_diagnose(problem))

@@ -25,9 +25,15 @@ Status is OPTIMAL only when the bound proves it (up to the 1e-6 rounding of
 values, as for ``flow``); otherwise FEASIBLE with ``bound`` and ``gap``.
 On small problems (at most ``EXACT_ARCS`` arcs) an open gap is closed by
 CP-SAT, started from the best assignment, within ``time_limit`` or
-``FINISH_SECONDS``, unless the option ``finish`` is False.  Quotas no
+``FINISH_SECONDS``, unless the option ``finish`` is False or no time is
+left.  Quotas no
 assignment can meet come back INFEASIBLE with the shortfall, proven by a
 max flow.
+
+Time limit: checked between rounds as above, and by each round's flow
+between its steps (a flow whose solve would start past the limit is not
+started); a round's OR-Tools solve cannot be stopped, so a run overruns by
+at most one round's flow.  UNKNOWN when no assignment was found in time.
 """
 
 from __future__ import annotations
@@ -61,10 +67,9 @@ FINISH_SECONDS = 30.0  # why 30: docs/benchmarks.md, "Figures behind built-in de
 
 
 def unsupported(problem: Problem) -> str | None:
-    """The flow subproblem needs every arc of a worker to use the same capacity."""
-    if flow.units_of(problem) is None:
-        return "a worker's arcs use different amounts of capacity (or none)"
-    return None
+    """The flow subproblem needs every arc of a worker to use the same capacity, and sizes flow can scale."""
+    scale = flow.per_unit(problem)
+    return scale if isinstance(scale, str) else None
 
 
 def _native_caps(problem: Problem) -> bool:
@@ -204,9 +209,12 @@ def _rounds(problem: Problem, native: bool, time_limit: float | None, started: f
     lam = np.zeros(len(relaxed))
     flow_s, scale = 0.0, 1.0
     while search.more():
-        sub = flow.solve_flow(_with_values(problem, gain - relaxed.on_arcs(lam, workers, jobs), caps=native))
+        subproblem = _with_values(problem, gain - relaxed.on_arcs(lam, workers, jobs), caps=native)
+        sub = flow.solve_flow(subproblem, time_limit=search.deadline.remaining())
         flow_s += sub.timings["total"]
         scale = sub.stats.get("scale", scale)
+        if sub.status is Status.UNKNOWN:  # out of time before the flow was solved
+            break
         if sub.status is Status.INFEASIBLE:  # the native part alone (capacities, caps, must-place) cannot hold
             return infeasible(problem, "lagrangian", started, diagnosis=sub.diagnosis or "")
         assert sub.bound is not None  # flow bounds every answer it returns
@@ -233,7 +241,7 @@ def _finish_by_cpsat(
     better answer and the tighter bound of the two.  ``record`` holds the
     ``timings`` and ``stats`` of the result, noted here.
     """
-    remaining = FINISH_SECONDS if time_limit is None else max(time_limit - (time.perf_counter() - started), 0.1)
+    remaining = FINISH_SECONDS if time_limit is None else time_limit - (time.perf_counter() - started)
     exact = cpsat.solve_cpsat(problem, time_limit=remaining, seed=seed, hint=answer.best)
     record["timings"]["cpsat"] = exact.timings["total"]
     record["stats"]["finished_by"] = "cpsat"
@@ -281,15 +289,17 @@ def solve_lagrangian(
     else:  # optimal up to the 1e-6 rounding of values, as flow claims
         upper, tolerance = search.upper, 1e-6 * min(problem.n_workers, problem.n_arcs)
     answer = _Answer(search.best, search.best_value, upper)
-    if finish and not answer.proven(tolerance) and problem.n_arcs <= EXACT_ARCS:
+    left = math.inf if time_limit is None else time_limit - (time.perf_counter() - started)
+    if finish and not answer.proven(tolerance) and problem.n_arcs <= EXACT_ARCS and left > 0:
         closed = _finish_by_cpsat(problem, answer, time_limit=time_limit, started=started, seed=seed, record=record)
         if isinstance(closed, Result):
             return closed
         answer = closed
-    return _packed(problem, answer, answer.proven(tolerance), started, record)
+    late = f" before the time limit ({time_limit:g} s)" if search.out_of_time else ""
+    return _packed(problem, answer, answer.proven(tolerance), started, record, late)
 
 
-def _packed(problem: Problem, answer: _Answer, proven: bool, started: float, record: dict) -> Result:
+def _packed(problem: Problem, answer: _Answer, proven: bool, started: float, record: dict, late: str = "") -> Result:
     """The Result: OPTIMAL when the bound proves the best assignment, FEASIBLE, or UNKNOWN without one."""
     sign = 1.0 if problem.maximize else -1.0
     if answer.best is None:
@@ -302,7 +312,7 @@ def _packed(problem: Problem, answer: _Answer, proven: bool, started: float, rec
             started,
             **record,
             bound=sign * answer.upper,
-            diagnosis=f"no assignment meeting every quota and cap was found in {rounds} rounds",
+            diagnosis=f"no assignment meeting every quota and cap was found in {rounds} rounds{late}",
         )
     status = Status.OPTIMAL if proven else Status.FEASIBLE
     return pack(problem, status, answer.best, "lagrangian", started, **record, bound=sign * answer.upper)

@@ -5,11 +5,23 @@ problem's arcs; each job's capacity bounds the capacity its assigned arcs
 use.  A Problem is built from a market (:func:`jobmatch.compile`) or directly by
 researchers (:meth:`Problem.from_dense`, :meth:`Problem.from_arcs`); it
 knows nothing of markets.
+
+What a Problem accepts (every argument checked before anything is cast
+to a fixed-width integer or read by a numba kernel): at most 2**31 - 1
+workers, jobs and arcs; capacities, uses, people, quota counts and cap
+limits are integers from 0 to 2**31 - 1; values are finite with
+``|value| x max(n_workers, 1) < 2**53``, so every total is exact in
+float64 and fits the integers OR-Tools is given (``_scale``); ``maximize``
+and ``must_place`` are bools.
+
+Why one long module: the Problem, its quotas and caps and the checks of
+each of their fields belong together, so that what a Problem accepts is
+read in one place (the builders reuse the same checks).
 """
 
 from __future__ import annotations
 
-import numbers
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -17,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .._arrays import indptr_from_counts, readonly, row_ids
-from ..data.schema import fail
+from ..data.schema import COUNT, FLAG, MAX_INDEX, MAX_TOTAL, SHARE, TEXT, fail, param
 from ..scoring.graph import CandidateGraph
 
 __all__ = ["Cap", "GroupBound", "Problem"]
@@ -25,12 +37,48 @@ __all__ = ["Cap", "GroupBound", "Problem"]
 _P = "Problem"
 
 
+def _array(where: str, name: str, value: Any) -> np.ndarray:
+    """``np.asarray(value)``, a ValidationError when numpy cannot make an array of it (ragged lists, odd objects)."""
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise fail(where, name, "an array", type(value).__name__, described=True) from None
+
+
+def _form(array: np.ndarray) -> str:
+    """An array's shape and dtype in words, for an error."""
+    return f"shape {array.shape}, {array.dtype}"
+
+
+def _mask(where: str, name: str, value: Any) -> np.ndarray:
+    """A 1-d boolean mask, copied and read-only (an empty list counts as an empty mask)."""
+    array = _array(where, name, value)
+    if array.ndim != 1 or (array.dtype != np.bool_ and array.size):
+        raise fail(where, name, "a 1-d bool mask", _form(array), described=True)
+    return readonly(array.astype(np.bool_))
+
+
 @dataclass(frozen=True, eq=False)
 class GroupBound:
     """Bounds on the people placed from one group of workers.
 
     ``members`` is a boolean mask over workers.  Shares are of all people
-    placed; counts are in people (a worker's ``people`` weight).
+    placed; counts are in people (a worker's ``people`` weight).  Every
+    field is checked when the bound is made: ``name`` non-empty text,
+    counts integers from 0 to 2**31 - 1 or None, shares from 0 to 1 or
+    None; the mask's length is checked by the :class:`Problem` that takes
+    it.  Bounds that contradict each other (``min_count > max_count``) are
+    not an error: the problem is infeasible, and solving it says so.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> GroupBound("poor", np.array([True, False]), min_share=0.5).members.tolist()
+    [True, False]
+    >>> GroupBound("poor", np.array([True]), min_share=1.5)
+    Traceback (most recent call last):
+    ...
+    jobmatch.exceptions.ValidationError: GroupBound 'poor': min_share must be a share from 0 to 1 or None, got 1.5
     """
 
     name: str
@@ -40,43 +88,107 @@ class GroupBound:
     max_share: float | None = None
     max_count: int | None = None
 
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "name", param("GroupBound", "name", self.name, TEXT))
+        where = f"GroupBound {self.name!r}"
+        set_(self, "members", _mask(where, "members", self.members))
+        for field, rule in (("min_count", COUNT), ("max_count", COUNT), ("min_share", SHARE), ("max_share", SHARE)):
+            set_(self, field, param(where, field, getattr(self, field), rule, or_none=True))
+
 
 @dataclass(frozen=True, eq=False)
 class Cap:
-    """At most ``limit`` people placed in the jobs of ``jobs`` (a boolean mask over jobs)."""
+    """At most ``limit`` people placed in the jobs of ``jobs`` (a boolean mask over jobs).
+
+    Checked when made: ``name`` non-empty text, ``jobs`` a 1-d bool mask
+    (its length is checked by the :class:`Problem` that takes it),
+    ``limit`` an integer from 0 to 2**31 - 1.
+    """
 
     name: str
     jobs: np.ndarray
     limit: int
 
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "name", param("Cap", "name", self.name, TEXT))
+        where = f"Cap {self.name!r}"
+        set_(self, "jobs", _mask(where, "jobs", self.jobs))
+        set_(self, "limit", param(where, "limit", self.limit, COUNT))
 
-def _values(values: Any, nnz: int) -> np.ndarray:
-    """New arc values for the same arcs as finite float64, one per arc (checked as :class:`Problem` checks them)."""
-    array = np.asarray(values)
-    if array.dtype.kind not in "iuf":
-        raise fail(_P, "values", "numbers", array.dtype)
+
+def _values(values: Any, nnz: int, n_workers: int) -> np.ndarray:
+    """Arc values as finite float64, one per arc, every total within ``MAX_TOTAL`` (as :class:`Problem` checks them)."""
+    array = _array(_P, "values", values)
+    if array.dtype.kind not in "iuf" and array.size:
+        raise fail(_P, "values", "numbers", str(array.dtype), described=True)
     array = np.asarray(array, dtype=np.float64)
     if array.shape != (nnz,):
         raise fail(_P, "values", f"{nnz} entries, one per arc", array.shape)
     if not np.all(np.isfinite(array)):
         raise fail(_P, "values", "finite numbers (leave infeasible pairs out)", "NaN or inf", described=True)
+    top = float(np.abs(array).max()) if nnz else 0.0
+    limit = MAX_TOTAL / max(n_workers, 1)
+    if not top < limit:
+        raise fail(
+            _P,
+            "values",
+            f"numbers of magnitude below {limit:.6g} (2**53 / {max(n_workers, 1):,} workers, so that every "
+            "total stays exact and fits the solvers' integers)",
+            top,
+        )
     return array
 
 
-def _int_array(where: str, name: str, value: Any, size: int, low: int) -> np.ndarray:
-    array = np.asarray(value)
-    if array.ndim == 0:
-        array = np.full(size, array)
+def _indices(where: str, name: str, value: Any, size: int, bound: int) -> np.ndarray:
+    """``size`` integer indices in ``0..bound - 1`` (``name``: "jobs", "workers") as int64.
+
+    An empty list of any number type is fine (``np.asarray([])`` is float).
+    """
+    expected = f"{name[:-1]} indices in 0..{bound - 1}"
+    array = _array(where, name, value)
     if array.shape != (size,):
+        raise fail(where, name, f"{size} entries, one per arc", array.shape)
+    if not size:
+        return np.zeros(0, dtype=np.int64)
+    if array.dtype.kind not in "iu":
+        raise fail(where, name, f"integer {expected}", str(array.dtype), described=True)
+    if array.min() < 0 or array.max() >= bound:
+        raise fail(where, name, expected, (array.min() if array.min() < 0 else array.max()).item())
+    return array.astype(np.int64)
+
+
+def _int_array(where: str, name: str, value: Any, size: int, low: int) -> np.ndarray:
+    """A scalar or ``size`` whole numbers from ``low`` to ``MAX_INDEX``, as read-only int64 (checked before casting)."""
+    array = _array(where, name, value)
+    scalar = array.ndim == 0
+    if not scalar and array.shape != (size,):
         raise fail(where, name, f"a scalar or {size} values", array.shape)
-    if array.dtype.kind == "f":
-        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
-            raise fail(where, name, "whole numbers", "non-integral or non-finite values", described=True)
-    elif array.dtype.kind not in "iub":
-        raise fail(where, name, "integers", array.dtype)
-    if size and array.min() < low:
-        raise fail(where, name, f"integers >= {low}", int(array.min()))
-    return readonly(array.astype(np.int64))
+    flat = array.reshape(-1)
+    expected = f"integers from {low} to {MAX_INDEX}"
+    if flat.size:
+        if flat.dtype.kind == "f":
+            if not np.all(np.isfinite(flat)) or np.any(flat != np.round(flat)):
+                got = value if scalar else "non-integral or non-finite values"
+                raise fail(where, name, expected, got, described=not scalar)
+        elif flat.dtype.kind not in "iu":
+            raise fail(where, name, expected, value if scalar else str(flat.dtype), described=not scalar)
+        if flat.min() < low or flat.max() > MAX_INDEX:
+            raise fail(where, name, expected, (flat.min() if flat.min() < low else flat.max()).item())
+    out = flat.astype(np.int64)  # in range: no wrap
+    return readonly(np.full(size, out[0]) if scalar else out)
+
+
+def _sequence(name: str, value: Any, kind: type) -> tuple:
+    """``value`` as a tuple of ``kind`` items (a sequence of them; one on its own is refused)."""
+    if isinstance(value, (str, bytes, Mapping, kind)) or not isinstance(value, Iterable):
+        raise fail(_P, name, f"a sequence of {kind.__name__}", value)
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, kind):
+            raise fail(_P, f"{name} item", f"a {kind.__name__}", item)
+    return items
 
 
 class Problem:
@@ -139,25 +251,23 @@ class Problem:
         quotas: Any = (),
         caps: Any = (),
     ) -> None:
-        indptr = np.asarray(indptr)
+        indptr = _array(_P, "indptr", indptr)
         if indptr.ndim != 1 or len(indptr) < 1 or indptr.dtype.kind not in "iu":
-            raise fail(_P, "indptr", "a 1-d integer array of row offsets", indptr.shape)
-        if not isinstance(n_jobs, numbers.Integral) or n_jobs < 0:
-            raise fail(_P, "n_jobs", "an integer >= 0", n_jobs)
+            raise fail(_P, "indptr", "a 1-d integer array of row offsets", _form(indptr), described=True)
+        n_jobs = param(_P, "n_jobs", n_jobs, COUNT)
         n = len(indptr) - 1
+        if n > MAX_INDEX:
+            raise fail(_P, "indptr", f"offsets of at most {MAX_INDEX} workers", n)
+        # Offsets in range before the cast, so that unsigned or huge ones cannot wrap (a wrapped diff would
+        # pass as non-decreasing and send the kernels past the end of ``jobs``).
+        if indptr.min() < 0 or indptr.max() > MAX_INDEX:
+            raise fail(_P, "indptr", f"offsets from 0 to {MAX_INDEX}", (indptr.min().item(), indptr.max().item()))
+        indptr = indptr.astype(np.int64)
         if indptr[0] != 0 or np.any(np.diff(indptr) < 0):
             raise fail(_P, "indptr", "non-decreasing offsets from 0", indptr[:5].tolist())
         nnz = int(indptr[-1])
-        jobs = np.asarray(jobs)
-        values = np.asarray(values, dtype=np.float64) if np.asarray(values).dtype.kind in "iuf" else None
-        if values is None:
-            raise fail(_P, "values", "numbers", np.asarray(values).dtype)
-        if jobs.shape != (nnz,) or values.shape != (nnz,):
-            raise fail(_P, "jobs/values", f"{nnz} entries each", (jobs.shape, values.shape))
-        if jobs.dtype.kind not in "iu" or (nnz and (jobs.min() < 0 or jobs.max() >= n_jobs)):
-            raise fail(_P, "jobs", f"job indices in 0..{n_jobs - 1}", "out of range or not integers", described=True)
-        if not np.all(np.isfinite(values)):
-            raise fail(_P, "values", "finite numbers (leave infeasible pairs out)", "NaN or inf", described=True)
+        jobs = _indices(_P, "jobs", jobs, nnz, n_jobs).astype(np.int32)  # n_jobs <= MAX_INDEX: no wrap
+        values = _values(values, nnz, n)
         from .. import _sparse  # numba only once a Problem is built
 
         row = _sparse.first_repeat(indptr, jobs, n_jobs) if nnz else -1
@@ -165,16 +275,17 @@ class Problem:
             raise fail(
                 _P, f"jobs of worker {row}", "each job at most once per worker", "a repeated job", described=True
             )
-        self.indptr = readonly(indptr.astype(np.int64))
-        self.jobs = readonly(jobs.astype(np.int32))
+        self.indptr = readonly(indptr)
+        self.jobs = readonly(jobs)
         self.values = readonly(values)
-        self.n_workers, self.n_jobs = n, int(n_jobs)
+        self.n_workers, self.n_jobs = n, n_jobs
         self.capacity = _int_array(_P, "capacity", capacity, self.n_jobs, 0)
         self.use = _int_array(_P, "use", use, nnz, 0)
         self.people = _int_array(_P, "people", people, n, 0)
-        self.maximize, self.must_place = bool(maximize), bool(must_place)
-        self.quotas = tuple(self._check_quota(q) for q in quotas)
-        self.caps = tuple(self._check_cap(c) for c in caps)
+        self.maximize = param(_P, "maximize", maximize, FLAG)
+        self.must_place = param(_P, "must_place", must_place, FLAG)
+        self.quotas = tuple(self._check_quota(q) for q in _sequence("quotas", quotas, GroupBound))
+        self.caps = tuple(self._check_cap(c) for c in _sequence("caps", caps, Cap))
 
     @classmethod
     def _trusted(
@@ -258,27 +369,18 @@ class Problem:
             workers=workers,
         )
 
-    def _check_quota(self, quota: Any) -> GroupBound:
-        if not isinstance(quota, GroupBound):
-            raise fail(_P, "quotas item", "a GroupBound", quota)
-        members = np.asarray(quota.members)
-        if members.shape != (self.n_workers,) or members.dtype != np.bool_:
+    def _check_quota(self, quota: GroupBound) -> GroupBound:
+        """A quota (checked when made) whose mask covers this problem's workers."""
+        if quota.members.shape != (self.n_workers,):
             raise fail(
-                _P,
-                f"quotas[{quota.name!r}].members",
-                f"a bool mask of {self.n_workers} workers",
-                (members.shape, members.dtype),
+                _P, f"quotas[{quota.name!r}].members", f"a bool mask of {self.n_workers} workers", quota.members.shape
             )
         return quota
 
-    def _check_cap(self, cap: Any) -> Cap:
-        if not isinstance(cap, Cap):
-            raise fail(_P, "caps item", "a Cap", cap)
-        jobs = np.asarray(cap.jobs)
-        if jobs.shape != (self.n_jobs,) or jobs.dtype != np.bool_:
-            raise fail(_P, f"caps[{cap.name!r}].jobs", f"a bool mask of {self.n_jobs} jobs", (jobs.shape, jobs.dtype))
-        if not isinstance(cap.limit, numbers.Integral) or cap.limit < 0:
-            raise fail(_P, f"caps[{cap.name!r}].limit", "an integer >= 0", cap.limit)
+    def _check_cap(self, cap: Cap) -> Cap:
+        """A cap (checked when made) whose mask covers this problem's jobs."""
+        if cap.jobs.shape != (self.n_jobs,):
+            raise fail(_P, f"caps[{cap.name!r}].jobs", f"a bool mask of {self.n_jobs} jobs", cap.jobs.shape)
         return cap
 
     # ------------------------------------------------------------------ builders
@@ -286,18 +388,40 @@ class Problem:
     def from_dense(cls, matrix: Any, *, capacity: Any = 1, maximize: bool = True, **options: Any) -> Problem:
         """A problem over every finite entry of a (workers x jobs) matrix.
 
-        Infinite entries (``-inf`` when maximising, ``+inf`` when minimising)
-        mark pairs that are not allowed; NaN is an error.  Other keyword
-        options are those of :class:`Problem`.
+        An infinite entry marks a pair that is not allowed only in the
+        direction that means "never": ``-inf`` when maximising, ``+inf``
+        when minimising.  The other infinity (an infinitely good pair) and
+        NaN are errors.  Other keyword options are those of :class:`Problem`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Problem.from_dense(np.array([[1.0, np.inf]]), maximize=False).n_arcs
+        1
+        >>> Problem.from_dense(np.array([[1.0, np.inf]]))
+        Traceback (most recent call last):
+        ...
+        jobmatch.exceptions.ValidationError: Problem: matrix must be finite numbers or -inf for forbidden pairs \
+(when maximising), got +inf
         """
+        maximize = param(_P, "maximize", maximize, FLAG)
+        array = _array(_P, "matrix", matrix)
+        if array.dtype.kind not in "iufO":
+            raise fail(_P, "matrix", "a 2-d array of numbers", str(array.dtype), described=True)
         try:
-            dense = np.asarray(matrix, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise fail(_P, "matrix", "a 2-d array of numbers", type(matrix).__name__) from None
+            dense = array.astype(np.float64)
+        except (TypeError, ValueError, OverflowError):
+            raise fail(_P, "matrix", "a 2-d array of numbers", "objects that are not numbers", described=True) from None
         if dense.ndim != 2:
             raise fail(_P, "matrix", "a 2-d array (workers x jobs)", dense.shape)
-        if np.isnan(dense).any():
-            raise fail(_P, "matrix", "numbers or ±inf for forbidden pairs", "NaN", described=True)
+        forbidden, allowed, wrong = (-np.inf, "-inf", "+inf") if maximize else (np.inf, "+inf", "-inf")
+        bad = np.isnan(dense) | (np.isinf(dense) & (dense != forbidden))
+        if bad.any():
+            sense = "maximising" if maximize else "minimising"
+            got = "NaN" if np.isnan(dense).any() else wrong
+            raise fail(
+                _P, "matrix", f"finite numbers or {allowed} for forbidden pairs (when {sense})", got, described=True
+            )
         keep = np.isfinite(dense)
         indptr = indptr_from_counts(keep.sum(axis=1))
         jobs = np.nonzero(keep)[1]
@@ -341,15 +465,29 @@ class Problem:
         use: Any = 1,
         **options: Any,
     ) -> Problem:
-        """A problem from parallel arrays of arcs (any order; sorted here)."""
-        workers, jobs, values = np.asarray(workers), np.asarray(jobs), np.asarray(values)
-        use_array = np.asarray(use)
+        """A problem from parallel arrays of arcs (any order; sorted here).
+
+        ``use``, when an array, has one entry per arc, in the order of the
+        arcs given.
+
+        Examples
+        --------
+        >>> Problem.from_arcs([1, 0], [0, 0], [2.0, 3.0], n_workers=3, n_jobs=1, use=[2, 1]).use.tolist()
+        [1, 2]
+        """
+        n_workers = param(_P, "n_workers", n_workers, COUNT)
+        n_jobs = param(_P, "n_jobs", n_jobs, COUNT)
+        workers, jobs, values = (
+            _array(_P, name, a) for name, a in (("workers", workers), ("jobs", jobs), ("values", values))
+        )
         if not (workers.shape == jobs.shape == values.shape) or workers.ndim != 1:
             raise fail(_P, "workers/jobs/values", "1-d arrays of one length", (workers.shape, jobs.shape, values.shape))
-        if workers.dtype.kind not in "iu" or (len(workers) and (workers.min() < 0 or workers.max() >= n_workers)):
-            raise fail(
-                _P, "workers", f"worker indices in 0..{n_workers - 1}", "out of range or not integers", described=True
-            )
+        size = len(workers)
+        workers = _indices(_P, "workers", workers, size, n_workers)
+        jobs = _indices(_P, "jobs", jobs, size, n_jobs)
+        use_array = _array(_P, "use", use)
+        if use_array.ndim and use_array.shape != (size,):
+            raise fail(_P, "use", f"a scalar or {size} values, one per arc", use_array.shape)
         order = np.lexsort((jobs, workers))
         indptr = indptr_from_counts(np.bincount(workers, minlength=n_workers))
         if use_array.ndim:
@@ -371,14 +509,15 @@ class Problem:
     def graph(self) -> CandidateGraph:
         """The arcs as a :class:`CandidateGraph`, rows best first in the problem's sense.
 
-        For a minimisation problem the graph's scores are costs, lowest first.
+        A graph's rows are sorted by score, highest first: for a minimisation
+        problem its scores are the negated costs.
         """
-        sign = 1.0 if self.maximize else -1.0
-        order = np.lexsort((self.jobs, -sign * self.values, self.workers))
+        scores = (self.values if self.maximize else -self.values).astype(np.float32)
+        order = np.lexsort((self.jobs, -scores, self.workers))  # ties compared in float32, as the graph checks
         return CandidateGraph(
             self.indptr,
             self.jobs[order],
-            self.values[order].astype(np.float32),
+            scores[order],
             n_workers=self.n_workers,
             n_jobs=self.n_jobs,
         )
@@ -399,7 +538,7 @@ class Problem:
         new = Problem._trusted(
             self.indptr,
             self.jobs,
-            self.values if values is None else _values(values, self.n_arcs),
+            self.values if values is None else _values(values, self.n_arcs, self.n_workers),
             capacity=self.capacity,
             n_jobs=self.n_jobs,
             use=self.use,
@@ -411,12 +550,12 @@ class Problem:
             workers=self.__dict__.get("workers"),  # the same arcs: their workers, if computed
         )
         if quotas is not None:
-            new.quotas = tuple(new._check_quota(q) for q in quotas)
+            new.quotas = tuple(new._check_quota(q) for q in _sequence("quotas", quotas, GroupBound))
         if caps is not None:
-            new.caps = tuple(new._check_cap(c) for c in caps)
+            new.caps = tuple(new._check_cap(c) for c in _sequence("caps", caps, Cap))
         return new
 
-    def chosen(self, job_of: np.ndarray) -> np.ndarray:
+    def chosen(self, job_of: Any) -> np.ndarray:
         """Boolean mask over arcs: the arcs an assignment takes (``job_of``: job per worker, -1 unplaced).
 
         Examples
@@ -425,9 +564,13 @@ class Problem:
         >>> p.chosen(np.array([1, -1])).tolist()
         [False, True, False, False]
         """
-        return self.jobs == np.asarray(job_of)[self.workers]
+        job_of = _array(_P, "job_of", job_of)
+        if job_of.shape != (self.n_workers,) or (job_of.dtype.kind not in "iu" and job_of.size):
+            expected = f"{self.n_workers} integer job indices (-1: unplaced)"
+            raise fail(_P, "job_of", expected, _form(job_of), described=True)
+        return self.jobs == job_of[self.workers]
 
-    def objective_of(self, job_of: np.ndarray) -> float:
+    def objective_of(self, job_of: Any) -> float:
         """Total value of an assignment (job index per worker, -1 unplaced)."""
         return float(self.values[self.chosen(job_of)].sum())
 

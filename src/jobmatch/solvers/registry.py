@@ -13,13 +13,13 @@ takes; a key it does not take is dropped with an :class:`OptionWarning`.
 
 from __future__ import annotations
 
-import numbers
+import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..data.schema import fail
+from ..data.schema import SEED, fail, is_real, param
 from ..exceptions import OptionWarning
 from . import assignment, cpsat, flow, greedy, lagrangian, stable
 from .check import check
@@ -136,9 +136,11 @@ def known_options(who: str, options: Any, known: Iterable[str], *, where: str = 
 
 def unsupported(name: str, problem: Problem) -> str | None:
     """Why the named solver cannot express ``problem`` (None if it can)."""
-    if name == "auto":
+    if not isinstance(problem, Problem):
+        raise fail("solvers.unsupported", "problem", "a jobmatch.Problem", type(problem).__name__)
+    if isinstance(name, str) and name == "auto":
         return None
-    entry = _REGISTRY.get(name)
+    entry = _REGISTRY.get(name) if isinstance(name, str) else None
     if entry is None:
         raise fail("solvers.unsupported", "name", f"one of {available()}", name)
     return entry.unsupported(problem)
@@ -178,10 +180,12 @@ def solve(
         uses the same capacity (quotas and caps: exact on small problems, a
         proven bound beyond); else ``cpsat``.
     time_limit : float, optional
-        Seconds; solvers that search (``cpsat``) return their best incumbent
-        as FEASIBLE, or UNKNOWN, when it runs out.
+        Seconds, a finite number above 0 (None: no limit); solvers that
+        search (``cpsat``) return their best incumbent as FEASIBLE, or
+        UNKNOWN, when it runs out.
     seed : int, optional
-        Same problem and seed, same result.
+        From 0 to 2**31 - 1 (CP-SAT's seed is 32-bit).  Same problem and
+        seed, same result.
     options : dict, optional
         Solver-specific keyword options, passed to the solver that runs
         (for ``"auto"``, to the one it picks).  A key that solver does not
@@ -206,8 +210,9 @@ def solve(
     Raises
     ------
     ValidationError
-        Unknown solver, bad arguments (``options`` not a dict with text
-        keys), or a solver that cannot express the problem's constraints.
+        Unknown solver, bad arguments (``time_limit``, ``seed`` out of
+        range, ``options`` not a dict with text keys), or a solver that
+        cannot express the problem's constraints.
         An infeasible problem is not an error: it comes back with status
         INFEASIBLE and a diagnosis.
 
@@ -226,15 +231,14 @@ def solve(
     """
     if not isinstance(problem, Problem):
         raise fail("solve", "problem", "a jobmatch.Problem", type(problem).__name__)
-    if time_limit is not None and (not isinstance(time_limit, numbers.Real) or not time_limit > 0):
-        raise fail("solve", "time_limit", "a positive number of seconds or None", time_limit)
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise fail("solve", "seed", "an integer >= 0", seed)
+    if time_limit is not None and not (is_real(time_limit) and math.isfinite(time_limit) and time_limit > 0):
+        raise fail("solve", "time_limit", "a finite number of seconds above 0, or None", time_limit)
+    seed = param("solve", "seed", seed, SEED)
     given = checked_options("solve", options)
     if callable(solver):
         name = getattr(solver, "__name__", repr(solver))
         return check(problem, solver(problem, time_limit=time_limit, seed=seed, **given), solver=name)
-    if solver == "auto":
+    if isinstance(solver, str) and solver == "auto":
         solver = _auto(problem)
     entry = _REGISTRY.get(solver) if isinstance(solver, str) else None
     if entry is None:

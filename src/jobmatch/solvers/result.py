@@ -97,7 +97,8 @@ class Result:
             value = getattr(self, name)
             if value is not None:
                 value = np.array(value)  # a copy; integer indices become int64, anything else is left for the check
-                if value.dtype.kind in "iu":
+                fits = value.dtype.kind == "u" and (value.size == 0 or value.max() <= np.iinfo(np.int64).max)
+                if value.dtype.kind == "i" or fits:  # never wrap an unsigned index round to a negative one
                     value = value.astype(np.int64)
                 value.flags.writeable = False
                 object.__setattr__(self, name, value)

@@ -29,7 +29,9 @@ caps, each programme's seats and the training budget (both in people).
     only those allowed to train, on the routes they chose; the best such
     assignment is kept.  Prices follow Polyak subgradient steps.  The run
     stops when the gap closes to ``GAP``, after ``MAX_ROUNDS`` rounds or
-    ``time_limit``, or ``STALL`` rounds without progress.  When the unpriced
+    ``time_limit`` (no round starts when the time left is shorter than the
+    last round took, and every inner solve gets the time left), or ``STALL``
+    rounds without progress.  When the unpriced
     inner solution already respects the seats and budget, it is optimal and
     the run ends there.  With quotas or caps the inner ``lagrangian`` runs
     without its CP-SAT finish, so its own gap (0.1%) adds to the bound's.
@@ -54,7 +56,7 @@ import numpy as np
 
 from ..data.schema import fail
 from . import cpsat, flow, lagrangian
-from ._pack import pack
+from ._pack import Deadline, pack
 from ._scale import scaled_values
 from ._subgradient import DualSearch
 from .check import check_routes
@@ -121,7 +123,7 @@ def solve_exact(routes: Routes, *, time_limit: float | None = None, seed: int = 
         mine = np.flatnonzero(program >= 0)
         fen = np.round(routes.cost[program[mine]] * 100).astype(np.int64) * people[mine]
         extra.append(cpsat.Row("training budget", mine, fen, math.floor(routes.budget * 100 + 1e-6)))
-    out = cpsat.solve_columns(p, columns, tuple(extra), time_limit=time_limit, seed=seed)
+    out = cpsat.solve_columns(p, columns, tuple(extra), time_limit=time_limit, seed=seed, started=started)
     stats = {**out.stats, "scale": scaled.scale, "columns": len(arc)}
     if out.chosen is None:
         return _finish(
@@ -164,30 +166,33 @@ def _trainees(routes: Routes, job_of: np.ndarray, program_of: np.ndarray) -> np.
 
 
 class _Inner(NamedTuple):
-    """The inner solver of ``priced``: its name, its options, and whether an UNKNOWN answer is solved again.
+    """The inner solver of ``priced``: its name, its options, whether an UNKNOWN answer is solved again, the clock.
 
     The retry, with lagrangian's CP-SAT finish, is for ``"auto"`` picking
     lagrangian without it: when no assignment was found, CP-SAT finds one.
+    Every inner solve gets the time left of ``deadline``.
     """
 
     solver: str | Callable[..., Result]
     options: dict[str, Any]
     retry: bool
+    deadline: Deadline
 
 
-def _inner_of(problem: Problem, inner: str | Callable[..., Result]) -> _Inner:
+def _inner_of(problem: Problem, inner: str | Callable[..., Result], deadline: Deadline) -> _Inner:
     """``inner`` as given, or for ``"auto"`` with quotas or caps flow cannot hold: lagrangian without its finish."""
     if inner == "auto" and lagrangian.unsupported(problem) is None and flow.unsupported(problem) is not None:
         # Quotas or caps: lagrangian inside, without its CP-SAT finish on small problems (seconds each round).
-        return _Inner("lagrangian", {"finish": False}, True)
-    return _Inner(inner, {}, False)
+        return _Inner("lagrangian", {"finish": False}, True, deadline)
+    return _Inner(inner, {}, False, deadline)
 
 
 def _inner_solve(problem: Problem, inner: _Inner, seed: int) -> Result:
     """Solve with the inner solver; when lagrangian without its finish found nothing, again with the finish."""
-    result = solve(problem, solver=inner.solver, seed=seed, options=inner.options)
-    if result.status is Status.UNKNOWN and inner.retry:  # no assignment found: finish by CP-SAT
-        result = solve(problem, solver=inner.solver, seed=seed)
+    clock = inner.deadline
+    result = solve(problem, solver=inner.solver, seed=seed, options=inner.options, time_limit=clock.remaining())
+    if result.status is Status.UNKNOWN and inner.retry and not clock.passed():  # nothing found: finish by CP-SAT
+        result = solve(problem, solver=inner.solver, seed=seed, time_limit=clock.remaining())
     return result
 
 
@@ -265,11 +270,11 @@ def solve_priced(
 ) -> Result:
     """Lagrangian prices on seats and budget over an inner solver (see the module notes)."""
     started = time.perf_counter()
-    how = _inner_of(routes.problem, inner)
+    search = DualSearch(max_rounds=MAX_ROUNDS, stall=STALL, gap=GAP, time_limit=time_limit, started=started)
+    how = _inner_of(routes.problem, inner, search.deadline)
     usable = routes.seats > 0
     unit = float(np.mean(routes.cost[usable])) if usable.any() else 1.0  # budget row in units of a mean course
     unit = max(unit, 1.0)
-    search = DualSearch(max_rounds=MAX_ROUNDS, stall=STALL, gap=GAP, time_limit=time_limit, started=started)
     prices = np.zeros(len(routes.seats) + 1)  # per programme and person, then the budget's (mu) per unit CNY
     name = "priced"
     while search.more():
