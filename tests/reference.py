@@ -237,3 +237,78 @@ def fill_within_rows(order, workers, jobs, use, left, job_of, by_worker, by_job,
             left[j] -= use[t]
             activity = [a + c for a, c in zip(activity, coef)]
     return job_of
+
+
+# ---------------------------------------------------------------------- the auction (solvers/_auction.py)
+def auction_columns(indptr, jobs, w, off, m):
+    """Job-side CSR: a stable sort of the arcs by job (so each job's workers stay in worker order), values w - off."""
+    workers = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    order = np.argsort(jobs, kind="stable")
+    cptr = np.concatenate([[0], np.cumsum(np.bincount(jobs, minlength=m))])
+    return cptr, workers[order], (w.astype(np.int64) - off[workers])[order]
+
+
+def best_profits(indptr, jobs, w, off, S, cap, p, a_job, a_val):
+    """Each worker's best profit max(0, max_t (w_t - off_i) S - p_j), the dual bound D(p) and the primal P."""
+    workers = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    profit = (w.astype(np.int64) - off[workers]) * S - p[jobs]
+    profit[cap[jobs] == 0] = 0
+    best = np.zeros(len(indptr) - 1, dtype=np.int64)
+    np.maximum.at(best, workers, profit)
+    d = int(np.sum(np.where(cap > 0, cap * p, 0))) + int(best.sum())
+    return best, d, int(a_val[a_job >= 0].sum())
+
+
+def tighten(indptr, jobs, w, off, cap, a_job, q):
+    """The least prices >= q meeting every complementary-slackness floor (Bellman-Ford over all arcs at once),
+    then 1 if they meet the ceilings, else 0 (also when a floor grows past a ceiling on the way)."""
+    q = q.astype(np.int64).copy()
+    n = len(indptr) - 1
+    workers = np.repeat(np.arange(n), np.diff(indptr))
+    v = w.astype(np.int64) - off[workers]
+    own = np.zeros(n, dtype=np.int64)
+    mine = jobs == a_job[workers]
+    own[workers[mine]] = v[mine]
+    held = np.bincount(a_job[a_job >= 0], minlength=len(cap))
+    low = np.full(len(cap), 2**62, dtype=np.int64)
+    np.minimum.at(low, a_job[a_job >= 0], own[a_job >= 0])
+    free = held < cap
+    others = ~mine & (cap[jobs] > 0)
+
+    def broken(q):
+        return bool(np.any(free & (q > 0)) or np.any(q > low))
+
+    while not broken(q):
+        placed = a_job[workers] >= 0
+        base = np.where(placed, q[np.maximum(a_job[workers], 0)] - own[workers], 0)
+        floor = np.full(len(cap), np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(floor, jobs[others], (base + v)[others])
+        raised = np.maximum(q, floor)
+        if np.array_equal(raised, q):
+            return 1, q
+        q = raised
+    return 0, q
+
+
+def auction_dual_bound(problem, prices):
+    """D(prices) = sum_j capacity_j p_j + sum_i max(0, max_j (v_ij - size_i p_j)) for a maximisation (values negated
+    for a minimisation, the bound negated back); without the 0 when every worker must be placed."""
+    sign = 1.0 if problem.maximize else -1.0
+    workers = problem.workers
+    reduced = sign * problem.values - problem.use * prices[problem.jobs]
+    surplus = np.full(problem.n_workers, -np.inf if problem.must_place else 0.0)
+    np.maximum.at(surplus, workers, reduced)
+    return sign * (float(problem.capacity @ prices) + float(surplus.sum()))
+
+
+def priced_top_k(dense, size, prices, floor, k):
+    """Each worker's k best pairs by reduced score (score - size x price, float64) above its floor, ties to the lower
+    job, then listed by score (best first, ties to the lower job): as (job, score)."""
+    out = []
+    for i, row in enumerate(dense):
+        reduced = row.astype(np.float64) - size[i] * prices
+        pay = np.flatnonzero(np.isfinite(row) & (reduced > floor[i]))
+        chosen = pay[np.argsort(-reduced[pay].astype(np.float32), kind="stable")][:k]
+        chosen = chosen[np.lexsort((chosen, -row[chosen]))]
+        out.append([(int(j), float(row[j])) for j in chosen])
+    return out

@@ -25,7 +25,7 @@ def test_demo_reports_the_market_it_built(capsys):
     assert f"{cands['workers_without_candidate']:,} workers have no feasible job" in out
     assert "score top-20" in out and "load kernels" in out and "match (auto)" in out
     placed = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), k=20, training=False))
-    assert f"{placed['people']:,} people placed ({placed['workers']:,} workers) by solver 'flow'" in out
+    assert f"{placed['people']:,} people placed ({placed['workers']:,} workers) by solver 'auction'" in out
     assert f"fill rate {placed['fill_rate']:.1%}" in out
     policy = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)])
     shared = summarise_assignment(match(synth.scenario(3000, 120, 6, seed=4), policy, k=20, training=False))

@@ -239,3 +239,25 @@ def test_pair_components_bad_positions():
         pair_components(market, None, np.array([20]), np.array([0]))
     with pytest.raises(ValidationError, match="one length"):
         pair_components(market, None, np.array([0, 1]), np.array([0]))
+
+
+@given(markets(max_workers=10, max_jobs=8), policies(), st.integers(1, 6), st.data())
+def test_priced_candidates_equal_the_numpy_pricing_pass(market, policy, k, data):
+    """The pricing kernel takes each worker's best pairs by score minus price above its floor (its surplus)."""
+    from jobmatch.scoring.scores import priced_candidates
+
+    m, n = market.n_jobs, market.n_workers
+    prices = np.array(data.draw(st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 2.0]), min_size=m, max_size=m)))
+    floor = np.array(data.draw(st.lists(st.sampled_from([0.0, 0.05, 0.3, -1.0]), min_size=n, max_size=n)))
+    graph = priced_candidates(market, policy, prices, floor, k=k)
+    dense = score_matrix(market, policy)
+    want = reference.priced_top_k(dense, market.workers.size.astype(float), prices, floor, k)
+    for r, row in enumerate(want):
+        indices, scores = graph.row(r)
+        assert indices.tolist() == [j for j, _ in row]
+        assert scores.tolist() == [s for _, s in row]
+    if n and m:
+        with pytest.raises(ValidationError, match="prices"):
+            priced_candidates(market, policy, prices[:-1], floor)
+        with pytest.raises(ValidationError, match="surplus"):
+            priced_candidates(market, policy, prices, np.full(n, np.nan))

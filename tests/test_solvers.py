@@ -17,7 +17,7 @@ from jobmatch.solvers.problem import Cap, GroupBound
 
 ORLIB = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib"
 needs_orlib = pytest.mark.skipif(not ORLIB.is_dir(), reason=f"OR-Library data not found at {ORLIB}")
-EXACT = ("flow", "assignment", "cpsat", "lagrangian")
+EXACT = ("flow", "auction", "assignment", "cpsat", "lagrangian")
 
 
 @st.composite
@@ -115,7 +115,7 @@ def test_every_solver_against_brute_force(problem):
         if name in EXACT:
             if best is None:
                 assert result.status is Status.INFEASIBLE and result.diagnosis, name
-            elif name == "flow" and result.status is Status.FEASIBLE:  # it split a group of several people
+            elif name in ("flow", "auction") and result.status is Status.FEASIBLE:  # it split a group of several people
                 assert result.stats["split"] > 0 and "split" in result.diagnosis
                 low, high = sorted((result.objective, result.bound))
                 assert low - 1e-9 <= best <= high + 1e-9
@@ -147,7 +147,11 @@ def test_rounded_values_keep_bounds_valid_and_objectives_close(problem, data):
 @given(tiny_problems(side_constraints=False))
 def test_auto_picks_an_exact_solver_and_says_which(problem):
     result = solve(problem)
-    expected = next(name for name in ("flow", "lagrangian", "cpsat") if solvers.unsupported(name, problem) is None)
+    expected = next(
+        name
+        for name in ("auction", "flow", "lagrangian", "cpsat")
+        if solvers.unsupported(name, problem) is None and not (name == "auction" and problem.must_place)
+    )
     assert result.solver == expected
     best = brute_force(problem)
     assert (result.status is Status.INFEASIBLE) == (best is None)
@@ -328,7 +332,7 @@ def _assign_optima() -> dict[str, int]:
 def test_orlib_assignment_optima(name):
     problem = datasets.load_orlib_assign(ORLIB / "assign" / f"{name}.txt")
     optimum = _assign_optima()[name]
-    names = ["flow"] + (["assignment"] if "assignp" not in name else [])
+    names = ["flow", "auction"] + (["assignment"] if "assignp" not in name else [])
     for solver in names:
         result = solve(problem, solver=solver)
         assert result.status is Status.OPTIMAL and result.objective == optimum, (solver, result)
@@ -530,8 +534,8 @@ def test_unknown_options_warn_name_the_solver_and_are_dropped():
     with pytest.warns(OptionWarning, match=r"solver 'cpsat' takes no option 'finish'.*its options: 'hint'"):
         solve(problem, solver="cpsat", options={"finish": False, "hint": [0, 1]})
     # "auto" hands the options to the solver it picks, and warns only for what that one does not take
-    with pytest.warns(OptionWarning, match="solver 'flow' takes no option 'finish'"):
-        assert solve(problem, options={"finish": False}).solver == "flow"
+    with pytest.warns(OptionWarning, match="solver 'auction' takes no option 'finish'"):
+        assert solve(problem, options={"finish": False}).solver == "auction"
     shares = problem.replace(quotas=[GroupBound("g", np.array([True, False]), min_share=0.5)])
     import warnings
 

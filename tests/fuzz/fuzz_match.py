@@ -128,6 +128,9 @@ def match_args(draw: st.DrawFn) -> tuple[Market, dict, dict]:
             maybe(st.sampled_from([None, {}, {"finish": True}, {"bogus": 1}]), st.sampled_from([[1], {1: 2}, "x"]))
         )
         bad["options"] = value is not None and not (isinstance(value, dict) and all(isinstance(k, str) for k in value))
+    if draw(st.booleans()):
+        kwargs["scope"] = value = draw(maybe(st.sampled_from(["market", "candidates"]), hostile))
+        bad["scope"] = value not in ("market", "candidates") or not isinstance(value, str)
     if not clean and draw(st.integers(0, 9)) == 0:
         kwargs["blend"] = draw(st.sampled_from(["x", 1.0, {}]))
         bad["blend"] = True
@@ -161,6 +164,9 @@ def test_match(case):
     if placed is REFUSED:
         return
     check_assignment(market, placed)
+    assert placed.proven_over in ("market", "candidates")
+    if placed.proven_over == "market":
+        assert kwargs.get("scope", "market") == "market" and placed.solver == "auction"
 
 
 @given(st.sampled_from([None, "market", 3, [], {"workers": []}, synth.scenario(3, 2, seed=1).workers]))

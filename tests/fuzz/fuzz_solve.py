@@ -30,7 +30,7 @@ from jobmatch.solvers.problem import Cap, GroupBound
 resource.setrlimit(resource.RLIMIT_AS, (6 * 2**30, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 #: Exact solvers: OPTIMAL or INFEASIBLE without a time limit (flow: FEASIBLE when it splits a worker of several people).
-EXACT = ("auto", "flow", "assignment", "cpsat", "lagrangian")
+EXACT = ("auto", "flow", "auction", "assignment", "cpsat", "lagrangian")
 NAMES = tuple(name for name in available())
 SHARES = [0.0, 0.25, 0.5, 1 / 3, 0.75, 1.0]
 
@@ -165,7 +165,7 @@ def agrees(p: Problem, name: str, result, best: float | None, limited: bool) -> 
     elif status is Status.FEASIBLE:
         assert not better(result.objective, best), (name, result.objective, best)
         if name in EXACT and not limited:
-            assert name in ("flow", "auto") and "split" in (result.diagnosis or ""), (name, result)
+            assert name in ("flow", "auction", "auto") and "split" in (result.diagnosis or ""), (name, result)
     else:
         assert status is Status.UNKNOWN and (limited or name not in EXACT), (name, result)
     if result.bound is not None:
@@ -279,8 +279,14 @@ def test_plainly_invalid_arguments(index):
 
 @given(problems(), st.data())
 def test_options(p, data):
-    """Each solver's options, valid and not: the cpsat hint (any job per worker) and lagrangian's finish."""
+    """Each solver's options, valid and not: the hint (any job per worker) of cpsat and the auction, the auction's
+    start prices (any floats: refused unless one finite number >= 0 per job), lagrangian's finish."""
     hint = data.draw(st.lists(st.integers(-1, 3), min_size=p.n_workers, max_size=p.n_workers))
+    size = data.draw(st.sampled_from([p.n_jobs, p.n_jobs, p.n_jobs + 1]))
+    prices = data.draw(
+        st.lists(st.one_of(st.floats(), st.sampled_from([0.0, 1.0, 1e300])), min_size=size, max_size=size)
+    )
+    sound = size == p.n_jobs and all(np.isfinite(prices)) and min(prices, default=0.0) >= 0
     name, options = data.draw(
         st.sampled_from(
             [
@@ -289,6 +295,8 @@ def test_options(p, data):
                 ("lagrangian", {"finish": True}),
                 ("auto", {"hint": hint, "finish": True}),
                 ("flow", {"nonsense": 1}),
+                ("auction", {"hint": hint, "prices": prices}),
+                ("auction", {"prices": prices}),
             ]
         )
     )
@@ -296,7 +304,7 @@ def test_options(p, data):
         warnings.simplefilter("ignore", OptionWarning)
         result = attempt(f"solve:{name}", solve, p, solver=name, options=options)
     if result is REFUSED:
-        assert unsupported(name, p), name
+        assert unsupported(name, p) or (name == "auction" and not sound), name
         return
     best = by_milp(p)
     agrees(p, "lagrangian (no finish)" if options.get("finish") is False else name, result, best, limited=False)

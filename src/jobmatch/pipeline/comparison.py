@@ -80,7 +80,10 @@ def compare(
     seeds : sequence of int, optional
         Each from 0 to 2**31 - 1 (as for :func:`jobmatch.solve`).
     k : int, optional
-        Candidate jobs per worker (as for :func:`jobmatch.match`).
+        Candidate jobs per worker (as for :func:`jobmatch.match`).  Every
+        solver sees the same top-``k`` pairs, so the rows compare
+        strategies, not candidate sets: each row is ``match`` with
+        ``scope="candidates"``.
     time_limit : float, optional
         Seconds per solve.
     blend : Blend, optional

@@ -11,10 +11,13 @@ from ..data.schema import FLAG, POSITIVE, SEED, fail, param
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
+from ..solvers.problem import Problem
 from ..solvers.registry import SolverFn, available, checked_options, known_options, solve
+from ..solvers.result import Result
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
 from .compile import compile, time_limit_arg
+from .pricing import widen
 from .routes import routes as training_routes
 
 __all__ = ["match"]
@@ -31,6 +34,7 @@ def match(
     training: bool = True,
     blend: Blend | None = None,
     options: Mapping[str, Any] | None = None,
+    scope: str = "market",
 ) -> Assignment:
     """Place a market's workers: score the top-``k`` jobs per worker, then solve.
 
@@ -66,6 +70,16 @@ def match(
         method does not take is dropped with an
         :class:`~jobmatch.solvers.OptionWarning`.
 
+    scope : {"market", "candidates"}, optional
+        What the answer is proven optimal over.  ``"market"`` (default):
+        when the solver returns prices (``auction``, which ``"auto"``
+        picks for problems without quotas, caps or training), the pricing
+        pass of :mod:`jobmatch.pipeline.pricing` adds every pair outside
+        the top ``k`` that could improve the answer, and re-solves, until
+        none can: OPTIMAL then holds for all feasible pairs, and ``k`` only
+        sets the speed.  ``"candidates"``: solve on the top ``k`` alone.
+        ``assignment.proven_over`` says which held.
+
     Returns
     -------
     Assignment
@@ -94,6 +108,8 @@ def match(
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):  # the training path needs it
         raise fail(where, "solver", f"one of {available()} or a callable", solver)
     options = checked_options(where, options)
+    if not isinstance(scope, str) or scope not in ("market", "candidates"):
+        raise fail(where, "scope", "'market' or 'candidates'", scope)
     started = time.perf_counter()
     offered = training and market.n_programs > 0
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None
@@ -101,6 +117,14 @@ def match(
     compiled = time.perf_counter()
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
         result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options)
+        if scope == "market" and blend is None and result.solver == "auction":
+
+            def resolve(grown: Problem, previous: Result, left: float | None) -> Result:
+                warm = {"prices": previous.prices, "hint": previous.job_of}  # the user's options served the first
+                return solve(grown, solver="auction", time_limit=left, seed=seed, options=warm)
+
+            deadline = None if time_limit is None else started + time_limit
+            problem, result = widen(market, policy, problem, result, k=k, resolve=resolve, deadline=deadline)
     else:
         method = method_of(routes, solver)
         given = known_options(f"training method {method!r}", options, TRAINING_OPTIONS[method], where="match")

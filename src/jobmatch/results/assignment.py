@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["Assignment"]
 
 
+#: How ``repr`` names what the status is proven over.
+_SCOPE = {"market": "whole market", "candidates": "candidates"}
+
+
 class Assignment:
     """A market's placements: the :class:`Result` of a solve, with ids mapped back.
 
@@ -40,7 +44,7 @@ class Assignment:
     >>> market = synth.scenario(300, 20, seed=1)
     >>> placed = match(market, k=5)
     >>> placed.solver, placed.status.name in ("OPTIMAL", "FEASIBLE")
-    ('flow', True)
+    ('auction', True)
     >>> job = placed.placement(market.workers.ids[0])
     >>> job is None or job in set(market.jobs.ids)
     True
@@ -66,6 +70,12 @@ class Assignment:
     gap = property(lambda self: self.result.gap, doc="Relative gap to the bound, if known.")
     diagnosis = property(lambda self: self.result.diagnosis, doc="Why not optimal or feasible, in words.")
     job_of = property(lambda self: self.result.job_of, doc="Job index per worker, -1 if unplaced.")
+
+    @property
+    def proven_over(self) -> str:
+        """What ``status`` and ``bound`` are proven over: ``"market"``, every feasible pair (the pricing pass of
+        :mod:`jobmatch.pipeline.pricing`), or ``"candidates"``, the top-``k`` pairs that were solved."""
+        return str(self.result.stats.get("proven_over", "candidates"))
 
     @cached_property
     def program_of(self) -> np.ndarray:
@@ -148,9 +158,9 @@ class Assignment:
 
     def _repr_html_(self) -> str:
         m = self.metrics()
-        gap = "" if self.gap is None else f" (gap {self.gap:.2%})"
+        gap = "" if self.gap is None else f", gap {self.gap:.2%}"
         rows = [
-            ("status", f"{self.status.name} by {self.solver!r}{gap}"),
+            ("status", f"{self.status.name} by {self.solver!r} ({_SCOPE[self.proven_over]}{gap})"),
             ("objective", f"{self.objective:,.6g}"),
             ("placed", f"{m['workers_placed']:,} of {self.market.n_workers:,} workers, {m['people_placed']:,} people"),
             ("placement / fill rate", f"{m['placement_rate']:.1%} / {m['fill_rate']:.1%}"),
@@ -167,6 +177,6 @@ class Assignment:
     def __repr__(self) -> str:
         gap = "" if self.gap is None else f", gap {self.gap:.2%}"
         return (
-            f"<Assignment {self.status.name} by {self.solver!r}: {self.n_placed:,} of "
+            f"<Assignment {self.status.name} by {self.solver!r} ({_SCOPE[self.proven_over]}): {self.n_placed:,} of "
             f"{self.market.n_workers:,} workers placed, objective {self.objective:.6g}{gap}>"
         )

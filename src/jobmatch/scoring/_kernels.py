@@ -408,6 +408,46 @@ def worker_top_k(W, J, P, n_jobs, out_index, out_scores, out_count):
 
 
 @njit(**PARALLEL)
+def worker_top_k_priced(W, J, P, n_jobs, prices, size, floor, out_index, out_scores, out_count):
+    """Each worker's ``k`` best feasible jobs by reduced score ``score - size_i x prices_j``, among those whose reduced
+    score beats ``floor[i]`` (float64 arithmetic), listed by score as a candidate row (best first, ties to the lower
+    job).
+
+    With ``floor`` the workers' surplus at the prices, these are the pairs
+    that break the prices' dual feasibility: the only ones that could
+    improve an assignment the prices prove optimal on fewer pairs.
+    """
+    n, k = out_index.shape
+    status = P.custom_status
+    for c in prange((n + _CHUNK - 1) // _CHUNK):
+        scratch = make_scratch(J, P)
+        row = np.empty(n_jobs, dtype=np.float32)
+        reduced = np.empty(n_jobs, dtype=np.float32)
+        maxima = np.empty((n_jobs + BLOCK - 1) // BLOCK, dtype=np.float32)
+        for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n)):
+            score_row(i, W, J, P, scratch, row)
+            extra_row(i, row, P, status)
+            f = floor[i]
+            for j in range(n_jobs):
+                r = np.float64(row[j]) - size[i] * prices[j]
+                reduced[j] = r if r > f else -np.inf
+            count = select(reduced, maxima, out_scores[i], out_index[i], k)
+            for q in range(count):  # the chosen pairs, as a candidate row: best score first, ties to the lower job
+                j = out_index[i, q]
+                p = q
+                while p > 0 and (
+                    row[out_index[i, p - 1]] < row[j]
+                    or (row[out_index[i, p - 1]] == row[j] and out_index[i, p - 1] > j)
+                ):
+                    out_index[i, p] = out_index[i, p - 1]
+                    p -= 1
+                out_index[i, p] = j
+            for q in range(count):
+                out_scores[i, q] = row[out_index[i, q]]
+            out_count[i] = count
+
+
+@njit(**PARALLEL)
 def job_top_k(W, J, P, n_workers, block, out_index, out_scores, out_count):
     """Each job's k best feasible workers, best first, ties to the lower worker.
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BAD_VALUE", "FINE", "RAISED", "attributes", "kernels", "run", "values"]
 
-_KERNELS = ("dense_scores", "worker_top_k", "job_top_k", "one_pair", "many_pairs")
+_KERNELS = ("dense_scores", "worker_top_k", "worker_top_k_priced", "job_top_k", "one_pair", "many_pairs")
 _COMPILED: dict[tuple, types.SimpleNamespace] = {}
 #: Each checked component's function, recompiled with bounds checks (by the function registered).
 _CHECKED: dict[Any, Any] = {}

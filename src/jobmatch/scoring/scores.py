@@ -31,7 +31,15 @@ from .custom import kernels, run
 from .custom import values as component_values
 from .graph import CandidateGraph
 
-__all__ = ["FILTERS", "breakdown", "candidates", "filter_failures", "pair_components", "score_matrix"]
+__all__ = [
+    "FILTERS",
+    "breakdown",
+    "candidates",
+    "filter_failures",
+    "pair_components",
+    "priced_candidates",
+    "score_matrix",
+]
 
 #: Names of the filters a pair can fail, by bit of the kernels' fail mask.
 FILTERS = (*COMPONENTS, "strict_diet", "capacity")
@@ -172,6 +180,73 @@ def candidates(
     indptr = np.zeros(rows + 1, dtype=np.int64)
     np.cumsum(count, out=indptr[1:])
     return CandidateGraph(indptr, index[keep], scores[keep], n_workers=n, n_jobs=m, side=side)
+
+
+def priced_candidates(market: Market, policy: Policy | None, prices: Any, surplus: Any, k: int = 20) -> CandidateGraph:
+    """The pricing pass: each worker's best feasible jobs that pay more than its surplus at the job prices.
+
+    A pair (worker ``i``, job ``j``) is returned when ``score_ij -
+    size_i x prices_j > surplus_i``, up to ``k`` per worker, best reduced
+    score first.  With the prices and surpluses of an optimal solution on
+    some candidate pairs, no pair returned means none of all the market's
+    feasible pairs could improve it: the prices prove it optimal over the
+    whole market.  One pass costs about one :func:`candidates` call.
+
+    Parameters
+    ----------
+    market : Market
+    policy : Policy, optional
+    prices : array_like of float
+        One per job (``Result.prices``).
+    surplus : array_like of float
+        One per worker (``Result.surplus``).
+    k : int, optional
+        Most pairs returned per worker.
+
+    Returns
+    -------
+    CandidateGraph
+        A row per worker (scores are the pairs' scores), best reduced score first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch import candidates, synth
+    >>> market = synth.scenario(200, 10, seed=1)
+    >>> free = priced_candidates(market, None, np.zeros(10), np.zeros(200), k=3)  # at price 0, every pair pays
+    >>> bool(np.array_equal(free.indices, candidates(market, k=3).indices))
+    True
+    """
+    policy = _check(market, policy, "priced_candidates")
+    k = param("priced_candidates", "k", k, POSITIVE)
+    n, m = market.n_workers, market.n_jobs
+    prices = _floats("priced_candidates", "prices", prices, m)
+    surplus = _floats("priced_candidates", "surplus", surplus, n)
+    k = int(min(k, max(m, 1)))
+    index = np.empty((n, k), dtype=np.int32)
+    scores = np.empty((n, k), dtype=np.float32)
+    count = np.zeros(n, dtype=np.int64)
+    if n and m:
+        W, J, P = kernel_inputs(market, policy)
+        copies = kernels(policy, _kernels)
+        size = market.workers.size.astype(np.float64)
+        args = (W, J, P, m, prices, size, surplus, index, scores, count)
+        run(market, policy, P.custom_status, copies.worker_top_k_priced, *args)
+    keep = np.arange(k)[None, :] < count[:, None]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(count, out=indptr[1:])
+    return CandidateGraph(indptr, index[keep], scores[keep], n_workers=n, n_jobs=m, side="worker")
+
+
+def _floats(where: str, name: str, value: Any, size: int) -> np.ndarray:
+    """``value`` as ``size`` finite float64 numbers (else ValidationError)."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise fail(where, name, f"{size:,} finite numbers", value) from None
+    if array.shape != (size,) or not np.all(np.isfinite(array)):
+        raise fail(where, name, f"{size:,} finite numbers", value)
+    return array
 
 
 def pair_components(

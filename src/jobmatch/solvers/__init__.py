@@ -13,12 +13,13 @@ Examples
 --------
 >>> import numpy as np
 >>> from jobmatch import Problem, solve, solvers
->>> solvers.available()
-['assignment', 'auto', 'cpsat', 'first_come', 'flow', 'greedy', 'lagrangian', 'random', 'stable', 'stable_jobs']
+>>> solvers.available()  # doctest: +NORMALIZE_WHITESPACE
+['assignment', 'auction', 'auto', 'cpsat', 'first_come', 'flow', 'greedy',
+ 'lagrangian', 'random', 'stable', 'stable_jobs']
 >>> problem = Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0]]), capacity=1)
 >>> result = solve(problem)
 >>> result.status.name, result.solver, result.objective, result.job_of.tolist()
-('OPTIMAL', 'flow', 6.0, [0, 1])
+('OPTIMAL', 'auction', 6.0, [0, 1])
 """
 
 from __future__ import annotations

@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from ..data.schema import fail
 from .problem import Problem
 from .result import Result, Status
 
-__all__ = ["Deadline", "OutOfTime", "infeasible", "job_of_from_arcs", "out_of_time", "pack", "timed"]
+__all__ = ["Deadline", "OutOfTime", "hint_arg", "infeasible", "job_of_from_arcs", "out_of_time", "pack", "timed"]
 
 
 def pack(
@@ -92,3 +93,13 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - start
+
+
+def hint_arg(where: str, problem: Problem, hint: Any) -> np.ndarray:
+    """The ``hint`` option checked: one integer job index per worker (-1 unplaced; one not among the worker's arcs
+    is taken as unplaced), as int64."""
+    array = np.asarray(hint)
+    if array.shape != (problem.n_workers,) or (array.size and array.dtype.kind not in "iu"):
+        shape = f"shape {array.shape}, {array.dtype}"
+        raise fail(where, "hint", f"a job index per worker ({problem.n_workers} integers)", shape)
+    return job_of_from_arcs(problem, problem.chosen(array))

@@ -34,8 +34,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..data.schema import fail
-from ._pack import Deadline, OutOfTime, job_of_from_arcs, pack
+from ._pack import Deadline, OutOfTime, hint_arg, job_of_from_arcs, pack
 from ._scale import integer_values
 from .problem import Problem
 from .result import Result, Status
@@ -314,7 +313,7 @@ def solve_cpsat(problem: Problem, /, *, time_limit: float | None = None, seed: i
     started = time.perf_counter()
     scaled = integer_values(problem)
     columns = Columns(problem.workers, problem.jobs, problem.use, scaled.ints)
-    chosen = None if hint is None else problem.chosen(_hint(problem, hint))
+    chosen = None if hint is None else problem.chosen(hint_arg("solve_cpsat", problem, hint))
     out = solve_columns(problem, columns, time_limit=time_limit, seed=seed, hint=chosen, started=started)
     stats = {**out.stats, "scale": scaled.scale}
     if out.chosen is None:
@@ -331,15 +330,6 @@ def solve_cpsat(problem: Problem, /, *, time_limit: float | None = None, seed: i
         stats=stats,
         bound=scaled.bound(out.bound, problem.maximize),
     )
-
-
-def _hint(problem: Problem, hint: Any) -> np.ndarray:
-    """The ``hint`` option checked: one integer job index per worker (-1 unplaced)."""
-    array = np.asarray(hint)
-    if array.shape != (problem.n_workers,) or (array.size and array.dtype.kind not in "iu"):
-        shape = f"shape {array.shape}, {array.dtype}"
-        raise fail("solve_cpsat", "hint", f"a job index per worker ({problem.n_workers} integers)", shape)
-    return array
 
 
 def _diagnose(problem: Problem, core: list[str]) -> str:

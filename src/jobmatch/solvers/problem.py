@@ -369,6 +369,49 @@ class Problem:
             workers=workers,
         )
 
+    def _with_arcs(self, workers: np.ndarray, jobs: np.ndarray, values: np.ndarray) -> Problem:
+        """This problem with more arcs (worker, job, value), without checks but for repeats: an arc it already has
+        is not added again.  Each worker's new arcs follow its old ones; they use the worker's people.
+
+        For the pricing pass of :func:`jobmatch.match`: the arcs come from
+        the scoring kernels (valid indices, finite values).
+        """
+
+        def key(w: np.ndarray, j: np.ndarray) -> np.ndarray:
+            return np.asarray(w, dtype=np.int64) * max(self.n_jobs, 1) + np.asarray(j, dtype=np.int64)
+
+        touched = np.isin(self.workers, workers)
+        new = ~np.isin(key(workers, jobs), key(self.workers[touched], self.jobs[touched]))
+        workers, jobs, values = workers[new], jobs[new], values[new]
+        old = np.diff(self.indptr)
+        added = np.bincount(workers, minlength=self.n_workers)
+        indptr = indptr_from_counts(old + added)
+        start = indptr[:-1] + old  # where each worker's new arcs go
+        order = np.argsort(workers, kind="stable")
+        workers, jobs, values = workers[order], jobs[order], values[order]
+        first = np.zeros(self.n_workers + 1, dtype=np.int64)
+        np.cumsum(added, out=first[1:])
+        slots = start[workers] + np.arange(len(workers)) - first[workers]
+        kept = np.arange(self.n_arcs) - self.indptr[self.workers] + indptr[self.workers]
+        out_jobs = np.empty(indptr[-1], dtype=np.int32)
+        out_values = np.empty(indptr[-1], dtype=np.float64)
+        out_use = np.empty(indptr[-1], dtype=np.int64)
+        out_jobs[kept], out_values[kept], out_use[kept] = self.jobs, self.values, self.use
+        out_jobs[slots], out_values[slots], out_use[slots] = jobs, values, self.people[workers]
+        return Problem._trusted(
+            indptr,
+            out_jobs,
+            out_values,
+            capacity=self.capacity,
+            n_jobs=self.n_jobs,
+            use=out_use,
+            people=self.people,
+            maximize=self.maximize,
+            must_place=self.must_place,
+            quotas=self.quotas,
+            caps=self.caps,
+        )
+
     def _check_quota(self, quota: GroupBound) -> GroupBound:
         """A quota (checked when made) whose mask covers this problem's workers."""
         if quota.members.shape != (self.n_workers,):

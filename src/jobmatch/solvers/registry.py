@@ -21,7 +21,7 @@ from typing import Any
 
 from ..data.schema import SEED, fail, is_real, param
 from ..exceptions import OptionWarning
-from . import assignment, cpsat, flow, greedy, lagrangian, stable
+from . import assignment, auction, cpsat, flow, greedy, lagrangian, stable
 from .check import check
 from .problem import Problem
 from .result import Result
@@ -44,6 +44,7 @@ def _anything(problem: Problem) -> str | None:
 
 _REGISTRY: dict[str, _Entry] = {
     "assignment": _Entry(assignment.solve_assignment, assignment.unsupported),
+    "auction": _Entry(auction.solve_auction, auction.unsupported, auction.OPTIONS),
     "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported, ("hint",)),
     "flow": _Entry(flow.solve_flow, flow.unsupported),
     "first_come": _Entry(greedy.solve_first_come, greedy.unsupported),
@@ -149,10 +150,17 @@ def unsupported(name: str, problem: Problem) -> str | None:
 def _auto(problem: Problem) -> str:
     """The fastest solver that can express the problem and prove how good its answer is.
 
-    ``flow`` when it can express the problem (exact); else ``lagrangian``
-    for quotas and caps (exact on small problems, a proven gap at scale);
-    else ``cpsat`` (arcs of one worker using different capacity).
+    ``auction`` when it can express the problem and not every worker must
+    be placed (exact, and faster than ``flow`` at every size measured:
+    docs/benchmarks.md); else ``flow`` when it can (exact); else
+    ``lagrangian`` for quotas and caps (exact on small problems, a proven
+    gap at scale); else ``cpsat`` (arcs of one worker using different
+    capacity).  Must-place goes to ``flow``: the auction expresses it by
+    raising every value, which can cost it the scale that makes its last
+    phase a proof.
     """
+    if auction.unsupported(problem) is None and not problem.must_place:
+        return "auction"
     if flow.unsupported(problem) is None:
         return "flow"
     if lagrangian.unsupported(problem) is None:
@@ -175,10 +183,11 @@ def solve(
     problem : Problem
     solver : str or callable, optional
         A name from :func:`available` or a function with the solver
-        signature.  ``"auto"`` (default) picks ``flow`` when it can express
-        the problem (exact); else ``lagrangian`` when every arc of a worker
-        uses the same capacity (quotas and caps: exact on small problems, a
-        proven bound beyond); else ``cpsat``.
+        signature.  ``"auto"`` (default) picks ``auction`` when it can
+        express the problem and placing is optional (exact, with prices);
+        else ``flow`` when it can (exact); else ``lagrangian`` when every
+        arc of a worker uses the same capacity (quotas and caps: exact on
+        small problems, a proven bound beyond); else ``cpsat``.
     time_limit : float, optional
         Seconds, a finite number above 0 (None: no limit); solvers that
         search (``cpsat``) return their best incumbent as FEASIBLE, or
@@ -192,6 +201,11 @@ def solve(
         take is dropped with an :class:`OptionWarning`; a callable
         ``solver`` is given every key.  The built-in solvers' options:
 
+        ``auction``
+            ``prices`` : array_like of float -- start prices, one per job
+            (an earlier result's ``prices``); ``hint`` : array_like of int
+            -- a start assignment, a job index per worker (an earlier
+            ``job_of``).  Together they make a warm start.
         ``cpsat``
             ``hint`` : array_like of int -- a job index per worker (-1:
             unplaced), a starting assignment for the search.

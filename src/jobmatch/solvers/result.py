@@ -79,6 +79,15 @@ class Result:
         Room left per job, cap and quota row, filled in by the check
         :func:`jobmatch.solve` runs on every solution
         (:mod:`jobmatch.solvers.check`); None without a solution.
+    prices : ndarray of float64 or None
+        From price-directed solvers (``auction``): one price per job, what
+        a place there is worth at the margin, in the problem's value units
+        (0 for a job with room left).  None from solvers without prices.
+    surplus : ndarray of float64 or None
+        With ``prices``: per worker, ``max(0, max_j (v_ij - size_i x
+        prices_j))``, the most it could gain at those prices.  Together
+        they prove the bound: ``sum(capacity x prices) + sum(surplus)``
+        is at least the optimum's value, whatever the prices.
     """
 
     status: Status
@@ -91,8 +100,16 @@ class Result:
     stats: dict[str, Any] = field(default_factory=dict)
     program_of: np.ndarray | None = None
     slack: Slack | None = None
+    prices: np.ndarray | None = None
+    surplus: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        for name in ("prices", "surplus"):
+            value = getattr(self, name)
+            if value is not None:
+                value = np.array(value, dtype=np.float64)
+                value.flags.writeable = False
+                object.__setattr__(self, name, value)
         for name in ("job_of", "program_of"):
             value = getattr(self, name)
             if value is not None:

@@ -1,0 +1,442 @@
+"""Price-directed solving: an epsilon-scaling auction with job prices that prove the answer optimal.
+
+The library's main shape is many workers, few jobs with many places each,
+sparse arcs and an outside option worth 0.  Its dual has one variable per
+job, a *price*: with prices ``p >= 0``, every worker's *surplus* is
+``max(0, max_j (v_ij - p_j))``, and
+
+    D(p) = sum_j capacity_j p_j + sum_i surplus_i
+
+bounds the best total value from above, for any prices (weak duality).  The
+solver searches for prices at which the assignment it holds reaches that
+bound: then it is optimal, and the prices are the proof.
+
+Algorithm
+---------
+The auction for the transportation problem (Bertsekas and Castanon, Annals
+of OR 20, 1989), with the reverse steps of Bertsekas, Castanon and
+Tsaknakis (1993) for jobs that may stay under-filled, in numba
+(:mod:`jobmatch.solvers._auction`).  Values are integers (the library's
+six-digit scaling, as for ``flow``) times ``S``.  Each phase, at a step
+``eps``:
+
+1. an arc pass computes every worker's best profit and the bound D(p);
+   holders whose profit falls more than ``eps`` short of their best give
+   up their job;
+2. *forward*: each worker without a job bids for its best job, raising its
+   price by the worker's margin over its second best plus ``eps``; a full
+   job evicts its lowest bidder;
+3. *reverse*: each job with room and a positive price lowers its price to
+   draw its best non-holders in.  Without this step jobs stay under-filled
+   at positive prices and the bound never meets the answer.
+
+``eps`` starts at ``EPS_START`` of the largest value and is divided by
+``THETA`` each phase.  With ``S = workers + 1`` a phase at ``eps = 1``
+leaves ``D - P`` below one unit of the integer values, which proves the
+assignment optimal (the optimum is an integer).  The solver stops earlier:
+after every phase the gap ``D - P`` is computed exactly, and once ``eps``
+is at most one unit, :func:`~jobmatch.solvers._auction.tighten` tries to
+turn the prices into exact integer prices at which ``D = P``; it usually
+succeeds a few phases before the last.
+
+Status OPTIMAL means the gap is below one unit of the scaled values (for
+values of six digits or fewer, that is exact; otherwise optimal for the
+rounded values, as for ``flow``).  Otherwise (time limit, or an ``S``
+reduced so that int64 sums cannot overflow) FEASIBLE with ``bound`` = D(p).
+
+Workers of several people (couples) are split into that many one-person
+copies, each worth its share of the value (the flow's relaxation); a couple
+whose copies end at different jobs is placed greedily afterwards and the
+result is FEASIBLE with the relaxation's bound.
+
+Prices and warm starts
+----------------------
+The result carries ``prices`` (one per job, in the problem's value units
+per place) and ``surplus`` (one per worker); ``bound`` equals
+``sum(capacity * prices) + sum(surplus)``.  A job with room left has price
+0; a full job's price is what the last worker it took would give up to
+keep it.
+
+``options={"prices": previous.prices, "hint": previous.job_of}`` starts
+from an earlier answer: after a small change (a place more, values moved
+by a percent) most workers keep their job and the auction only repairs
+what the change disturbed.  Any prices are a valid start; the answer is
+the same optimum as from scratch, only faster.
+
+Why one long module: building the one-person market, running the phases
+and reading the result back (couples, prices, bound) share the scaling
+``S``, the value shift and the copies; apart, each would restate them.
+
+Time limit and Ctrl-C
+---------------------
+The kernels run in slices (``BIDS_PER_CALL`` bids, ``STEPS_PER_CALL``
+reverse steps), and the clock and Ctrl-C are checked between slices: a
+run stops within a fraction of a second, with its current assignment
+(always valid) and the bound of its current prices.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..data.schema import fail
+from ..exceptions import SolverError
+from . import _auction
+from ._pack import Deadline, hint_arg, infeasible, out_of_time, pack
+from ._scale import Scaled, scaled_values
+from .flow import _diagnose, _place_split, per_unit
+from .problem import Problem
+from .result import Result, Status
+
+__all__ = ["OPTIONS", "solve_auction", "unsupported"]
+
+logger = logging.getLogger(__name__)
+
+#: The options :func:`solve_auction` takes.
+OPTIONS = ("prices", "hint")
+#: First ``eps`` of a cold start, as a share of the largest value.
+EPS_START = 0.1
+#: ``eps`` is divided by this after each phase (measured: 12-20 are equally good, docs/benchmarks.md).
+THETA = 16
+#: Forward bids and reverse steps per kernel call: the clock and Ctrl-C are checked between calls.
+BIDS_PER_CALL = 1 << 20
+STEPS_PER_CALL = 1 << 12
+#: Price rises ``tighten`` may make per job before giving up (it then runs again after the next phase).
+TIGHTEN_RISES = 50
+
+
+def unsupported(problem: Problem) -> str | None:
+    """Why the auction cannot express this problem (None if it can)."""
+    if problem.quotas:
+        return "quotas (the lagrangian solver prices them)"
+    if problem.caps:
+        return "caps"
+    scaled = per_unit(problem)
+    if isinstance(scaled, str):
+        return scaled
+    if problem.must_place and scaled[1] != 1:
+        return "workers of several people when every worker must be placed"
+    return None
+
+
+class _Units(NamedTuple):
+    """The one-person market the kernels solve: a copy per person of every worker, values as integers."""
+
+    indptr: np.ndarray
+    jobs: np.ndarray
+    w: np.ndarray  # int32 when the values fit, else int64
+    cap: np.ndarray  # capacity, capped at the job's arcs + 1 (a job that cannot fill keeps price 0)
+    owner: np.ndarray  # the worker of each copy
+    per: int  # values are multiplied by this (the least common multiple of the sizes)
+    scaled: Scaled
+    S: int
+    shift: int  # added to every value when every worker must be placed (0 otherwise)
+
+
+def _units(problem: Problem) -> _Units:
+    """The kernels' market: one-person copies, integer values (negated for a minimisation), the scale ``S``."""
+    scale = per_unit(problem)
+    assert not isinstance(scale, str)  # unsupported() said so first
+    units, per = scale
+    n = problem.n_workers
+    scaled = scaled_values(problem.values, n, nodes=per * (n + problem.n_jobs + 4))
+    ints = scaled.ints if problem.maximize else -scaled.ints
+    if per == 1:
+        indptr, jobs, owner, arcs = problem.indptr, problem.jobs, np.arange(n), None
+    else:
+        owner = np.repeat(np.arange(n), units)
+        degree = np.diff(problem.indptr)[owner]
+        indptr = np.zeros(len(owner) + 1, dtype=np.int64)
+        np.cumsum(degree, out=indptr[1:])
+        arcs = np.repeat(problem.indptr[owner] - indptr[:-1], degree) + np.arange(indptr[-1])
+        jobs = problem.jobs[arcs]
+        ints = (ints * (per // units[problem.workers]))[arcs]
+    copies = len(owner)
+    shift = 0
+    if problem.must_place and len(ints):  # any placement more outweighs every difference of value (module notes)
+        low, high = int(ints.min()), int(ints.max())
+        shift = -low + copies * (high - low) + 1
+        ints = ints + shift
+    top = int(np.abs(ints).max()) if len(ints) else 0
+    w = ints.astype(np.int32) if top < 2**31 else ints
+    # D(p) <= 4 x copies x top x S (prices stay below 3 x top x S): S = copies + 1 makes eps = 1 a proof, unless
+    # the sums would leave int64; then exactness comes from tighten, or the result is FEASIBLE with its gap.
+    S = max(1, min(copies + 1, 2**60 // max(1, copies * max(top, 1))))
+    reach = np.bincount(jobs, minlength=problem.n_jobs) + 1
+    cap = np.minimum(problem.capacity, reach).astype(np.int64)
+    return _Units(indptr, jobs.astype(np.int32), w, cap, owner, per, scaled, S, shift)
+
+
+class _State:
+    """The auction's state on a one-person market (see :mod:`jobmatch.solvers._auction`)."""
+
+    def __init__(self, market: _Units, off: np.ndarray) -> None:
+        n, m = len(market.owner), len(market.cap)
+        self.market = market
+        self.off = off
+        self.p = np.zeros(m, dtype=np.int64)
+        self.a_job = np.full(n, -1, dtype=np.int32)
+        self.a_val = np.zeros(n, dtype=np.int64)
+        self.hoff = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(market.cap, out=self.hoff[1:])
+        self.key = np.zeros(max(1, int(self.hoff[-1])), dtype=np.int64)
+        self.who = np.zeros(max(1, int(self.hoff[-1])), dtype=np.int32)
+        self.pos = np.zeros(n, dtype=np.int32)
+        self.cnt = np.zeros(m, dtype=np.int64)
+        self.best = np.zeros(n, dtype=np.int64)
+        self.queue = np.zeros(n + 1, dtype=np.int32)
+        self.jq = np.zeros(m + 1, dtype=np.int64)
+        self.inq = np.zeros(m, dtype=np.bool_)
+        self.columns: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.counts = {"phases": 0, "bids": 0, "evictions": 0, "reverse_steps": 0, "reverse_moves": 0}
+
+    def bound(self) -> tuple[int, int]:
+        """The arc pass: (D(p), P) in scaled units; fills ``best``."""
+        u = self.market
+        d, primal = _auction.best_profits(
+            u.indptr, u.jobs, u.w, self.off, u.S, u.cap, self.p, self.a_job, self.a_val, self.best
+        )
+        return int(d), int(primal)
+
+    def phase(self, eps: int, deadline: Deadline) -> bool:
+        """One phase at ``eps`` (after :meth:`bound`); False when the time limit passed during it."""
+        u, s = self.market, self
+        qt = _auction.rebase(u.cap, s.p, s.a_job, s.a_val, s.key, s.who, s.pos, s.hoff, s.cnt, eps, s.queue, s.best)
+        qh = 0
+        while qh != qt:
+            qh, qt, bids, evictions = _auction.forward(
+                u.indptr, u.jobs, u.w, s.off, u.S, u.cap, s.p, s.a_job, s.a_val, s.key, s.who, s.pos, s.hoff,
+                s.cnt, eps, s.queue, qh, qt, BIDS_PER_CALL,
+            )  # fmt: skip
+            self.counts["bids"] += int(bids)
+            self.counts["evictions"] += int(evictions)
+            if deadline.passed():
+                return False
+        if self.columns is None:
+            cval = np.empty(len(u.jobs), dtype=u.w.dtype if not np.any(self.off) else np.int64)
+            self.columns = (*_auction.columns(u.indptr, u.jobs, u.w, self.off, len(u.cap), cval), cval)
+        cptr, cwho, cval = self.columns
+        jh, jt = 0, _auction.reverse_queue(u.cap, s.p, s.cnt, s.jq, s.inq)
+        while jh != jt:
+            jh, jt, steps, moves = _auction.reverse(
+                u.S, u.cap, cptr, cwho, cval, s.p, s.a_job, s.a_val, s.key, s.who, s.pos, s.hoff, s.cnt,
+                eps, s.jq, s.inq, jh, jt, STEPS_PER_CALL,
+            )  # fmt: skip
+            self.counts["reverse_steps"] += int(steps)
+            self.counts["reverse_moves"] += int(moves)
+            if deadline.passed():
+                return False
+        self.counts["phases"] += 1
+        return True
+
+    def tighten(self, *, lowest: bool = False) -> np.ndarray | None:
+        """Exact integer prices (units of the integer values) proving the assignment optimal, or None.
+
+        From the current prices (a quick test of optimality) or, ``lowest``,
+        from 0: then they are the least prices at which every job's holders
+        still want it, the jobs' cutoffs.
+        """
+        u = self.market
+        q = np.zeros_like(self.p) if lowest else self.p // u.S
+        done = _auction.tighten(u.indptr, u.jobs, u.w, self.off, u.cap, self.a_job, q, TIGHTEN_RISES * len(q) + 1000)
+        return q if done == 1 else None
+
+
+def _start_prices(prices: Any, market: _Units, m: int) -> np.ndarray:
+    """The ``prices`` option as scaled int64 prices (checked: one finite number >= 0 per job)."""
+    try:
+        given = np.asarray(prices, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise fail("solve_auction", "prices", f"{m:,} finite numbers >= 0 (one per job)", prices) from None
+    if given.shape != (m,) or not np.all(np.isfinite(given)) or np.any(given < 0):
+        raise fail("solve_auction", "prices", f"{m:,} finite numbers >= 0 (one per job)", prices)
+    top = int(np.abs(market.w).max()) if len(market.w) else 0
+    scaled = np.round(given * market.scaled.scale * market.per * market.S)
+    return np.minimum(scaled, float(2 * top * market.S)).astype(np.int64)  # no useful price is above the top value
+
+
+def solve_auction(
+    problem: Problem,
+    /,
+    *,
+    time_limit: float | None = None,
+    seed: int = 0,
+    prices: Any = None,
+    hint: Any = None,
+) -> Result:
+    """Solve by the auction (module notes): exact, with job prices as the certificate.
+
+    Parameters
+    ----------
+    problem : Problem
+        Without quotas, caps or must-place (:func:`unsupported`).
+    time_limit : float, optional
+        Checked between slices of the kernels; when it passes, the result is
+        the current assignment, FEASIBLE, with the bound of the current prices.
+    seed : int, optional
+        No effect (the auction is deterministic).
+    prices : array_like of float, optional
+        Start prices, one per job (``Result.prices`` of an earlier solve).
+    hint : array_like of int, optional
+        Start assignment, a job index per worker (-1: unplaced), e.g. the
+        earlier solve's ``job_of``; workers keep their job where it is
+        still one of their arcs and has room.
+
+    Returns
+    -------
+    Result
+        With ``prices`` and ``surplus``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch import Problem, solve
+    >>> problem = Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0], [3.5, 0.0]]), capacity=[2, 1])
+    >>> result = solve(problem, solver="auction")
+    >>> result.status.name, result.objective, result.job_of.tolist()
+    ('OPTIMAL', 9.5, [0, 1, 0])
+    >>> result.prices.tolist(), result.surplus.tolist(), float(result.bound)
+    ([1.0, 0.0], [3.0, 2.0, 2.5], 9.5)
+
+    The bound is ``capacity @ prices + surplus.sum()``: 2 x 1.0 + 7.5.
+    """
+    started = time.perf_counter()
+    deadline = Deadline(time_limit, started)
+    reason = unsupported(problem)
+    if reason is not None:
+        raise fail("solve_auction", "problem", "a problem the auction can express", reason, described=True)
+    m = problem.n_jobs
+    market = _units(problem)
+    state = _State(market, np.zeros(len(market.owner), dtype=np.int64))
+    top = int(np.abs(market.w).max()) if len(market.w) else 0
+    eps = max(1, int(top * market.S * EPS_START))
+    warm = prices is not None or hint is not None
+    if prices is not None:
+        state.p = _start_prices(prices, market, m)
+    if hint is not None:
+        start = hint_arg("solve_auction", problem, hint).astype(np.int32)[market.owner]
+        _auction.seed(
+            market.indptr, market.jobs, market.w, state.off, market.S, market.cap, state.p,
+            start, state.a_job, state.a_val, state.key, state.who, state.pos, state.hoff,
+            state.cnt,
+        )  # fmt: skip
+    d, primal = state.bound()
+    if warm:  # eps: the gap per worker the start leaves, at least one unit (measured: docs/benchmarks.md)
+        eps = max(market.S, min(eps, (d - primal) // max(1, len(market.owner))))
+    built = time.perf_counter()
+    exact: np.ndarray | None = None
+    finished = True
+    while d - primal >= market.S:
+        if deadline.passed() or not state.phase(eps, deadline):
+            finished = False
+            d, primal = state.bound()
+            break
+        d, primal = state.bound()
+        logger.debug(
+            "auction phase %d: eps %.4g, gap %.6g units, %d bids so far",
+            state.counts["phases"], eps / market.S, (d - primal) / market.S, state.counts["bids"],
+        )  # fmt: skip
+        if d - primal < market.S or eps == 1:
+            break
+        if eps <= market.S:
+            exact = state.tighten()
+            if exact is not None:
+                break
+        eps = max(1, eps // THETA)
+    if finished and (exact is not None or d - primal < market.S):  # optimal: the least exact prices, the cutoffs
+        lowest = state.tighten(lowest=True)
+        exact = lowest if lowest is not None else exact
+    return _result(problem, state, exact, d, primal, finished, warm, started, built)
+
+
+def _result(
+    problem: Problem,
+    state: _State,
+    exact: np.ndarray | None,
+    d: int,
+    primal: int,
+    finished: bool,
+    warm: bool,
+    started: float,
+    built: float,
+) -> Result:
+    """The Result of a run: workers from their copies (split couples placed greedily), prices, surplus, bound."""
+    market = state.market
+    units = market.scaled.scale * market.per  # value units per integer unit
+    if exact is not None:  # integer prices: units of the integer values
+        factor, ints, best = 1, exact, np.zeros(len(market.owner), dtype=np.int64)
+        d_exact, _ = _auction.best_profits(
+            market.indptr, market.jobs, market.w, state.off, 1, market.cap, exact, state.a_job, state.a_val, best
+        )
+        if int(d_exact) * market.S != primal:  # tighten proved D = P: anything else is a bug
+            raise SolverError(f"solver 'auction': exact prices give a bound {d_exact} against {primal // market.S}")
+    else:
+        factor, ints, best = market.S, state.p.copy(), state.best
+    _price_closed_jobs(market, state.off, factor, ints, best)
+    prices = ints / (factor * units)
+    surplus = (best - market.shift * factor) / (factor * units)
+    bound_units = (primal if exact is not None else d) / market.S
+    bound_units -= market.shift * len(market.owner)  # must-place: every copy was given the shift
+    proven = finished and (exact is not None or d - primal < market.S)
+    n = problem.n_workers
+    per_worker = np.zeros(n, dtype=np.float64)
+    np.add.at(per_worker, market.owner, surplus)
+    job_of, split = _workers(problem, market, state.a_job)
+    bound = market.scaled.bound(bound_units / market.per * (1 if problem.maximize else -1), problem.maximize)
+    stats: dict[str, Any] = {
+        **state.counts,
+        "scale": market.scaled.scale,
+        "S": market.S,
+        "warm": warm,
+        "split": len(split),
+        "certificate": "exact prices" if exact is not None else ("gap below one unit" if proven else "bound"),
+    }
+    timings = {"build": built - started, "solve": time.perf_counter() - built}
+    extra: dict[str, Any] = {"bound": bound, "prices": prices, "surplus": per_worker, "stats": stats}
+    if len(split):
+        whole = problem.chosen(job_of)
+        job_of = _place_split(problem, whole, split, job_of)
+        extra["diagnosis"] = (
+            f"{len(split):,} groups of several people were split by the relaxation; they were placed greedily "
+            "where room was left, so optimality is not proven"
+        )
+    elif not finished:
+        extra["diagnosis"] = "time limit reached: the assignment so far, with the bound of its prices"
+    elif not proven:
+        extra["diagnosis"] = "the gap did not close within the integer range: the bound of the final prices"
+    status = Status.OPTIMAL if proven and not len(split) else Status.FEASIBLE
+    if problem.must_place and np.any(job_of < 0):  # placing one more outweighs any value: nobody more fits
+        if not proven:
+            return out_of_time(problem, "auction", started, "time limit reached before every worker was placed")
+        return infeasible(problem, "auction", started, diagnosis=_diagnose(problem), timings=timings, stats=stats)
+    return pack(problem, status, job_of, "auction", started, timings=timings, **extra)
+
+
+def _price_closed_jobs(market: _Units, off: np.ndarray, factor: int, prices: np.ndarray, best: np.ndarray) -> None:
+    """Price each job without capacity (never bid for) at the least price none of its workers would pay, so that
+    the prices certify the bound of the whole problem, those jobs' arcs included."""
+    arcs = np.flatnonzero(market.cap[market.jobs] == 0)
+    if len(arcs):
+        copy = np.searchsorted(market.indptr, arcs, side="right") - 1
+        np.maximum.at(prices, market.jobs[arcs], (market.w[arcs] - off[copy]) * factor - best[copy])
+
+
+def _workers(problem: Problem, market: _Units, a_job: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Job per worker from its copies' jobs, and the workers whose copies disagree (split: left unplaced)."""
+    n = problem.n_workers
+    if market.per == 1:
+        return a_job.astype(np.int64), np.zeros(0, dtype=np.int64)
+    first = np.zeros(n, dtype=np.int64)
+    last = np.zeros(n, dtype=np.int64)
+    jobs = a_job.astype(np.int64)
+    np.maximum.at(last, market.owner, jobs + 1)
+    first[:] = np.iinfo(np.int64).max
+    np.minimum.at(first, market.owner, jobs + 1)
+    split = np.flatnonzero(first != last)
+    job_of = last - 1
+    job_of[split] = -1
+    return job_of, split
