@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from jobmatch import GroupQuota, Policy, Problem, Status, compile, solve, solvers, synth
 from jobmatch.solvers import lagrangian
@@ -186,3 +187,49 @@ def test_driver_stops_on_rounds_time_and_gap():
     gap.more()
     assert gap.record(100.05, "x", 100.0)  # within 0.1% of the bound
     assert gap.history[0][1:] == (-100.05, -100.0)  # reported in the problem's own sense
+
+
+def test_repair_swaps_a_member_in_at_the_same_job():
+    """Under a 60% share, the cheapest swap at a job replaces a non-member by an unplaced member; nobody is dropped."""
+    values = np.array([5.0, 3.0, 4.0, 1.0, 2.0])
+    problem = Problem.from_arcs(
+        np.arange(5),
+        np.array([0, 0, 0, 0, 1]),
+        values,
+        n_workers=5,
+        n_jobs=2,
+        capacity=[2, 1],
+        quotas=[GroupBound("g", np.array([False, False, True, True, True]), min_share=0.6)],
+    )
+    rows = lagrangian.rows_of(problem)
+    start = np.array([0, 0, -1, -1, 1])
+    over = float(rows.activity(start)[0] - rows.rhs[0])
+    assert over == pytest.approx(0.8)
+    swapped = lagrangian._swap(problem, rows, 0, over, start, values)
+    assert swapped.tolist() == [0, -1, 0, -1, 1]  # worker 1 (3.0) makes way for worker 2 (4.0), not 3 (1.0)
+
+
+@given(tiny_problems(side_constraints=False), st.data())
+def test_swaps_keep_jobs_and_headcounts_and_push_the_row_back(problem, data):
+    if problem.n_workers == 0 or solvers.unsupported("lagrangian", problem):
+        return
+    members = np.array(data.draw(st.lists(st.booleans(), min_size=problem.n_workers, max_size=problem.n_workers)))
+    share = data.draw(st.sampled_from([0.5, 0.75, 1.0]))
+    problem = problem.replace(quotas=[GroupBound("g", members, min_share=share)])
+    start = solve(problem.replace(quotas=[]), solver="greedy").job_of
+    rows = lagrangian.rows_of(problem)
+    over = float(rows.activity(start)[0] - rows.rhs[0])
+    gain = problem.values if problem.maximize else -problem.values
+    after = lagrangian._swap(problem, rows, 0, over, np.asarray(start), gain)
+    moved = np.flatnonzero(after != start)
+    assert np.count_nonzero(after >= 0) == np.count_nonzero(start >= 0)
+    for job in np.unique(np.r_[after[moved], start[moved]]):
+        if job >= 0:  # each job holds as many people as before
+            assert problem.people[after == job].sum() == problem.people[start == job].sum()
+    assert all(members[w] == (after[w] >= 0) for w in moved)  # members came in, non-members went out
+    free = problem.replace(quotas=[])
+    assert satisfies(free, after) or not satisfies(free, start)
+    if over > 0:
+        assert rows.activity(after)[0] <= rows.activity(start)[0]
+    else:
+        assert np.array_equal(after, start)

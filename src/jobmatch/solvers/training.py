@@ -177,20 +177,23 @@ class _Inner(NamedTuple):
     options: dict[str, Any]
     retry: bool
     deadline: Deadline
+    last: dict[str, Result]  # the previous priced round's answer: a warm start when the auction gave it
 
 
 def _inner_of(problem: Problem, inner: str | Callable[..., Result], deadline: Deadline) -> _Inner:
     """``inner`` as given, or for ``"auto"`` with quotas or caps flow cannot hold: lagrangian without its finish."""
     if inner == "auto" and lagrangian.unsupported(problem) is None and flow.unsupported(problem) is not None:
         # Quotas or caps: lagrangian inside, without its CP-SAT finish on small problems (seconds each round).
-        return _Inner("lagrangian", {"finish": False}, True, deadline)
-    return _Inner(inner, {}, False, deadline)
+        return _Inner("lagrangian", {"finish": False}, True, deadline, {})
+    return _Inner(inner, {}, False, deadline, {})
 
 
-def _inner_solve(problem: Problem, inner: _Inner, seed: int) -> Result:
-    """Solve with the inner solver; when lagrangian without its finish found nothing, again with the finish."""
+def _inner_solve(problem: Problem, inner: _Inner, seed: int, warm: dict[str, Any] | None = None) -> Result:
+    """Solve with the inner solver (``warm``: extra options, a warm start); when lagrangian without its finish found
+    nothing, again with the finish."""
     clock = inner.deadline
-    result = solve(problem, solver=inner.solver, seed=seed, options=inner.options, time_limit=clock.remaining())
+    options = {**inner.options, **(warm or {})}
+    result = solve(problem, solver=inner.solver, seed=seed, options=options, time_limit=clock.remaining())
     if result.status is Status.UNKNOWN and inner.retry and not clock.passed():  # nothing found: finish by CP-SAT
         result = solve(problem, solver=inner.solver, seed=seed, time_limit=clock.remaining())
     return result
@@ -235,7 +238,10 @@ def _priced_round(routes: Routes, prices: np.ndarray, unit: float, inner: _Inner
     """
     lam, mu = prices[:-1], float(prices[-1])
     priced, program = routes.priced(lam + mu / unit * routes.cost)
-    sub = _inner_solve(priced, inner, seed)
+    last = inner.last.get("priced")  # the same arcs each round, new values: the auction restarts from its prices
+    warm = {"prices": last.prices, "hint": last.job_of} if last is not None and last.solver == "auction" else None
+    sub = _inner_solve(priced, inner, seed, warm)
+    inner.last["priced"] = sub
     if sub.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return sub
     exact = sub.status is Status.OPTIMAL
