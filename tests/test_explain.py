@@ -123,3 +123,28 @@ def test_trainee_is_explained_on_its_levels_after_training():
     assert note.components == pytest.approx(after["components"])
     assert note.score == pytest.approx(after["score"] - (0.005 * 4 + 0.005 * 1.8), abs=1e-6)  # the default penalty
     assert note.alternative["job"] == "济南-家政" and note.alternative["program"] is None
+
+
+def test_cutoffs_are_the_prices_that_explain_each_choice():
+    """With the auction's prices: unplaced workers' scores beat no cutoff; placed workers gain at least as much
+    over the cutoff where they are as at their best other candidate (up to the six-digit rounding)."""
+    assignment = match(synth.scenario(300, 15, seed=2), k=3)
+    assert assignment.solver == "auction" and assignment.result.prices is not None
+    market, tol = assignment.market, 2e-6
+    seen = {"placed": 0, "unplaced": 0}
+    for w in market.workers.ids:
+        note = assignment.explain(w)
+        if note.job is None:
+            for candidate in note.candidates:
+                assert candidate["cutoff"] is not None and candidate["score"] <= candidate["cutoff"] + tol
+                seen["unplaced"] += 1
+        elif note.alternative is not None:
+            i = market.worker_index(w)
+            here = float(assignment.result.prices[assignment.job_of[i]] * market.workers.size[i])
+            there = note.alternative["cutoff"]
+            assert note.score - here >= note.alternative["score"] - there - tol
+            assert "Cutoffs" in note.text
+            seen["placed"] += 1
+    assert seen["placed"] and seen["unplaced"]
+    plain = match(synth.scenario(300, 15, seed=2), k=3, solver="flow")
+    assert "Cutoffs" not in str(plain.explain(market.workers.ids[0]))

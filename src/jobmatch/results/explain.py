@@ -6,6 +6,12 @@ worker out of it).  For an unplaced worker: the binding reason of
 :mod:`jobmatch.results.reasons`, with the state of each candidate job, or, when
 no job is feasible at all, how many jobs each hard requirement rules out.
 
+When the solver priced the jobs (``auction``), each job's *cutoff* is its
+price times the worker's people: what a place there costs at the optimum.
+A worker takes the job where its score beats the cutoff by the most, and
+an unplaced worker's scores beat no cutoff ("job X's cutoff is 0.81, the
+score there 0.78").
+
 Examples
 --------
 >>> from jobmatch import match, synth
@@ -15,8 +21,8 @@ Examples
 >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
 Worker 城口-0000001 is not placed: its only candidate job is full with people who score at least as high there.
 Its candidate jobs, best first:
-  job 枣庄-000011 (employer 枣庄-E0000, region 枣庄), score 0.437: it is full with people who score at least
-  as high there (lowest 0.600)
+  job 枣庄-000011 (employer 枣庄-E0000, region 枣庄), score 0.437, cutoff 0.562: it is full with people who
+  score at least as high there (lowest 0.600)
 >>> note.to_dict()["reason"]
 'outranked'
 """
@@ -88,8 +94,8 @@ class Explanation:
     reason : str or None
         For an unplaced worker, a code of :data:`jobmatch.results.reasons.REASONS`.
     candidates : list of dict
-        For an unplaced worker, each candidate job with ``job``, ``score``
-        and ``state`` (words).
+        For an unplaced worker, each candidate job with ``job``, ``score``,
+        ``state`` (words) and ``cutoff`` (None without prices).
     failed : dict
         For a worker with no feasible job: jobs failing each hard filter.
     text : str
@@ -166,6 +172,8 @@ def explain(assignment: Assignment, worker_id: str | int) -> Explanation:
       labour-brand partnership: 0.00 here, 0.00 there
       preferred city: 1.00 here, 1.00 there
     That job scores higher, but it is full, and went to people who score lower there but have fewer alternatives.
+    Cutoffs (what a place costs at the optimum): 0.000 here, 0.219 there; the score beats them by 0.685 here and
+    0.615 there.
     >>> note.job, round(note.alternative["score"], 3)
     ('烟台-000005', 0.834)
     """
@@ -194,8 +202,11 @@ def explain(assignment: Assignment, worker_id: str | int) -> Explanation:
         for arc in arcs:
             j = int(problem.jobs[arc])
             state = _state_words(assignment, i, int(arc)) or "it has room and nothing stands in the way"
+            cut = _cutoff(assignment, i, j)
             listed.append({"job": market.jobs.ids[j], "score": float(problem.values[arc]), "state": state})
-            lines.append(f"  {_describe_job(market, j)}, score {problem.values[arc]:.3f}: {state}")
+            listed[-1]["cutoff"] = cut
+            said = "" if cut is None else f", cutoff {cut:.3f}"
+            lines.append(f"  {_describe_job(market, j)}, score {problem.values[arc]:.3f}{said}: {state}")
     return Explanation(worker=wid, reason=codes[i], candidates=listed, failed=failed, text="\n".join(lines))
 
 
@@ -235,12 +246,27 @@ def _placed(assignment: Assignment, i: int, wid: Any, own: int, arcs: np.ndarray
             lines.append(f"  {LABELS[name]}: {here:.2f} here, {there:.2f} there{mark}")
         if why_not:
             lines.append(f"That job scores higher, but {why_not}.")
+        here_cut, there_cut = _cutoff(assignment, i, own), _cutoff(assignment, i, j)
+        if here_cut is not None and there_cut is not None:
+            alternative["cutoff"] = there_cut
+            lines.append(
+                f"Cutoffs (what a place costs at the optimum): {here_cut:.3f} here, {there_cut:.3f} there; the score "
+                f"beats them by {score - here_cut:.3f} here and {alt - there_cut:.3f} there."
+            )
     else:
         lines.append("It had no other candidate job.")
     return Explanation(
         worker=wid, job=market.jobs.ids[own], score=score, components=mine, program=names[0],
         alternative=alternative, text="\n".join(lines),
     )  # fmt: skip
+
+
+def _cutoff(assignment: Assignment, i: int, j: int) -> float | None:
+    """Job ``j``'s cutoff for worker ``i``: its price times the worker's people (None when the solver priced none)."""
+    prices = assignment.result.prices
+    if prices is None or not assignment.problem.maximize:
+        return None
+    return float(prices[j] * assignment.problem.people[i])
 
 
 def _course(market: Market, p: int) -> str:
