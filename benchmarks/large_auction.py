@@ -14,6 +14,15 @@ Parts:
 ``memory``
     At the largest size, each solver alone in a fresh process: peak RSS
     after compiling, and after solving.
+``match``
+    ``match`` end to end at each size (the synthetic scenario without
+    training programmes, as the README runs it), with ``scope="candidates"``
+    and the default ``scope="market"``, and ``solver="flow"`` (candidates
+    only) for today's baseline; peak RSS.
+``quotas``
+    An 80% poverty-alleviated share (binding: the unconstrained optimum
+    places about 75% poverty-alleviated) solved by ``lagrangian`` at each
+    size: time, rounds, gap.
 ``warm``
     At each size: a cold solve, then the changed problem solved cold and
     warm (``options={"prices": ..., "hint": ...}``) for one capacity +1
@@ -128,6 +137,51 @@ def _memory_child(name: str, n: int) -> dict:
     result, wall, cpu = _timed(solve, problem, solver=name)
     return {"peak_after_compile_mb": before, "peak_after_solve_mb": _peak_mb(), "wall_s": wall, "cpu_s": cpu,
             "status": result.status.name}  # fmt: skip
+
+
+@part
+def match(args):
+    from jobmatch import match as run_match
+    from jobmatch import synth
+
+    out = {}
+    for n in args.sizes:
+        m = 500 if n <= 10_000 else n // 100
+        market = synth.scenario(n, m, seed=0)
+        run_match(synth.scenario(1000, 50, seed=1))  # kernels loaded
+        for label, kwargs in (
+            ("flow, candidates", {"solver": "flow", "scope": "candidates"}),
+            ("auto, candidates", {"scope": "candidates"}),
+            ("auto, market", {}),
+        ):
+            placed, wall, cpu = _timed(run_match, market, k=20, **kwargs)
+            out[f"{n}:{label}"] = {
+                "wall_s": wall, "cpu_s": cpu, "status": placed.status.name, "solver": placed.solver,
+                "placed": placed.n_placed, "objective": placed.objective, "gap": placed.gap,
+                "proven_over": placed.proven_over, "passes": placed.result.stats.get("pricing_passes"),
+                "timings": {k: round(v, 3) for k, v in placed.timings.items()}, "peak_mb": _peak_mb(),
+            }  # fmt: skip
+            print(json.dumps({f"{n}:{label}": out[f"{n}:{label}"]}), file=sys.stderr, flush=True)
+    return out
+
+
+@part
+def quotas(args):
+    from jobmatch import GroupQuota, Policy, compile, solve, synth
+
+    out = {}
+    for n in args.sizes:
+        m = 500 if n <= 10_000 else n // 100
+        policy = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)])
+        problem = compile(synth.scenario(n, m, seed=0), policy, k=20)
+        result, wall, cpu = _timed(solve, problem, solver="lagrangian")
+        members = problem.quotas[0].members
+        placed = result.job_of >= 0
+        share = float(problem.people[placed & members].sum() / max(problem.people[placed].sum(), 1))
+        out[n] = {"wall_s": wall, "cpu_s": cpu, "status": result.status.name, "gap": result.gap,
+                  "rounds": result.stats.get("rounds"), "inner": result.stats.get("inner"), "share": share}  # fmt: skip
+        print(json.dumps({n: out[n]}), file=sys.stderr, flush=True)
+    return out
 
 
 @part

@@ -111,15 +111,20 @@ TIGHTEN_RISES = 50
 
 def unsupported(problem: Problem) -> str | None:
     """Why the auction cannot express this problem (None if it can)."""
-    if problem.quotas:
-        return "quotas (the lagrangian solver prices them)"
-    if problem.caps:
-        return "caps"
-    scaled = per_unit(problem)
+    scaled = _side_constraints(problem) or per_unit(problem)
     if isinstance(scaled, str):
         return scaled
     if problem.must_place and scaled[1] != 1:
         return "workers of several people when every worker must be placed"
+    return None
+
+
+def _side_constraints(problem: Problem) -> str | None:
+    """The constraints the auction does not hold, in words (None: none)."""
+    if problem.quotas:
+        return "quotas (the lagrangian solver prices them)"
+    if problem.caps:
+        return "caps"
     return None
 
 
@@ -137,11 +142,15 @@ class _Units(NamedTuple):
     shift: int  # added to every value when every worker must be placed (0 otherwise)
 
 
-def _units(problem: Problem) -> _Units:
-    """The kernels' market: one-person copies, integer values (negated for a minimisation), the scale ``S``."""
-    scale = per_unit(problem)
-    assert not isinstance(scale, str)  # unsupported() said so first
+def _units(problem: Problem) -> _Units | str:
+    """The kernels' market: one-person copies, integer values (negated for a minimisation), the scale ``S``; or
+    why the auction cannot express the problem (:func:`unsupported`, without repeating its pass over the arcs)."""
+    scale = _side_constraints(problem) or per_unit(problem)
+    if isinstance(scale, str):
+        return scale
     units, per = scale
+    if problem.must_place and per != 1:
+        return "workers of several people when every worker must be placed"
     n = problem.n_workers
     scaled = scaled_values(problem.values, n, nodes=per * (n + problem.n_jobs + 4))
     ints = scaled.ints if problem.maximize else -scaled.ints
@@ -233,15 +242,14 @@ class _State:
         self.counts["phases"] += 1
         return True
 
-    def tighten(self, *, lowest: bool = False) -> np.ndarray | None:
-        """Exact integer prices (units of the integer values) proving the assignment optimal, or None.
+    def tighten(self) -> np.ndarray | None:
+        """The least exact integer prices (units of the integer values) proving the assignment optimal, or None.
 
-        From the current prices (a quick test of optimality) or, ``lowest``,
-        from 0: then they are the least prices at which every job's holders
-        still want it, the jobs' cutoffs.
+        Least: the prices at which every job's holders still just want it,
+        the jobs' cutoffs.
         """
         u = self.market
-        q = np.zeros_like(self.p) if lowest else self.p // u.S
+        q = np.zeros_like(self.p)
         done = _auction.tighten(u.indptr, u.jobs, u.w, self.off, u.cap, self.a_job, q, TIGHTEN_RISES * len(q) + 1000)
         return q if done == 1 else None
 
@@ -306,11 +314,10 @@ def solve_auction(
     """
     started = time.perf_counter()
     deadline = Deadline(time_limit, started)
-    reason = unsupported(problem)
-    if reason is not None:
-        raise fail("solve_auction", "problem", "a problem the auction can express", reason, described=True)
     m = problem.n_jobs
     market = _units(problem)
+    if isinstance(market, str):
+        raise fail("solve_auction", "problem", "a problem the auction can express", market, described=True)
     state = _State(market, np.zeros(len(market.owner), dtype=np.int64))
     top = int(np.abs(market.w).max()) if len(market.w) else 0
     eps = max(1, int(top * market.S * EPS_START))
@@ -342,14 +349,13 @@ def solve_auction(
         )  # fmt: skip
         if d - primal < market.S or eps == 1:
             break
-        if eps <= market.S:
+        if eps <= market.S:  # the least exact prices: found, they end the run a few phases early
             exact = state.tighten()
             if exact is not None:
                 break
         eps = max(1, eps // THETA)
-    if finished and (exact is not None or d - primal < market.S):  # optimal: the least exact prices, the cutoffs
-        lowest = state.tighten(lowest=True)
-        exact = lowest if lowest is not None else exact
+    if finished and exact is None and d - primal < market.S:  # optimal: the least exact prices are the cutoffs
+        exact = state.tighten()
     return _result(problem, state, exact, d, primal, finished, warm, started, built)
 
 
@@ -419,7 +425,10 @@ def _result(
 def _price_closed_jobs(market: _Units, off: np.ndarray, factor: int, prices: np.ndarray, best: np.ndarray) -> None:
     """Price each job without capacity (never bid for) at the least price none of its workers would pay, so that
     the prices certify the bound of the whole problem, those jobs' arcs included."""
-    arcs = np.flatnonzero(market.cap[market.jobs] == 0)
+    closed = market.cap == 0
+    if not closed.any():
+        return
+    arcs = np.flatnonzero(closed[market.jobs])
     if len(arcs):
         copy = np.searchsorted(market.indptr, arcs, side="right") - 1
         np.maximum.at(prices, market.jobs[arcs], (market.w[arcs] - off[copy]) * factor - best[copy])
