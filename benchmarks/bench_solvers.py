@@ -3,7 +3,8 @@
     python -m pytest benchmarks/bench_solvers.py --benchmark-columns=min,median,rounds
 
 Groups: ``flow`` (ours against OR-Tools called directly on the same arcs;
-target <= 1.1x), ``dense`` (1-to-1 at n=1000: ours, SciPy, lap, flow),
+target <= 1.1x), ``auction`` (the price-directed solver against flow on
+the same arcs, cold and warm after one more place; issue 19), ``dense`` (1-to-1 at n=1000: ours, SciPy, lap, flow),
 ``stable-lists`` (deferred acceptance from Python lists against the
 `matching` package; target >= 1000x), ``stable-problem`` and ``match``
 (end to end on a synthetic market).  The issue's national sizes are in
@@ -42,6 +43,29 @@ def test_flow_ortools_direct(benchmark, problem):
     args = (problem.workers, problem.jobs, problem.values, problem.capacity, problem.n_workers)
     chosen = benchmark.pedantic(ortools_direct, args=args, rounds=3, iterations=1)
     assert chosen.sum() == np.count_nonzero(solve(problem, solver="flow").job_of >= 0)
+
+
+@pytest.mark.benchmark(group="auction")
+@pytest.mark.parametrize("solver", ["auction", "flow"])
+def test_auction_against_flow(benchmark, problem, solver):
+    solve(problem, solver=solver)  # compile or load the kernels
+    result = benchmark.pedantic(solve, args=(problem,), kwargs={"solver": solver}, rounds=3, iterations=1)
+    assert result.status.name == "OPTIMAL"
+    benchmark.extra_info["objective"] = result.objective
+
+
+@pytest.mark.benchmark(group="auction")
+def test_auction_warm_after_one_more_place(benchmark, problem):
+    first = solve(problem, solver="auction")
+    full = np.flatnonzero(np.bincount(first.job_of[first.job_of >= 0], minlength=problem.n_jobs) == problem.capacity)
+    capacity = problem.capacity.copy()
+    capacity[full[0]] += 1
+    changed = Problem.from_graph(problem.graph, capacity=capacity)
+    options = {"prices": first.prices, "hint": first.job_of}
+    result = benchmark.pedantic(
+        solve, args=(changed,), kwargs={"solver": "auction", "options": options}, rounds=3, iterations=1
+    )
+    assert result.objective == pytest.approx(solve(changed, solver="auction").objective, abs=1e-6)
 
 
 @pytest.fixture(scope="module")
@@ -98,11 +122,15 @@ def test_stable_on_problem(benchmark, problem, solver):
 
 
 @pytest.mark.benchmark(group="match")
-@pytest.mark.parametrize("solver", ["auto", "greedy"])
-def test_match(benchmark, market, solver):
+@pytest.mark.parametrize(
+    "solver,scope", [("auto", "market"), ("auto", "candidates"), ("flow", "candidates"), ("greedy", "candidates")]
+)
+def test_match(benchmark, market, solver, scope):
     match(market.worker_slice(0, 10), solver=solver)  # compile or load the kernels
-    assignment = benchmark.pedantic(match, args=(market, Policy()), kwargs={"solver": solver}, rounds=3, iterations=1)
+    kwargs = {"solver": solver, "scope": scope}
+    assignment = benchmark.pedantic(match, args=(market, Policy()), kwargs=kwargs, rounds=3, iterations=1)
     benchmark.extra_info["placed"] = int(np.count_nonzero(assignment.result.job_of >= 0))
+    benchmark.extra_info["proven_over"] = assignment.proven_over
 
 
 @pytest.fixture(scope="module")

@@ -123,10 +123,16 @@ def scale(args):
 
 @part
 def memory(args):
+    import subprocess
+
     n = max(args.sizes)
+    out = {}
     for name in ("auction", "flow"):
-        run_child(f"memory {name} {n}", [sys.executable, __file__, "--child-memory", name, str(n)])
-    return {}
+        done = subprocess.run(
+            [sys.executable, __file__, "--child-memory", name, str(n)], capture_output=True, text=True
+        )
+        out[f"{name} {n}"] = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else done.stderr
+    return out
 
 
 def _memory_child(name: str, n: int) -> dict:

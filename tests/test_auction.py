@@ -287,6 +287,15 @@ def test_match_proves_the_optimum_over_every_feasible_pair():
         match(market, k=3, scope="everything")
 
 
+def test_auto_scope_stops_proving_over_the_market_beyond_its_size(monkeypatch):
+    from jobmatch.pipeline import match as pipeline_match
+
+    market = synth.scenario(600, 30, seed=2)
+    monkeypatch.setattr(pipeline_match, "MARKET_PAIRS", 600 * 30 - 1)
+    assert match(market, k=3, training=False).proven_over == "candidates"
+    assert match(market, k=3, training=False, scope="market").proven_over == "market"
+
+
 @given(problems(must_place=False), st.data())
 def test_added_arcs_keep_the_old_ones_and_never_repeat(problem, data):
     if problem.n_workers == 0:

@@ -129,8 +129,8 @@ def match_args(draw: st.DrawFn) -> tuple[Market, dict, dict]:
         )
         bad["options"] = value is not None and not (isinstance(value, dict) and all(isinstance(k, str) for k in value))
     if draw(st.booleans()):
-        kwargs["scope"] = value = draw(maybe(st.sampled_from(["market", "candidates"]), hostile))
-        bad["scope"] = value not in ("market", "candidates") or not isinstance(value, str)
+        kwargs["scope"] = value = draw(maybe(st.sampled_from(["auto", "market", "candidates"]), hostile))
+        bad["scope"] = not isinstance(value, str) or value not in ("auto", "market", "candidates")
     if not clean and draw(st.integers(0, 9)) == 0:
         kwargs["blend"] = draw(st.sampled_from(["x", 1.0, {}]))
         bad["blend"] = True
@@ -166,7 +166,7 @@ def test_match(case):
     check_assignment(market, placed)
     assert placed.proven_over in ("market", "candidates")
     if placed.proven_over == "market":
-        assert kwargs.get("scope", "market") == "market" and placed.solver == "auction"
+        assert kwargs.get("scope", "auto") in ("auto", "market") and placed.solver == "auction"
 
 
 @given(st.sampled_from([None, "market", 3, [], {"workers": []}, synth.scenario(3, 2, seed=1).workers]))

@@ -17,7 +17,7 @@ from ..solvers.result import Result
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
 from .compile import compile, time_limit_arg
-from .pricing import widen
+from .pricing import MARKET_PAIRS, widen
 from .routes import routes as training_routes
 
 __all__ = ["match"]
@@ -34,7 +34,7 @@ def match(
     training: bool = True,
     blend: Blend | None = None,
     options: Mapping[str, Any] | None = None,
-    scope: str = "market",
+    scope: str = "auto",
 ) -> Assignment:
     """Place a market's workers: score the top-``k`` jobs per worker, then solve.
 
@@ -70,15 +70,18 @@ def match(
         method does not take is dropped with an
         :class:`~jobmatch.solvers.OptionWarning`.
 
-    scope : {"market", "candidates"}, optional
-        What the answer is proven optimal over.  ``"market"`` (default):
-        when the solver returns prices (``auction``, which ``"auto"``
-        picks for problems without quotas, caps or training), the pricing
-        pass of :mod:`jobmatch.pipeline.pricing` adds every pair outside
-        the top ``k`` that could improve the answer, and re-solves, until
-        none can: OPTIMAL then holds for all feasible pairs, and ``k`` only
-        sets the speed.  ``"candidates"``: solve on the top ``k`` alone.
-        ``assignment.proven_over`` says which held.
+    scope : {"auto", "market", "candidates"}, optional
+        What the answer is proven optimal over.  ``"market"``: when the
+        solver returns prices (``auction``, which ``"auto"`` picks for
+        problems without quotas, caps or training), the pricing pass of
+        :mod:`jobmatch.pipeline.pricing` adds every pair outside the top
+        ``k`` that could improve the answer, and re-solves, until none
+        can: OPTIMAL then holds for all feasible pairs, and ``k`` only sets
+        the speed.  ``"candidates"``: solve on the top ``k`` alone.
+        ``"auto"`` (default): ``"market"`` up to
+        :data:`~jobmatch.pipeline.pricing.MARKET_PAIRS` worker-job pairs
+        (100k x 2k and below; each pass scores them all), else
+        ``"candidates"``.  ``assignment.proven_over`` says which held.
 
     Returns
     -------
@@ -108,8 +111,10 @@ def match(
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):  # the training path needs it
         raise fail(where, "solver", f"one of {available()} or a callable", solver)
     options = checked_options(where, options)
-    if not isinstance(scope, str) or scope not in ("market", "candidates"):
-        raise fail(where, "scope", "'market' or 'candidates'", scope)
+    if not isinstance(scope, str) or scope not in ("auto", "market", "candidates"):
+        raise fail(where, "scope", "'auto', 'market' or 'candidates'", scope)
+    if scope == "auto":
+        scope = "market" if market.n_workers * market.n_jobs <= MARKET_PAIRS else "candidates"
     started = time.perf_counter()
     offered = training and market.n_programs > 0
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None
