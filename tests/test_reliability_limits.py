@@ -453,3 +453,29 @@ def test_no_usable_cache_directory_caches_for_the_process_only_with_a_warning(tm
 def test_importing_the_flags_loads_no_numba():
     out = run_clean("import sys, jobmatch._config; print('numba' in sys.modules)", clean_env())
     assert out.stdout.split() == ["False"], out.stderr
+
+
+def test_ctrl_c_during_an_auction_raises_keyboard_interrupt_between_slices():
+    out = run_script(
+        """
+        import os, signal, threading, time
+        from jobmatch import Policy, compile, solve, synth
+        from jobmatch.solvers import auction
+        auction.BIDS_PER_CALL = 1 << 14  # thinner slices: the interrupt is seen sooner
+        solve(compile(synth.scenario(2_000, 100, seed=0), Policy(), k=20), solver="auction")  # kernels loaded
+        problem = compile(synth.scenario(100_000, 2_000, seed=0), Policy(), k=20)
+        started = time.perf_counter()
+        solve(problem, solver="auction")
+        took = time.perf_counter() - started
+        threading.Timer(took / 5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            solve(problem, solver="auction")
+            print("not interrupted")
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt")
+        finally:
+            print("finally ran")
+        """
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["KeyboardInterrupt", "finally ran"]
