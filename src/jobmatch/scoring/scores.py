@@ -164,6 +164,19 @@ def candidates(
         raise fail("candidates", "side", "'worker' or 'job'", side)
     block = param("candidates", "block", block, POSITIVE)
     n, m = market.n_workers, market.n_jobs
+    if side == "worker":
+        return _selected(
+            market, policy, k, side, lambda copies, W, J, P, *out: (copies.worker_top_k, (W, J, P, m, *out))
+        )
+    return _selected(
+        market, policy, k, side, lambda copies, W, J, P, *out: (copies.job_top_k, (W, J, P, n, block, *out))
+    )
+
+
+def _selected(market: Market, policy: Policy, k: int, side: Literal["worker", "job"], launch: Any) -> CandidateGraph:
+    """The rows a top-``k`` kernel selects, as a graph: ``launch(copies, W, J, P, index, scores, count)`` names the
+    kernel of ``copies`` (:func:`~jobmatch.scoring.custom.kernels`) and its arguments."""
+    n, m = market.n_workers, market.n_jobs
     rows, width = (n, m) if side == "worker" else (m, n)
     k = int(min(k, max(width, 1)))
     index = np.empty((rows, k), dtype=np.int32)
@@ -171,11 +184,8 @@ def candidates(
     count = np.zeros(rows, dtype=np.int64)
     if n and m:
         W, J, P = kernel_inputs(market, policy)
-        copies = kernels(policy, _kernels)
-        if side == "worker":
-            run(market, policy, P.custom_status, copies.worker_top_k, W, J, P, m, index, scores, count)
-        else:
-            run(market, policy, P.custom_status, copies.job_top_k, W, J, P, n, block, index, scores, count)
+        kernel, args = launch(kernels(policy, _kernels), W, J, P, index, scores, count)
+        run(market, policy, P.custom_status, kernel, *args)
     keep = np.arange(k)[None, :] < count[:, None]
     indptr = np.zeros(rows + 1, dtype=np.int64)
     np.cumsum(count, out=indptr[1:])
@@ -219,23 +229,19 @@ def priced_candidates(market: Market, policy: Policy | None, prices: Any, surplu
     """
     policy = _check(market, policy, "priced_candidates")
     k = param("priced_candidates", "k", k, POSITIVE)
-    n, m = market.n_workers, market.n_jobs
-    prices = _floats("priced_candidates", "prices", prices, m)
-    surplus = _floats("priced_candidates", "surplus", surplus, n)
-    k = int(min(k, max(m, 1)))
-    index = np.empty((n, k), dtype=np.int32)
-    scores = np.empty((n, k), dtype=np.float32)
-    count = np.zeros(n, dtype=np.int64)
-    if n and m:
-        W, J, P = kernel_inputs(market, policy)
-        copies = kernels(policy, _kernels)
-        size = market.workers.size.astype(np.float64)
-        args = (W, J, P, m, prices, size, surplus, index, scores, count)
-        run(market, policy, P.custom_status, copies.worker_top_k_priced, *args)
-    keep = np.arange(k)[None, :] < count[:, None]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(count, out=indptr[1:])
-    return CandidateGraph(indptr, index[keep], scores[keep], n_workers=n, n_jobs=m, side="worker")
+    prices = _floats("priced_candidates", "prices", prices, market.n_jobs)
+    surplus = _floats("priced_candidates", "surplus", surplus, market.n_workers)
+    size = market.workers.size.astype(np.float64)
+    return _selected(
+        market,
+        policy,
+        k,
+        "worker",
+        lambda copies, W, J, P, *out: (
+            copies.worker_top_k_priced,
+            (W, J, P, market.n_jobs, prices, size, surplus, *out),
+        ),
+    )
 
 
 def _floats(where: str, name: str, value: Any, size: int) -> np.ndarray:
