@@ -479,3 +479,20 @@ def test_ctrl_c_during_an_auction_raises_keyboard_interrupt_between_slices():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["KeyboardInterrupt", "finally ran"]
+
+
+def test_a_ctrl_c_numba_wraps_in_a_system_error_comes_out_as_keyboard_interrupt():
+    from jobmatch.solvers._pack import interruptible
+
+    def wrapped(cause):
+        try:
+            raise cause
+        except BaseException as inner:
+            raise SystemError("CPUDispatcher(...) returned a result with an exception set") from inner
+
+    with pytest.raises(KeyboardInterrupt):
+        with interruptible():
+            wrapped(KeyboardInterrupt())
+    with pytest.raises(SystemError):  # any other SystemError stays what it is
+        with interruptible():
+            wrapped(ValueError("not a Ctrl-C"))

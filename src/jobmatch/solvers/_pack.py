@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,17 @@ from ..data.schema import fail
 from .problem import Problem
 from .result import Result, Status
 
-__all__ = ["Deadline", "OutOfTime", "hint_arg", "infeasible", "job_of_from_arcs", "out_of_time", "pack", "timed"]
+__all__ = [
+    "Deadline",
+    "OutOfTime",
+    "hint_arg",
+    "infeasible",
+    "interruptible",
+    "job_of_from_arcs",
+    "out_of_time",
+    "pack",
+    "timed",
+]
 
 
 def pack(
@@ -103,3 +114,22 @@ def hint_arg(where: str, problem: Problem, hint: Any) -> np.ndarray:
         shape = f"shape {array.shape}, {array.dtype}"
         raise fail(where, "hint", f"a job index per worker ({problem.n_workers} integers)", shape)
     return job_of_from_arcs(problem, problem.chosen(array))
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C raised as :class:`KeyboardInterrupt` even when it lands inside numba's dispatcher.
+
+    A signal handled while numba dispatches a call (loading a cached
+    kernel's constants, say) comes out as ``SystemError: ... returned a
+    result with an exception set`` with the KeyboardInterrupt as its cause.
+    """
+    try:
+        yield
+    except SystemError as error:
+        cause = error.__cause__
+        while cause is not None and not isinstance(cause, KeyboardInterrupt):
+            cause = cause.__cause__
+        if cause is None:
+            raise
+        raise KeyboardInterrupt from error

@@ -86,7 +86,7 @@ import numpy as np
 from ..data.schema import fail
 from ..exceptions import SolverError
 from . import _auction
-from ._pack import Deadline, hint_arg, infeasible, out_of_time, pack
+from ._pack import Deadline, hint_arg, infeasible, interruptible, out_of_time, pack
 from ._scale import Scaled, scaled_values
 from .flow import _diagnose, _place_split, per_unit
 from .problem import Problem
@@ -312,6 +312,13 @@ def solve_auction(
 
     The bound is ``capacity @ prices + surplus.sum()``: 2 x 1.0 + 7.5.
     """
+    with interruptible():
+        return _solve(problem, time_limit=time_limit, prices=prices, hint=hint)
+
+
+def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any) -> Result:
+    """:func:`solve_auction`'s run."""
+
     started = time.perf_counter()
     deadline = Deadline(time_limit, started)
     m = problem.n_jobs
