@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 #: docs/benchmarks.md: at 10k x 500, 0.7 s against 0.35 s on the candidates; at 100k x 2k, 29 s against 1.6 s,
 #: placing 65% more workers; at 1M x 10k the loop ran over 25 minutes, each pass scoring 10**10 pairs).
 MARKET_PAIRS = 200_000_000
-#: Most pricing passes (measured: 4 on the synthetic scenarios, docs/benchmarks.md).
+#: Most pricing passes (measured: 5 at 10k x 500 and 6 at 100k x 2k on the synthetic scenarios, docs/benchmarks.md).
 MAX_ROUNDS = 10
 #: The first pass also takes pairs that fall short of paying by up to this share of the top price: prices move
 #: when the pairs that pay are added, and pairs near the line would pay in the next pass (one pass fewer, measured).

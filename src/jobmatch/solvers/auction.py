@@ -140,6 +140,7 @@ class _Units(NamedTuple):
     scaled: Scaled
     S: int
     shift: int  # added to every value when every worker must be placed (0 otherwise)
+    top: int  # the largest |value| in ``w``
 
 
 def _units(problem: Problem) -> _Units | str:
@@ -177,7 +178,7 @@ def _units(problem: Problem) -> _Units | str:
     S = max(1, min(copies + 1, 2**60 // max(1, copies * max(top, 1))))
     reach = np.bincount(jobs, minlength=problem.n_jobs) + 1
     cap = np.minimum(problem.capacity, reach).astype(np.int64)
-    return _Units(indptr, jobs.astype(np.int32), w, cap, owner, per, scaled, S, shift)
+    return _Units(indptr, jobs.astype(np.int32), w, cap, owner, per, scaled, S, shift, top)
 
 
 class _State:
@@ -262,9 +263,10 @@ def _start_prices(prices: Any, market: _Units, m: int) -> np.ndarray:
         raise fail("solve_auction", "prices", f"{m:,} finite numbers >= 0 (one per job)", prices) from None
     if given.shape != (m,) or not np.all(np.isfinite(given)) or np.any(given < 0):
         raise fail("solve_auction", "prices", f"{m:,} finite numbers >= 0 (one per job)", prices)
-    top = int(np.abs(market.w).max()) if len(market.w) else 0
     scaled = np.round(given * market.scaled.scale * market.per * market.S)
-    return np.minimum(scaled, float(2 * top * market.S)).astype(np.int64)  # no useful price is above the top value
+    return np.minimum(scaled, float(2 * market.top * market.S)).astype(
+        np.int64
+    )  # no useful price is above the top value
 
 
 def solve_auction(
@@ -281,7 +283,7 @@ def solve_auction(
     Parameters
     ----------
     problem : Problem
-        Without quotas, caps or must-place (:func:`unsupported`).
+        Without quotas or caps (:func:`unsupported`).
     time_limit : float, optional
         Checked between slices of the kernels; when it passes, the result is
         the current assignment, FEASIBLE, with the bound of the current prices.
@@ -318,7 +320,6 @@ def solve_auction(
 
 def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any) -> Result:
     """:func:`solve_auction`'s run."""
-
     started = time.perf_counter()
     deadline = Deadline(time_limit, started)
     m = problem.n_jobs
@@ -326,8 +327,7 @@ def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any
     if isinstance(market, str):
         raise fail("solve_auction", "problem", "a problem the auction can express", market, described=True)
     state = _State(market, np.zeros(len(market.owner), dtype=np.int64))
-    top = int(np.abs(market.w).max()) if len(market.w) else 0
-    eps = max(1, int(top * market.S * EPS_START))
+    eps = max(1, int(market.top * market.S * EPS_START))
     warm = prices is not None or hint is not None
     if prices is not None:
         state.p = _start_prices(prices, market, m)
