@@ -132,8 +132,8 @@ def _swap(problem: Problem, rows: Rows, r: int, over: float, job_of: np.ndarray,
     """``job_of`` with quota row ``r`` (over its bound by ``over``) brought back by swaps at the same job.
 
     A placed worker who pushes the row (a non-member under a minimum share,
-    say) makes way for an unplaced one who pulls it, of as many people, at
-    the same job: capacities, caps and the number placed stay as they are,
+    say) makes way for an unplaced one who pulls it, of as many people and
+    using as much of the job's capacity, at the same job: capacities, caps and the number placed stay as they are,
     and the cheapest swaps (value given up) go first.  Pairs are formed per
     job, the lowest-value pushers with the highest-value pullers in rank
     order; a swap whose workers an earlier one took is skipped.
@@ -147,9 +147,12 @@ def _swap(problem: Problem, rows: Rows, r: int, over: float, job_of: np.ndarray,
     chosen = problem.chosen(job_of)
     job_of = job_of.copy()
     pairs = []
-    for size in np.unique(people[people > 0]):
-        out = np.flatnonzero(chosen & (per_person[workers] == high) & (people[workers] == size))
-        into = np.flatnonzero((job_of[workers] < 0) & (per_person[workers] == low) & (people[workers] == size))
+    kind = people[workers] * (int(problem.use.max(initial=0)) + 1) + problem.use  # people and capacity used, as one
+    for key in np.unique(kind[people[workers] > 0]):
+        same = kind == key
+        size = people[workers[np.argmax(same)]]
+        out = np.flatnonzero(chosen & (per_person[workers] == high) & same)
+        into = np.flatnonzero((job_of[workers] < 0) & (per_person[workers] == low) & same)
         if len(out) == 0 or len(into) == 0:
             continue
         out = out[np.lexsort((gain[out], jobs[out]))]  # per job, lowest value first
