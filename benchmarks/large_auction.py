@@ -230,6 +230,34 @@ def warm(args):
     return out
 
 
+@part
+def couples(args):
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    from jobmatch import solve
+
+    problem = _problem(min(args.sizes), False)
+    result, wall, _ = _timed(solve, problem, solver="auction")
+    n, m, arcs = problem.n_workers, problem.n_jobs, problem.n_arcs
+    rows = np.repeat(np.arange(n), np.diff(problem.indptr))
+    one_job = sp.csr_matrix((np.ones(arcs), (rows, np.arange(arcs))), shape=(n, arcs))
+    room = sp.csr_matrix((problem.use.astype(float), (problem.jobs, np.arange(arcs))), shape=(m, arcs))
+    began = time.perf_counter()
+    exact = milp(
+        -problem.values,
+        constraints=[LinearConstraint(one_job, 0, 1), LinearConstraint(room, 0, problem.capacity)],
+        integrality=np.ones(arcs), bounds=Bounds(0, 1), options={"time_limit": 300, "mip_rel_gap": 1e-9},
+    )  # fmt: skip
+    return {
+        "auction": {"wall_s": wall, "objective": result.objective, "bound": result.bound, "gap": result.gap,
+                    "split": result.stats["split"]},
+        "milp": {"wall_s": time.perf_counter() - began, "message": exact.message, "objective": -exact.fun,
+                 "bound": -exact.mip_dual_bound},
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*", default=list(PARTS))
