@@ -1,0 +1,167 @@
+"""Dask plumbing for :mod:`jobmatch.distributed`: the client, inputs as partitions, errors that name the partition.
+
+Everything here is the ecosystem's way of doing it: ``client=None`` uses
+the current default client (``distributed.default_client()``) and falls
+back to dask's local threaded scheduler; work is a list of
+``dask.delayed`` tasks with readable key names (``jobmatch-candidates-3``
+in the dashboard); small inputs (the jobs, prices) are single keys that
+the scheduler ships to each worker once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import ValidationError, optional_import
+
+__all__ = ["Cluster", "frame_arg", "in_partition", "partitions", "read_small", "require_dask"]
+
+
+def require_dask(feature: str) -> Any:
+    """``dask`` (with ``dask.dataframe``), or :class:`MissingDependency` naming the ``[dask]`` extra."""
+    dask = optional_import("dask", "dask", feature)
+    optional_import("dask.dataframe", "dask", feature)
+    return dask
+
+
+class Cluster:
+    """Where tasks run: a ``distributed`` client, or dask's threaded scheduler in this process.
+
+    Parameters
+    ----------
+    client : distributed.Client or None
+        None: the current default client if there is one, else the
+        threaded scheduler (no ``distributed`` needed).
+    """
+
+    def __init__(self, client: Any = None) -> None:
+        self.dask = require_dask("jobmatch.distributed")
+        if client is None:
+            try:
+                from distributed import default_client
+
+                client = default_client()
+            except (ImportError, ValueError):  # not installed, or no client started
+                client = None
+        elif not hasattr(client, "compute") or not hasattr(client, "run"):
+            raise ValidationError(
+                f"jobmatch.distributed: client must be a distributed.Client or None, got {type(client).__name__!r}",
+                field="client",
+                expected="a distributed.Client or None",
+                got=client,
+            )
+        self.client = client
+
+    @property
+    def workers(self) -> int:
+        """How many workers (threads, without a client) run tasks at once."""
+        if self.client is None:
+            return os.cpu_count() or 1
+        return max(1, sum(self.client.nthreads().values()))
+
+    def compute(self, tasks: Sequence[Any]) -> list[Any]:
+        """The results of ``tasks`` (delayed objects), in order."""
+        if self.client is None:
+            return list(self.dask.compute(*tasks, scheduler="threads"))
+        return list(self.client.compute(list(tasks), sync=True))
+
+    def persist(self, tasks: Sequence[Any]) -> list[Any]:
+        """``tasks`` computed and kept where they ran (in the workers' memory), still as delayed objects."""
+        if self.client is None:
+            return list(self.dask.persist(*tasks, scheduler="threads"))
+        return list(self.client.persist(list(tasks)))
+
+    def share(self, value: Any, name: str) -> Any:
+        """``value`` as one key of the graph (shipped to each worker once, not once per task)."""
+        return self.dask.delayed(value, name=f"jobmatch-{name}-{self.dask.base.tokenize(value)}", pure=True)
+
+    def task(self, fn: Callable[..., Any], name: str, *args: Any) -> Any:
+        """``fn(*args)`` as a delayed task keyed ``jobmatch-<name>-<token of its inputs>`` (unique, as dask asks)."""
+        token = self.dask.base.tokenize(fn, *args)
+        return self.dask.delayed(fn, pure=True)(*args, dask_key_name=f"jobmatch-{name}-{token}")
+
+    def warm(self) -> None:
+        """Load and compile the kernels on every worker once (a tiny market scored and solved)."""
+        if self.client is not None:
+            self.client.run(_warm_up)
+
+
+def _warm_up() -> None:
+    from ..data import synth
+    from ..scoring.scores import candidates
+
+    candidates(synth.scenario(20, 3, seed=0), k=2)
+
+
+def frame_arg(where: str, name: str, frame: Any, parts: int = 1, *, key: str | None = None) -> Any:
+    """A dask DataFrame of ``frame``: a dask DataFrame as it is, Parquet path(s) read lazily, a pandas DataFrame
+    or pyarrow Table in ``parts`` partitions (cut only where column ``key`` changes, when given).
+
+    Cells stay Python objects: dask's default conversion of object columns
+    to strings would turn a skills dict into its repr.
+    """
+    dask = require_dask(where)
+    dd = optional_import("dask.dataframe", "dask", where)
+    if isinstance(frame, dd.DataFrame):
+        return frame
+    if isinstance(frame, (str, os.PathLike)) or (
+        isinstance(frame, (list, tuple)) and frame and all(isinstance(f, (str, os.PathLike)) for f in frame)
+    ):
+        paths = [os.fspath(f) for f in frame] if isinstance(frame, (list, tuple)) else os.fspath(frame)
+        return dd.read_parquet(paths)
+    if hasattr(frame, "schema") and hasattr(frame, "column_names"):  # pyarrow.Table
+        frame = frame.to_pandas()
+    if hasattr(frame, "columns") and hasattr(frame, "iloc"):
+        parts = max(1, min(parts, len(frame)))
+        cuts = [round(i * len(frame) / parts) for i in range(parts + 1)]
+        if key is not None and key in frame.columns and len(frame):
+            values = frame[key].to_numpy(dtype=object)
+            changes = np.r_[np.flatnonzero(values[1:] != values[:-1]) + 1, len(frame)]
+            cuts = [0, *sorted({int(changes[np.searchsorted(changes, c)]) for c in cuts[1:-1]} - {len(frame)})]
+            cuts.append(len(frame))
+        with dask.config.set({"dataframe.convert-string": False}):
+            pieces = [dask.delayed(frame.iloc[a:b]) for a, b in itertools.pairwise(cuts)]
+            return dd.from_delayed(pieces, meta=frame.iloc[:0], verify_meta=False)
+    raise ValidationError(
+        f"{where}: {name} must be a dask DataFrame, a pandas DataFrame, a pyarrow Table or Parquet path(s), "
+        f"got {type(frame).__name__!r}",
+        record=where,
+        field=name,
+        expected="a dask DataFrame, a pandas DataFrame, a pyarrow Table or Parquet path(s)",
+        got=frame,
+    )
+
+
+def read_small(where: str, name: str, frame: Any) -> Any:
+    """A small input (jobs, programmes) as one pandas DataFrame: read whole from Parquet path(s) or a dask
+    DataFrame; a pandas DataFrame or pyarrow Table as it is."""
+    if frame is None:
+        return None
+    if isinstance(frame, (str, os.PathLike, list, tuple)):
+        frame = frame_arg(where, name, frame)
+    dd = optional_import("dask.dataframe", "dask", where)
+    if isinstance(frame, dd.DataFrame):
+        frame = frame.compute(scheduler="threads")
+    return frame
+
+
+def partitions(frame: Any) -> list[Any]:
+    """The partitions of a dask DataFrame, as delayed pandas DataFrames in order."""
+    return list(frame.to_delayed())
+
+
+def in_partition(label: str, index: int, err: ValidationError) -> ValidationError:
+    """``err`` raised inside partition ``index`` of ``label``, saying which partition (rows count within it)."""
+    where = f"{label} partition {index}"
+    return ValidationError(
+        f"{where}: {err}",
+        record=f"{where}, {err.record}" if err.record else where,
+        field=err.field,
+        expected=err.expected,
+        got=err.got,
+    )

@@ -1,0 +1,208 @@
+"""What each partition computes for :func:`jobmatch.pipeline.coordinated.assign`: plain numpy, no Dask.
+
+A partition's candidate rows become :class:`Arcs` once (step 1 of the
+assign notes, kept in the worker's memory); every later step is one
+function of those arrays and what the driver broadcast (prices, a
+tolerance), returning a few numbers per job or the arcs it keeps.
+Workers are numbered by their global position, ``first`` + position in
+the partition.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._arrays import indptr_from_counts
+from ..data.schema import fail
+from ..exceptions import ValidationError
+from ._cluster import in_partition
+
+__all__ = ["Arcs", "best_responses", "ids_hashed", "keep", "placed", "prepare", "respond", "sample", "shape", "verify"]
+
+#: A reduced score above the surplus by more than this (in units of the integer values) breaks the certificate.
+TOLERANCE = 1e-3
+
+
+class Arcs(NamedTuple):
+    """One partition's candidate rows as arrays: a row per worker (in first-seen order)."""
+
+    ids: np.ndarray  # worker ids (object)
+    indptr: np.ndarray
+    jobs: np.ndarray  # int32 job positions
+    values: np.ndarray  # float64 scores
+    people: np.ndarray  # int64 per worker
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.people)), np.diff(self.indptr))
+
+
+def prepare(frame: Any, job_ids: np.ndarray, index: int) -> Arcs:
+    """Partition ``index``'s candidate rows as checked arrays (step 1)."""
+    import pandas as pd
+
+    try:
+        return _arcs_of(frame, pd.Index(job_ids), pd)
+    except ValidationError as err:
+        raise in_partition("candidates", index, err) from None
+
+
+def _arcs_of(frame: Any, jobs_index: Any, pd: Any) -> Arcs:
+    """:func:`_prepare`'s work; a bad row is named by its index label (a pandas input's row number)."""
+    label = "candidates frame"
+
+    def refuse(bad: np.ndarray, column: str, expected: str) -> ValidationError:
+        row = int(np.flatnonzero(bad)[0])
+        return fail(f"{label} row {frame.index[row]}", column, expected, frame[column].iloc[row])
+
+    missing = [c for c in ("worker_id", "job_id", "score") if c not in frame.columns]
+    if missing:
+        raise fail(label, "columns", "'worker_id', 'job_id' and 'score' (and optionally 'people')", list(frame.columns))
+    worker_ids = frame["worker_id"].to_numpy(dtype=object)
+    codes, ids = pd.factorize(worker_ids, sort=False)
+    if len(codes) and codes.min() < 0:
+        raise refuse(codes < 0, "worker_id", "a worker id")
+    jobs = jobs_index.get_indexer(frame["job_id"].to_numpy(dtype=object))
+    if np.any(jobs < 0):
+        raise refuse(jobs < 0, "job_id", "the id of a job in the jobs frame")
+    values = pd.to_numeric(frame["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    if not np.all(np.isfinite(values)):
+        raise refuse(~np.isfinite(values), "score", "a finite number")
+    if "people" in frame.columns:
+        people_rows = pd.to_numeric(frame["people"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = ~(np.isfinite(people_rows) & (people_rows >= 1) & (people_rows == np.round(people_rows)))
+        bad |= people_rows > 1000
+        if np.any(bad):
+            raise refuse(bad, "people", "an integer from 1 to 1000")
+    else:
+        people_rows = np.ones(len(frame))
+    n = len(ids)
+    order = np.argsort(codes, kind="stable")  # each worker's rows together, in first-seen order
+    counts = np.bincount(codes, minlength=n)
+    key = codes.astype(np.int64) * max(len(jobs_index), 1) + jobs
+    if len(np.unique(key)) != len(key):
+        _, first = np.unique(key, return_index=True)
+        repeat = np.ones(len(key), dtype=bool)
+        repeat[first] = False
+        raise refuse(repeat, "job_id", "each (worker, job) pair once")
+    people = np.zeros(n, dtype=np.int64)
+    people[codes] = people_rows.astype(np.int64)
+    if np.any(people[codes] != people_rows):
+        raise refuse(people[codes] != people_rows, "people", "the same size on every row of a worker")
+    return Arcs(
+        np.asarray(ids, dtype=object),
+        indptr_from_counts(counts),
+        jobs[order].astype(np.int32),
+        values[order],
+        people,
+    )
+
+
+def shape(arcs: Arcs) -> tuple[np.ndarray, int, float, np.ndarray]:
+    """A partition's people per worker, its arcs, its largest |score| and a 64-bit hash of each worker id."""
+    import pandas as pd
+
+    top = float(np.abs(arcs.values).max()) if len(arcs.values) else 0.0
+    return arcs.people, len(arcs.values), top, pd.util.hash_array(arcs.ids.astype(str))
+
+
+def ids_hashed(arcs: Arcs, hashes: np.ndarray) -> list[str]:
+    """The worker ids of a partition whose hash is among ``hashes``."""
+    import pandas as pd
+
+    return [str(i) for i in arcs.ids[np.isin(pd.util.hash_array(arcs.ids.astype(str)), hashes)]]
+
+
+def best_responses(arcs: Arcs, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reduced scores ``v - s p`` per arc, each worker's best (at least 0) and its first best arc (-1: none > 0)."""
+    rows = arcs.rows
+    reduced = arcs.values - arcs.people[rows] * prices[arcs.jobs]
+    n = len(arcs.people)
+    best = np.zeros(n)
+    busy = np.diff(arcs.indptr) > 0
+    if busy.any():
+        best[busy] = np.maximum(0.0, np.maximum.reduceat(reduced, arcs.indptr[:-1][busy]))
+    hit = np.flatnonzero((reduced == best[rows]) & (reduced > 0))[::-1]
+    arc = np.full(n, -1, dtype=np.int64)
+    arc[rows[hit]] = hit  # the first hit of each worker written last
+    return reduced, best, arc
+
+
+def respond(arcs: Arcs, prices: np.ndarray) -> tuple[np.ndarray, float]:
+    """Step 3 in a partition: people wanting each job at ``prices``, and this partition's part of D(p)."""
+    _, best, arc = best_responses(arcs, prices)
+    chosen = arc >= 0
+    demand = np.bincount(arcs.jobs[arc[chosen]], weights=arcs.people[chosen], minlength=len(prices))
+    return np.round(demand).astype(np.int64), math.fsum(best)
+
+
+def sample(arcs: Arcs, first: int, stride: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step 2 in a partition: the arcs of the workers whose global position is a multiple of ``stride``."""
+    picked = np.flatnonzero((first + np.arange(len(arcs.people))) % stride == 0)
+    return _rows_of(arcs, first, picked)
+
+
+def _rows_of(arcs: Arcs, first: int, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(global worker, job, value, people) of every arc of the ``picked`` workers."""
+    mask = np.zeros(len(arcs.people), dtype=bool)
+    mask[picked] = True
+    take = mask[arcs.rows]
+    rows = arcs.rows[take]
+    return first + rows, arcs.jobs[take], arcs.values[take], arcs.people[rows]
+
+
+def keep(arcs: Arcs, first: int, prices: np.ndarray, delta: float) -> tuple[np.ndarray, ...]:
+    """Step 4 in a partition: (global worker, job, value, people) of the arcs within ``delta`` of their worker's
+    best reduced score."""
+    reduced, best, _ = best_responses(arcs, prices)
+    rows = arcs.rows
+    take = reduced >= best[rows] - delta
+    return first + rows[take], arcs.jobs[take], arcs.values[take], arcs.people[rows[take]]
+
+
+def verify(
+    arcs: Arcs, first: int, prices: np.ndarray, surplus: np.ndarray, scale: float
+) -> tuple[tuple[np.ndarray, ...], float]:
+    """Step 6 in a partition: the arcs whose reduced score beats their worker's surplus (on the integer values
+    ``round(v x scale)``), and this partition's part of D(p)."""
+    rows = arcs.rows
+    ints = np.round(arcs.values * scale)
+    reduced = ints - arcs.people[rows] * (prices[arcs.jobs] * scale)
+    broken = reduced > surplus[rows] * scale + TOLERANCE
+    best = np.zeros(len(arcs.people))
+    busy = np.diff(arcs.indptr) > 0
+    if busy.any():
+        best[busy] = np.maximum(0.0, np.maximum.reduceat(reduced, arcs.indptr[:-1][busy]))
+    out = (first + rows[broken], arcs.jobs[broken], arcs.values[broken], arcs.people[rows[broken]])
+    return out, math.fsum(best) / scale
+
+
+def placed(arcs: Arcs, job_of: np.ndarray, job_ids: np.ndarray, room: np.ndarray, lowest: np.ndarray) -> Any:
+    """One partition's placements: worker, job (missing: unplaced), score, people and the reason if unplaced."""
+    import pandas as pd
+
+    rows = arcs.rows
+    mine = job_of[rows] == arcs.jobs
+    score = np.full(len(arcs.people), np.nan)
+    score[rows[mine]] = arcs.values[mine]
+    placed = job_of >= 0
+    reason = np.full(len(arcs.people), None, dtype=object)
+    has_room = np.zeros(len(arcs.people), dtype=bool)
+    has_room[rows[room[arcs.jobs] >= arcs.people[rows]]] = True
+    lower = np.zeros(len(arcs.people), dtype=bool)
+    lower[rows[lowest[arcs.jobs] < arcs.values]] = True
+    reason[~placed & lower] = "displaced"
+    reason[~placed & ~lower] = "outranked"
+    reason[~placed & has_room] = "not_chosen"
+    return pd.DataFrame(
+        {
+            "worker_id": pd.array(arcs.ids, dtype="string"),
+            "job_id": pd.array(np.where(placed, job_ids[np.maximum(job_of, 0)], None), dtype="string"),
+            "score": score,
+            "people": arcs.people,
+            "reason": pd.array(reason, dtype="string"),
+        }
+    )
