@@ -164,10 +164,16 @@ def keep(arcs: Arcs, first: int, prices: np.ndarray, delta: float) -> tuple[np.n
 
 
 def verify(
-    arcs: Arcs, first: int, prices: np.ndarray, surplus: np.ndarray, scale: float
-) -> tuple[tuple[np.ndarray, ...], float]:
-    """Step 6 in a partition: the arcs whose reduced score beats their worker's surplus (on the integer values
-    ``round(v x scale)``), and this partition's part of D(p)."""
+    arcs: Arcs, first: int, prices: np.ndarray, surplus: np.ndarray, scale: float, delta: float
+) -> tuple[tuple[np.ndarray, ...], int, float]:
+    """Step 6 in a partition: the arcs that break the driver's prices, and this partition's part of D(p).
+
+    An arc breaks them when its reduced score beats its worker's surplus
+    (on the integer values ``round(v x scale)``).  Of a worker's breaking
+    arcs, those within ``delta`` of its best are sent (the rest would
+    mostly be dropped again: measured, docs/distributed.md); returns them,
+    how many arcs broke the prices in all, and the partition's part of D(p).
+    """
     rows = arcs.rows
     ints = np.round(arcs.values * scale)
     reduced = ints - arcs.people[rows] * (prices[arcs.jobs] * scale)
@@ -176,8 +182,9 @@ def verify(
     busy = np.diff(arcs.indptr) > 0
     if busy.any():
         best[busy] = np.maximum(0.0, np.maximum.reduceat(reduced, arcs.indptr[:-1][busy]))
-    out = (first + rows[broken], arcs.jobs[broken], arcs.values[broken], arcs.people[rows[broken]])
-    return out, math.fsum(best) / scale
+    sent = broken & (reduced >= best[rows] - delta * scale)
+    out = (first + rows[sent], arcs.jobs[sent], arcs.values[sent], arcs.people[rows[sent]])
+    return out, int(broken.sum()), math.fsum(best) / scale
 
 
 def placed(arcs: Arcs, job_of: np.ndarray, job_ids: np.ndarray, room: np.ndarray, lowest: np.ndarray) -> Any:

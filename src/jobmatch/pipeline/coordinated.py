@@ -53,7 +53,7 @@ import numpy as np
 from .._arrays import indptr_from_counts
 from ..data.frames import raw_from_frame
 from ..data.records import Job
-from ..data.schema import COUNT, NON_NEGATIVE, POSITIVE, fail, param
+from ..data.schema import NON_NEGATIVE, Kind, Rule, fail, param
 from ..exceptions import SolverError, optional_import
 from ..policy import Policy
 from ..solvers.problem import Problem
@@ -61,6 +61,7 @@ from ..solvers.registry import solve
 from ..solvers.result import Result, Status
 from . import _partition as each
 from ._cluster import Cluster, frame_arg, partitions, read_small
+from .compile import time_limit_arg
 
 __all__ = ["Coordinated", "assign"]
 
@@ -68,8 +69,13 @@ logger = logging.getLogger(__name__)
 
 #: Most workers in the price sample solved on the driver (step 2).
 SAMPLE_WORKERS = 50_000
+#: First step of the refinement rounds, as a share of the largest score (measured: docs/distributed.md).
+STEP = 0.1
 #: Default ``delta`` as a share of the largest score (step 4; measured: docs/distributed.md).
-DELTA = 0.02
+DELTA = 0.005
+#: Most refinement rounds ``assign`` takes (each is a pass over every arc).
+MAX_ROUNDS = 1000
+_ROUNDS = Rule(Kind.COUNT, low=0, high=MAX_ROUNDS)
 #: Most verify-and-add rounds (step 6) before the answer is returned FEASIBLE with its bound.
 MAX_PASSES = 20
 
@@ -115,6 +121,8 @@ class Coordinated:
     stats : dict
         ``workers``, ``arcs``, ``arcs_kept`` (on the driver at the end),
         ``sample`` (workers in the price sample), ``rounds`` (refinement),
+        ``duals`` (D(p) at the start of each refinement round, the first at
+        the sample's prices),
         ``passes`` (verify passes), ``added`` (arcs added by them),
         ``partitions`` and the driver's ``solver``.
     timings : dict
@@ -200,7 +208,7 @@ def assign(
         Every worker (its ``id`` column): the placements then list workers
         without any candidate too, with reason ``no_feasible_job``.
     rounds : int, optional
-        Price refinement rounds over the whole market after the sample
+        From 0 to ``MAX_ROUNDS``: price refinement rounds over the whole market after the sample
         (step 3); each costs one pass over every arc.
     delta : float, optional
         Arcs within ``delta`` of their worker's best reduced score are
@@ -243,11 +251,10 @@ def assign(
         if policy.quotas or policy.employer_caps or policy.region_caps:
             raise fail(where, "policy", "a policy without quotas or caps (assign prices job places only; "
                        "solve quotas and caps on one machine)", policy)  # fmt: skip
-    rounds = param(where, "rounds", rounds, COUNT)
+    rounds = param(where, "rounds", rounds, _ROUNDS)
     if delta is not None:
         delta = param(where, "delta", delta, NON_NEGATIVE)
-    if time_limit is not None:
-        time_limit = param(where, "time_limit", time_limit, POSITIVE)
+    time_limit = time_limit_arg(where, time_limit)
     job_ids, capacity = _jobs(where, read_small(where, "jobs", jobs))
     frame = frame_arg(where, "candidates", candidates, cluster.workers, key="worker_id")
     m = len(job_ids)
@@ -285,20 +292,20 @@ def assign(
     prices = np.asarray(start.prices, dtype=np.float64)
     lap("sample")
     # Step 3: refinement rounds on whole-number demand (the same for any partitioning).
-    dual = math.nan
+    duals: list[float] = []
     for r in range(rounds):
         shared = cluster.share(prices, f"prices-{r}")
         answers = cluster.compute(
             [cluster.task(each.respond, f"respond-{r}-{i}", part, shared) for i, part in enumerate(parts)]
         )
         demand = np.sum([a[0] for a in answers], axis=0)
-        dual = float(capacity @ prices) + math.fsum(a[1] for a in answers)
+        duals.append(float(capacity @ prices) + math.fsum(a[1] for a in answers))
         excess = demand - capacity
         norm = float(np.sqrt(np.sum(excess.astype(np.float64) ** 2)))
         if norm == 0:
             break
-        prices = np.maximum(0.0, prices + top * 0.1 / (r + 1) * excess / norm)
-        logger.info("assign: round %d, D(p) %.10g, excess demand %.4g", r, dual, norm)
+        prices = np.maximum(0.0, prices + top * STEP / (r + 1) * excess / norm)
+        logger.info("assign: round %d, D(p) %.10g, excess demand %.4g", r, duals[-1], norm)
     lap("rounds")
     # Step 4: sparsify.
     delta = DELTA * top if delta is None else delta
@@ -327,21 +334,22 @@ def assign(
             [
                 cluster.task(
                     each.verify, f"verify-{passes}-{i}", part, int(firsts[i]), shared_p,
-                    surplus[firsts[i] : firsts[i] + counts[i]], scale,
+                    surplus[firsts[i] : firsts[i] + counts[i]], scale, delta,
                 )
                 for i, part in enumerate(parts)
             ]
         )  # fmt: skip
         passes += 1
         broken = _concat([c[0] for c in checks])
-        bound_all = float(capacity @ found) + math.fsum(c[1] for c in checks)
+        breaking = sum(c[1] for c in checks)
+        bound_all = float(capacity @ found) + math.fsum(c[2] for c in checks)
         lap("verify")
-        logger.info("assign: pass %d, %d arcs break the prices", passes, len(broken[0]))
-        if not len(broken[0]) or passes >= MAX_PASSES:
+        logger.info("assign: pass %d, %d arcs break the prices, %d sent", passes, breaking, len(broken[0]))
+        if not breaking or passes >= MAX_PASSES:
             break
         problem = problem._with_arcs(broken[0], broken[1], broken[2])
         added += len(broken[0])
-    proven = not len(broken[0])
+    proven = not breaking
     status = result.status if proven else Status.FEASIBLE
     bound = driver_bound if proven else max(driver_bound, bound_all)
     job_of = result.job_of
@@ -369,7 +377,7 @@ def assign(
     timings["total"] = time.perf_counter() - started
     stats = {
         "workers": n, "arcs": n_arcs, "arcs_kept": problem.n_arcs, "sample": len(np.unique(sample[0])),
-        "stride": stride, "rounds": rounds, "dual_after_rounds": dual, "passes": passes, "added": added,
+        "stride": stride, "rounds": rounds, "duals": duals, "passes": passes, "added": added,
         "partitions": len(parts), "solver": result.solver, "driver_status": result.status.name, "delta": delta,
     }  # fmt: skip
     return Coordinated(placements, status, objective, float(bound), max(0.0, gap), found,

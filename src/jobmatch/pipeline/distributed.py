@@ -162,7 +162,9 @@ def _scenario_row(market: Any, scenario: dict[str, Any], solver: Any, k: int, op
     from .comparison import compare
 
     if isinstance(market, tuple):  # Parquet paths: each task reads its market (shared storage on a cluster)
-        market = Market.from_frames(*(read_small("jobmatch.distributed.sweep", "market", path) for path in market))
+        import pandas as pd
+
+        market = Market.from_frames(*(pd.read_parquet(path) for path in market))
     market = scenario.get("market", market)
     table = compare(
         market, scenario.get("policy"), solvers=(solver,), seeds=(scenario.get("seed", 0),), k=k, options=options
