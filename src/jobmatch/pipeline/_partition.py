@@ -171,7 +171,7 @@ def verify(
     An arc breaks them when its reduced score beats its worker's surplus
     (on the integer values ``round(v x scale)``).  Of a worker's breaking
     arcs, those within ``delta`` of its best are sent (the rest would
-    mostly be dropped again: measured, docs/distributed.md); returns them,
+    mostly be dropped again: measured, docs/benchmarks.md, "On Dask"); returns them,
     how many arcs broke the prices in all, and the partition's part of D(p).
     """
     rows = arcs.rows

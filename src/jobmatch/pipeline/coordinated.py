@@ -69,9 +69,9 @@ logger = logging.getLogger(__name__)
 
 #: Most workers in the price sample solved on the driver (step 2).
 SAMPLE_WORKERS = 50_000
-#: First step of the refinement rounds, as a share of the largest score (measured: docs/distributed.md).
+#: First step of the refinement rounds, as a share of the largest score (measured: docs/benchmarks.md, "On Dask").
 STEP = 0.1
-#: Default ``delta`` as a share of the largest score (step 4; measured: docs/distributed.md).
+#: Default ``delta`` as a share of the largest score (step 4; measured: docs/benchmarks.md, "On Dask").
 DELTA = 0.005
 #: Most refinement rounds ``assign`` takes (each is a pass over every arc).
 MAX_ROUNDS = 1000
