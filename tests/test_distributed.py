@@ -101,6 +101,15 @@ def test_a_bad_row_fails_naming_the_partition_and_the_worker(client, market):
     assert caught.value.field == "min_wage"
 
 
+def test_a_dict_column_stringified_by_dask_gets_a_hint(market):
+    """dask's default string conversion turns a skills dict into its repr; the error says how to avoid it."""
+    workers, jobs, _ = market.to_frames()
+    stringified = dd.from_pandas(workers.iloc[:200], npartitions=2)  # dask's defaults: object columns to strings
+    with pytest.raises(ValidationError, match="convert-string") as caught:
+        candidates(stringified, jobs, k=3, client=None).compute(scheduler="threads")
+    assert caught.value.field == "skills" and "workers partition" in str(caught.value)
+
+
 def test_bad_arguments_are_refused_before_anything_runs(market):
     workers, jobs, _ = market.to_frames()
     with pytest.raises(ValidationError, match="k must be"):

@@ -155,11 +155,12 @@ def partitions(frame: Any) -> list[Any]:
     return list(frame.to_delayed())
 
 
-def in_partition(label: str, index: int, err: ValidationError) -> ValidationError:
-    """``err`` raised inside partition ``index`` of ``label``, saying which partition (rows count within it)."""
+def in_partition(label: str, index: int, err: ValidationError, hint: str = "") -> ValidationError:
+    """``err`` raised inside partition ``index`` of ``label``, saying which partition (rows count within it),
+    with ``hint`` added to the message."""
     where = f"{label} partition {index}"
     return ValidationError(
-        f"{where}: {err}",
+        f"{where}: {err}{hint}",
         record=f"{where}, {err.record}" if err.record else where,
         field=err.field,
         expected=err.expected,

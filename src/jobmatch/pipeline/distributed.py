@@ -53,7 +53,18 @@ def partition_market(frame: Any, jobs: Any, programs: Any, index: int, label: st
     try:
         return Market.from_frames(frame, jobs, programs)
     except ValidationError as err:
-        raise in_partition(label, index, err) from None
+        raise in_partition(label, index, err, _STRINGIFIED if _stringified(err.got) else "") from None
+
+
+#: Added to an error about a cell that reads like a Python container (``"{'welding': 3}"``).
+_STRINGIFIED = (
+    " (a cell that reads like a Python dict or list is what dask's string conversion makes of one: build the "
+    "dask DataFrame under dask.config.set({'dataframe.convert-string': False}), or pass pandas frames or Parquet)"
+)
+
+
+def _stringified(got: object) -> bool:
+    return isinstance(got, str) and got[:1] in ("{", "[", "(") and got[-1:] in ("}", "]", ")")
 
 
 def _scoring_policy(policy: Policy, market: Market) -> Policy:
