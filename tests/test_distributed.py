@@ -255,6 +255,8 @@ def test_assign_refuses_bad_rows_naming_partition_and_row(market):
     twice = pd.concat([rows.iloc[:3], rows.iloc[:1]], ignore_index=True)
     with pytest.raises(ValidationError, match="each \\(worker, job\\) pair once"):
         assign(twice, jobs)
+    with pytest.raises(ValidationError, match="the same id at rows 0 and"):
+        assign(rows, pd.concat([jobs, jobs.iloc[:1]], ignore_index=True))
     with pytest.raises(ValidationError, match="quotas or caps"):
         assign(rows, jobs, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.5)]))
     with pytest.raises(ValidationError, match="rounds"):

@@ -24,7 +24,7 @@ from .schema import COUNT, TEXT, Kind, fail, param
 from .table import Table
 from .vocabulary import DOMAINS, Vocabularies
 
-__all__ = ["Market"]
+__all__ = ["Market", "check_unique_ids"]
 
 _KINDS = (("workers", Worker), ("jobs", Job), ("programs", TrainingProgram))
 
@@ -217,7 +217,7 @@ class Market:
 
     def _finish(self, tables: dict[str, Table], vocab: Vocabularies) -> None:
         for key, record_type in _KINDS:
-            _check_unique_ids(record_type.kind, tables[key].ids)
+            check_unique_ids(record_type.kind, tables[key].ids)
         vocab, tables = _drop_unused(vocab, tables)
         self.vocab = vocab
         self.workers = tables["workers"]
@@ -428,7 +428,8 @@ def _positions(field: str, picked: Any, n: int) -> np.ndarray:
     return array
 
 
-def _check_unique_ids(kind: str, ids: np.ndarray) -> None:
+def check_unique_ids(kind: str, ids: np.ndarray) -> None:
+    """Each id once among the ``kind`` records (``"job"``, ...), else a ValidationError naming it and its rows."""
     if len(set(ids)) == len(ids):
         return
     first: dict[str, int] = {}

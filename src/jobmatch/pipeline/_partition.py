@@ -116,24 +116,29 @@ def ids_hashed(arcs: Arcs, hashes: np.ndarray) -> list[str]:
     return [str(i) for i in arcs.ids[np.isin(pd.util.hash_array(arcs.ids.astype(str)), hashes)]]
 
 
-def best_responses(arcs: Arcs, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Reduced scores ``v - s p`` per arc, each worker's best (at least 0) and its first best arc (-1: none > 0)."""
-    rows = arcs.rows
-    reduced = arcs.values - arcs.people[rows] * prices[arcs.jobs]
-    n = len(arcs.people)
-    best = np.zeros(n)
+def _best(arcs: Arcs, reduced: np.ndarray) -> np.ndarray:
+    """Each worker's largest ``reduced`` over its arcs, at least 0 (the outside option)."""
+    best = np.zeros(len(arcs.people))
     busy = np.diff(arcs.indptr) > 0
     if busy.any():
         best[busy] = np.maximum(0.0, np.maximum.reduceat(reduced, arcs.indptr[:-1][busy]))
+    return best
+
+
+def best_responses(arcs: Arcs, prices: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reduced scores ``v - s p`` per arc, each worker's best (at least 0) and its first best arc (-1: none > 0);
+    ``rows`` is ``arcs.rows``."""
+    reduced = arcs.values - arcs.people[rows] * prices[arcs.jobs]
+    best = _best(arcs, reduced)
     hit = np.flatnonzero((reduced == best[rows]) & (reduced > 0))[::-1]
-    arc = np.full(n, -1, dtype=np.int64)
+    arc = np.full(len(arcs.people), -1, dtype=np.int64)
     arc[rows[hit]] = hit  # the first hit of each worker written last
     return reduced, best, arc
 
 
 def respond(arcs: Arcs, prices: np.ndarray) -> tuple[np.ndarray, float]:
     """Step 3 in a partition: people wanting each job at ``prices``, and this partition's part of D(p)."""
-    _, best, arc = best_responses(arcs, prices)
+    _, best, arc = best_responses(arcs, prices, arcs.rows)
     chosen = arc >= 0
     demand = np.bincount(arcs.jobs[arc[chosen]], weights=arcs.people[chosen], minlength=len(prices))
     return np.round(demand).astype(np.int64), math.fsum(best)
@@ -149,16 +154,17 @@ def _rows_of(arcs: Arcs, first: int, picked: np.ndarray) -> tuple[np.ndarray, np
     """(global worker, job, value, people) of every arc of the ``picked`` workers."""
     mask = np.zeros(len(arcs.people), dtype=bool)
     mask[picked] = True
-    take = mask[arcs.rows]
-    rows = arcs.rows[take]
+    rows = arcs.rows
+    take = mask[rows]
+    rows = rows[take]
     return first + rows, arcs.jobs[take], arcs.values[take], arcs.people[rows]
 
 
 def keep(arcs: Arcs, first: int, prices: np.ndarray, delta: float) -> tuple[np.ndarray, ...]:
     """Step 4 in a partition: (global worker, job, value, people) of the arcs within ``delta`` of their worker's
     best reduced score."""
-    reduced, best, _ = best_responses(arcs, prices)
     rows = arcs.rows
+    reduced, best, _ = best_responses(arcs, prices, rows)
     take = reduced >= best[rows] - delta
     return first + rows[take], arcs.jobs[take], arcs.values[take], arcs.people[rows[take]]
 
@@ -178,10 +184,7 @@ def verify(
     ints = np.round(arcs.values * scale)
     reduced = ints - arcs.people[rows] * (prices[arcs.jobs] * scale)
     broken = reduced > surplus[rows] * scale + TOLERANCE
-    best = np.zeros(len(arcs.people))
-    busy = np.diff(arcs.indptr) > 0
-    if busy.any():
-        best[busy] = np.maximum(0.0, np.maximum.reduceat(reduced, arcs.indptr[:-1][busy]))
+    best = _best(arcs, reduced)
     sent = broken & (reduced >= best[rows] - delta * scale)
     out = (first + rows[sent], arcs.jobs[sent], arcs.values[sent], arcs.people[rows[sent]])
     return out, int(broken.sum()), math.fsum(best) / scale

@@ -52,6 +52,7 @@ import numpy as np
 
 from .._arrays import indptr_from_counts
 from ..data.frames import raw_from_frame
+from ..data.market import check_unique_ids
 from ..data.records import Job
 from ..data.schema import NON_NEGATIVE, Kind, Rule, fail, param
 from ..exceptions import SolverError, optional_import
@@ -170,12 +171,11 @@ def _problem(n: int, arcs: tuple[np.ndarray, ...], people: np.ndarray, capacity:
     )
 
 
-def _jobs(where: str, jobs: Any) -> tuple[np.ndarray, np.ndarray]:
+def _jobs(jobs: Any) -> tuple[np.ndarray, np.ndarray]:
     """Job ids and capacities, checked as :meth:`Market.from_frames` checks them."""
     raw = raw_from_frame(Job, jobs, "jobs frame")
     ids = np.asarray(raw["id"], dtype=object)
-    if len(set(ids.tolist())) != len(ids):
-        raise fail(where, "jobs", "one row per job id", "a repeated id", described=True)
+    check_unique_ids(Job.kind, ids)
     return ids, np.asarray(raw["capacity"], dtype=np.int64)
 
 
@@ -255,7 +255,7 @@ def assign(
     if delta is not None:
         delta = param(where, "delta", delta, NON_NEGATIVE)
     time_limit = time_limit_arg(where, time_limit)
-    job_ids, capacity = _jobs(where, read_small(where, "jobs", jobs))
+    job_ids, capacity = _jobs(read_small(where, "jobs", jobs))
     frame = frame_arg(where, "candidates", candidates, cluster.workers, key="worker_id")
     m = len(job_ids)
     timings: dict[str, float] = {}
@@ -320,7 +320,6 @@ def assign(
     # Steps 5 and 6: solve what was kept, verify every arc, add what breaks the prices, repeat.
     result: Result | None = None
     passes = added = 0
-    bound_all = math.inf
     while True:
         options = {"prices": prices} if result is None else {"prices": result.prices, "hint": result.job_of}
         result = solve(problem, solver="auction", time_limit=time_limit, options=options)
