@@ -153,22 +153,17 @@ def _concat(pieces: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
     return tuple(np.concatenate([p[i] for p in pieces]) for i in range(4))
 
 
-def _problem(n: int, arcs: tuple[np.ndarray, ...], people: np.ndarray, capacity: np.ndarray) -> Problem:
-    """The driver's problem over every worker (global positions; most have no arc), arcs in worker order."""
-    workers, jobs, values, _ = arcs
-    order = np.argsort(workers, kind="stable")
-    counts = np.bincount(workers, minlength=n)
+def _stacked(rows: list[tuple[np.ndarray, ...]], people: np.ndarray, capacity: np.ndarray) -> Problem:
+    """The driver's problem from each partition's kept rows (:func:`~._partition.keep`), stacked in partition
+    order: the global worker order, so no sort."""
+    counts = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, dtype=np.int32)
+    indptr = indptr_from_counts(counts)
+    jobs = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, dtype=np.int32)
+    values = np.concatenate([r[2] for r in rows]) if rows else np.zeros(0)
     return Problem._trusted(
-        indptr_from_counts(counts),
-        jobs[order],
-        values[order],
-        capacity=capacity,
-        n_jobs=len(capacity),
-        use=people[workers[order]],
-        people=people,
-        maximize=True,
-        must_place=False,
-    )
+        indptr, jobs, values, capacity=capacity, n_jobs=len(capacity), use=np.repeat(people, counts),
+        people=people, maximize=True, must_place=False,
+    )  # fmt: skip
 
 
 def _jobs(jobs: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -282,13 +277,13 @@ def assign(
     lap("prepare")
     # Step 2: prices from a sample, solved on the driver.
     stride = max(1, -(-n // SAMPLE_WORKERS))
-    sample = _concat(
-        cluster.compute(
-            [cluster.task(each.sample, f"sample-{i}", part, int(firsts[i]), stride) for i, part in enumerate(parts)]
-        )
+    sample = cluster.compute(
+        [cluster.task(each.sample, f"sample-{i}", part, int(firsts[i]), stride) for i, part in enumerate(parts)]
     )
+    sampled = sum(int(np.count_nonzero(rows[0])) for rows in sample)
     rescaled = np.floor(capacity / stride + 0.5).astype(np.int64)
-    start = solve(_problem(n, sample, people, rescaled), solver="auction", time_limit=time_limit)
+    start = solve(_stacked(sample, people, rescaled), solver="auction", time_limit=time_limit)
+    del sample
     prices = np.asarray(start.prices, dtype=np.float64)
     lap("sample")
     # Step 3: refinement rounds on whole-number demand (the same for any partitioning).
@@ -310,12 +305,9 @@ def assign(
     # Step 4: sparsify.
     delta = DELTA * top if delta is None else delta
     shared = cluster.share(prices, "prices-kept")
-    kept = _concat(
-        cluster.compute(
-            [cluster.task(each.keep, f"keep-{i}", part, int(firsts[i]), shared, delta) for i, part in enumerate(parts)]
-        )
-    )
-    problem = _problem(n, kept, people, capacity)
+    kept = cluster.compute([cluster.task(each.keep, f"keep-{i}", part, shared, delta) for i, part in enumerate(parts)])
+    problem = _stacked(kept, people, capacity)
+    del kept  # the driver's memory is the limit: only the problem's copy of the arcs stays
     lap("keep")
     # Steps 5 and 6: solve what was kept, verify every arc, add what breaks the prices, repeat.
     result: Result | None = None
@@ -375,7 +367,7 @@ def assign(
     lap("placements")
     timings["total"] = time.perf_counter() - started
     stats = {
-        "workers": n, "arcs": n_arcs, "arcs_kept": problem.n_arcs, "sample": len(np.unique(sample[0])),
+        "workers": n, "arcs": n_arcs, "arcs_kept": problem.n_arcs, "sample": sampled,
         "stride": stride, "rounds": rounds, "duals": duals, "passes": passes, "added": added,
         "partitions": len(parts), "solver": result.solver, "driver_status": result.status.name, "delta": delta,
     }  # fmt: skip
