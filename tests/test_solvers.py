@@ -38,6 +38,7 @@ def tiny_problems(draw, side_constraints=True):
     )
     if side_constraints and n and draw(st.booleans()):
         members = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+        before = draw(st.integers(0, 3))  # people placed outside the problem (an earlier batch), counted too
         options["quotas"] = [
             GroupBound(
                 "g",
@@ -45,6 +46,8 @@ def tiny_problems(draw, side_constraints=True):
                 min_count=draw(st.one_of(st.none(), st.integers(0, 3))),
                 min_share=draw(st.one_of(st.none(), st.sampled_from([0.5, 0.75]))),
                 max_count=draw(st.one_of(st.none(), st.integers(1, 4))),
+                placed_before=before,
+                members_before=draw(st.integers(0, before)),
             )
         ]
     if side_constraints and draw(st.booleans()):
@@ -69,7 +72,8 @@ def satisfies(problem: Problem, job_of: np.ndarray) -> bool:
         return False
     placed = problem.people[job_of >= 0].sum()
     for q in problem.quotas:
-        mine = problem.people[(job_of >= 0) & q.members].sum()
+        mine = problem.people[(job_of >= 0) & q.members].sum() + q.members_before
+        placed = problem.people[job_of >= 0].sum() + q.placed_before
         if q.min_count is not None and mine < q.min_count:
             return False
         if q.max_count is not None and mine > q.max_count:

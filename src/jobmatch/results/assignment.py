@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..solvers.problem import Problem
     from ..solvers.training_problem import Routes
     from ..solvers.usage import Usage
+    from .changes import Changes
     from .explain import Explanation
 
 __all__ = ["Assignment"]
@@ -59,8 +60,11 @@ class Assignment:
         timings: dict[str, float],
         *,
         routes: Routes | None = None,
+        changes: Changes | None = None,
     ) -> None:
         self.market, self.policy, self.problem, self.result, self.routes = market, policy, problem, result, routes
+        #: What a re-match changed (:func:`jobmatch.rematch`); None for a fresh match.
+        self.changes = changes
         self.timings = {**timings, **{f"solver {k}": v for k, v in result.timings.items()}}
 
     status = property(lambda self: self.result.status, doc="How the solve ended.")

@@ -47,7 +47,9 @@ def to_frame(assignment: Assignment, *, backend: Literal["pandas", "arrow"] = "p
         ``region``, ``program``, ``score``, ``fit_skill`` ... ``fit_region``
         (the components of :func:`jobmatch.breakdown`), ``reason`` (a code
         of :data:`jobmatch.results.reasons.REASONS`, missing when placed) and ``why`` (the reason in
-        words).  Unplaced workers have missing job, employer, region and
+        words); after :func:`jobmatch.rematch`, also ``previous_job``,
+        ``change``, ``change_reason`` and ``locked`` (see
+        :mod:`jobmatch.results.changes`).  Unplaced workers have missing job, employer, region and
         NaN score and components.  ``program`` is the training programme
         taken (missing: none); a trainee's components are on its levels
         after training, and its score is their composite less the
@@ -102,6 +104,10 @@ def to_frame(assignment: Assignment, *, backend: Literal["pandas", "arrow"] = "p
         "reason": codes,
         "why": np.array(words, dtype=object),
     }
+    if assignment.changes is not None:  # a re-match: what it changed (jobmatch.results.changes)
+        changes = assignment.changes
+        columns.update(previous_job=changes.previous, change=changes.change, change_reason=changes.reason,
+                       locked=changes.locked)  # fmt: skip
     if backend == "arrow":
         pa = optional_import("pyarrow", "pandas", "Assignment.to_frame(backend='arrow')")
         return pa.table({name: pa.array(list(values) if values.dtype == object else values)

@@ -64,7 +64,10 @@ def metrics(assignment: Assignment) -> dict[str, Any]:
         workers whose food needs are not all served; who need heating in an
         unheated dormitory), ``brand_placements`` (placed workers whose
         labour brand partners the employer), ``blocking_pairs`` (see
-        :func:`blocking_pairs`), and the training figures of :func:`training`.
+        :func:`blocking_pairs`), the training figures of :func:`training`,
+        and after :func:`jobmatch.rematch` ``changes`` (workers kept,
+        moved, new, evicted, unplaced, locked and left: see
+        :meth:`jobmatch.results.changes.Changes.counts`).
     """
     market, problem = assignment.market, assignment.problem
     workers, jobs, vocab = market.workers, market.jobs, market.vocab
@@ -99,6 +102,7 @@ def metrics(assignment: Assignment) -> dict[str, Any]:
         "brand_placements": int(np.count_nonzero(partners)),
         "blocking_pairs": blocking_pairs(problem, job_of),
         **training(assignment),
+        **({} if assignment.changes is None else {"changes": assignment.changes.counts()}),
     }
 
 

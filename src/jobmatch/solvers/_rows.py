@@ -59,13 +59,13 @@ def rows_of(problem: Problem, *, caps: bool = True) -> Rows:
         member = q.members.astype(np.float64)
         label = f"quota {q.name!r}"
         if q.min_count is not None:
-            add(f"{label} min_count", -people * member, everywhere, -q.min_count)
+            add(f"{label} min_count", -people * member, everywhere, -q.min_count + q.rhs_shift("min_count"))
         if q.max_count is not None:
-            add(f"{label} max_count", people * member, everywhere, q.max_count)
+            add(f"{label} max_count", people * member, everywhere, q.max_count + q.rhs_shift("max_count"))
         if q.min_share is not None:
-            add(f"{label} min_share", people * (q.min_share - member), everywhere, 0.0)
+            add(f"{label} min_share", people * (q.min_share - member), everywhere, q.rhs_shift("min_share"))
         if q.max_share is not None:
-            add(f"{label} max_share", people * (member - q.max_share), everywhere, 0.0)
+            add(f"{label} max_share", people * (member - q.max_share), everywhere, q.rhs_shift("max_share"))
     if caps:
         for c in problem.caps:
             add(f"cap {c.name!r}", people, c.jobs.astype(np.float64), c.limit)

@@ -140,17 +140,18 @@ def _model(
 
     placed = people_on(np.arange(len(workers))) if _shares(problem) else 0
     for quota in problem.quotas:
-        in_group = people_on(np.flatnonzero(quota.members[workers]))
+        in_group = people_on(np.flatnonzero(quota.members[workers])) + quota.members_before  # placed before too
+        total = placed + quota.placed_before
         if quota.min_count is not None:
             add(model.add(in_group >= quota.min_count), f"quota {quota.name!r} min_count")
         if quota.max_count is not None:
             add(model.add(in_group <= quota.max_count), f"quota {quota.name!r} max_count")
         if quota.min_share is not None:
             share = _share(quota.min_share)
-            add(model.add(share.denominator * in_group >= share.numerator * placed), f"quota {quota.name!r} min_share")
+            add(model.add(share.denominator * in_group >= share.numerator * total), f"quota {quota.name!r} min_share")
         if quota.max_share is not None:
             share = _share(quota.max_share)
-            add(model.add(share.denominator * in_group <= share.numerator * placed), f"quota {quota.name!r} max_share")
+            add(model.add(share.denominator * in_group <= share.numerator * total), f"quota {quota.name!r} max_share")
     for cap in problem.caps:
         add(model.add(people_on(np.flatnonzero(cap.jobs[jobs])) <= cap.limit), f"cap {cap.name}")
     for rule in extra:
@@ -343,8 +344,10 @@ def _diagnose(problem: Problem, core: list[str]) -> str:
         for quota in problem.quotas:
             if name.startswith(f"quota {quota.name!r}"):
                 eligible = int(problem.people[quota.members & reachable].sum())
-                if name.endswith("min_count") and quota.min_count is not None and eligible < quota.min_count:
-                    text += f" ({quota.min_count:,} required; only {eligible:,} members have any allowed job)"
+                needed = (quota.min_count or 0) - quota.members_before
+                if name.endswith("min_count") and quota.min_count is not None and eligible < needed:
+                    before = f" besides {quota.members_before:,} placed before" if quota.members_before else ""
+                    text += f" ({needed:,} required{before}; only {eligible:,} members have any allowed job)"
         if name == "every worker placed":
             text += f" ({int(np.sum(~reachable)):,} workers have no allowed job)"
         parts.append(text)

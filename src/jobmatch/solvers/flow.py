@@ -157,6 +157,8 @@ def unsupported(problem: Problem) -> str | None:
             return "caps together with workers whose capacity use differs from their people"
     if any(q.min_share is not None or q.max_share is not None for q in problem.quotas):
         return "quotas by share"
+    if any(q.placed_before for q in problem.quotas):
+        return "quotas that count people placed before"
     if problem.quotas:
         if problem.must_place:
             return "quotas when every worker must be placed"

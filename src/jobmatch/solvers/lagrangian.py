@@ -112,14 +112,18 @@ def _shortfalls(problem: Problem, native: bool) -> list[str]:
                 most = flow.most_placed(members, with_caps=native)
             else:  # groups of several people: members with any allowed job
                 most = int(people[quota.members & (np.diff(problem.indptr) > 0)].sum())
-            if most < quota.min_count:
+            needed = quota.min_count - quota.members_before  # members placed before count
+            if most < needed:
                 within = " within the job capacities and caps" if problem.caps and native else ""
+                before = f" more (besides {quota.members_before:,} placed before)" if quota.members_before else ""
                 parts.append(
-                    f"quota {quota.name!r} needs {quota.min_count:,} placed, but at most {most:,} members can be "
-                    f"placed{within} (short by {quota.min_count - most:,})"
+                    f"quota {quota.name!r} needs {needed:,}{before} placed, but at most {most:,} members can be "
+                    f"placed{within} (short by {needed - most:,})"
                 )
         if quota.min_share is not None and problem.must_place:
-            share = people[quota.members].sum() / max(int(people.sum()), 1)
+            share = (people[quota.members].sum() + quota.members_before) / max(
+                int(people.sum()) + quota.placed_before, 1
+            )
             if share < quota.min_share:
                 parts.append(
                     f"quota {quota.name!r} needs a {quota.min_share:.0%} share, but every worker must be placed, "

@@ -70,6 +70,11 @@ class GroupBound:
     it.  Bounds that contradict each other (``min_count > max_count``) are
     not an error: the problem is infeasible, and solving it says so.
 
+    ``placed_before`` people were placed outside this problem (an earlier
+    batch, workers locked in their jobs), ``members_before`` of them from
+    the group: the bounds count them too, so a 75% share holds over
+    everyone placed, not only over this problem's placements.
+
     Examples
     --------
     >>> import numpy as np
@@ -79,6 +84,8 @@ class GroupBound:
     Traceback (most recent call last):
     ...
     jobmatch.exceptions.ValidationError: GroupBound 'poor': min_share must be a share from 0 to 1 or None, got 1.5
+    >>> GroupBound("poor", np.array([True]), min_share=0.75, placed_before=8, members_before=6).rhs_shift("min_share")
+    0.0
     """
 
     name: str
@@ -87,6 +94,8 @@ class GroupBound:
     min_share: float | None = None
     max_share: float | None = None
     max_count: int | None = None
+    placed_before: int = 0
+    members_before: int = 0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -95,6 +104,27 @@ class GroupBound:
         set_(self, "members", _mask(where, "members", self.members))
         for field, rule in (("min_count", COUNT), ("max_count", COUNT), ("min_share", SHARE), ("max_share", SHARE)):
             set_(self, field, param(where, field, getattr(self, field), rule, or_none=True))
+        set_(self, "placed_before", param(where, "placed_before", self.placed_before, COUNT))
+        set_(self, "members_before", param(where, "members_before", self.members_before, COUNT))
+        if self.members_before > self.placed_before:
+            raise fail(where, "members_before", f"at most placed_before ({self.placed_before})", self.members_before)
+
+    def rhs_shift(self, bound: str) -> float:
+        """What the people placed before add to the right-hand side of ``bound`` written as a row
+        ``activity <= rhs`` over this problem's placements (:mod:`jobmatch.solvers._rows`).
+
+        ``min_count``: ``-members <= -(min_count - members_before)``;
+        ``min_share``: ``s placed - members <= members_before - s placed_before``;
+        ``max_count`` and ``max_share`` the other way round.
+        """
+        g, total = float(self.members_before), float(self.placed_before)
+        shifts = {
+            "min_count": g,
+            "max_count": -g,
+            "min_share": g - (self.min_share or 0.0) * total,
+            "max_share": (self.max_share or 0.0) * total - g,
+        }
+        return shifts[bound]
 
 
 @dataclass(frozen=True, eq=False)

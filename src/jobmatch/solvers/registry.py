@@ -26,7 +26,16 @@ from .check import check
 from .problem import Problem
 from .result import Result
 
-__all__ = ["OptionWarning", "available", "checked_options", "known_options", "register", "solve", "unsupported"]
+__all__ = [
+    "OptionWarning",
+    "auto_solver",
+    "available",
+    "checked_options",
+    "known_options",
+    "register",
+    "solve",
+    "unsupported",
+]
 
 SolverFn = Callable[..., Result]
 
@@ -147,7 +156,7 @@ def unsupported(name: str, problem: Problem) -> str | None:
     return entry.unsupported(problem)
 
 
-def _auto(problem: Problem) -> str:
+def auto_solver(problem: Problem) -> str:
     """The fastest solver that can express the problem and prove how good its answer is.
 
     ``auction`` when it can express the problem and not every worker must
@@ -253,7 +262,7 @@ def solve(
         name = getattr(solver, "__name__", repr(solver))
         return check(problem, solver(problem, time_limit=time_limit, seed=seed, **given), solver=name)
     if isinstance(solver, str) and solver == "auto":
-        solver = _auto(problem)
+        solver = auto_solver(problem)
     entry = _REGISTRY.get(solver) if isinstance(solver, str) else None
     if entry is None:
         raise fail("solve", "solver", f"one of {available()} or a callable", solver)

@@ -1,0 +1,387 @@
+"""Re-matching a market that changed since the last placements: who stays, who moves, who is new.
+
+Each week a portal's market changes: workers register and leave, jobs open,
+close and change their headcount.  :func:`rematch` solves the new market
+starting from the placements before, in four steps:
+
+1. *Map* the placements before onto the new market by id.  Workers who left
+   are counted (``left``); a worker whose job closed, or whose pair is no
+   longer allowed, has lost it before anything is solved.
+2. *Cut*: a job whose capacity fell below its holders keeps the locked
+   holders first, then the highest-scoring, and lets the rest go
+   (``capacity_cut``).
+3. *Lock* the workers of ``keep`` in their jobs: they leave the problem,
+   their people leave the job's capacity and the caps, and the quotas count
+   them as placed before (:class:`~jobmatch.solvers.problem.GroupBound`'s
+   ``placed_before``), so a 75% share holds over everyone placed.
+4. *Solve* the rest with ``move_penalty`` added to each holder's current
+   job: a holder moves only when the gain beats it.  With ``max_moves``,
+   at most that many holders leave their job, a rule over arcs solved by
+   :func:`~jobmatch.solvers.limited.solve_limited` (exact by CP-SAT on small
+   problems, priced beyond).  The auction starts warm from the prices
+   before, where the previous result has them.
+
+The answer is an :class:`~jobmatch.Assignment` of the whole new market
+(locked workers included, on the job capacities and the policy as given),
+checked against it, with its :class:`~jobmatch.results.changes.Changes`.
+Its objective is the total score; the objective the solve maximised (the
+score plus ``move_penalty`` per free holder kept, locked workers' scores
+included) and its bound are in ``result.stats["penalised"]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._arrays import indptr_from_counts
+from ..data.market import Market
+from ..data.schema import COUNT, NON_NEGATIVE, POSITIVE, SEED, fail, param
+from ..exceptions import optional_import
+from ..policy import Policy, policy_for
+from ..results.assignment import Assignment
+from ..results.changes import Changes
+from ..scoring.scores import pair_components
+from ..solvers.check import check
+from ..solvers.limited import solve_limited
+from ..solvers.problem import Cap, Problem
+from ..solvers.registry import SolverFn, auto_solver, available, checked_options
+from ..solvers.result import Result, Status
+from .compile import compile, time_limit_arg
+
+__all__ = ["rematch"]
+
+logger = logging.getLogger(__name__)
+
+#: The default ``move_penalty``, in score units (composite scores run from 0 to about 1).
+MOVE_PENALTY = 0.05
+
+
+class Before(NamedTuple):
+    """The placements before, by id: worker ids, their job ids (None: unplaced), who started work, prices."""
+
+    workers: np.ndarray
+    jobs: np.ndarray
+    started: np.ndarray | None
+    prices: dict[str, float] | None
+
+
+def _before(where: str, previous: Any) -> Before:
+    """``previous`` (an Assignment or a placements frame) as :class:`Before`, checked."""
+    if isinstance(previous, Assignment):
+        market = previous.market
+        job_of = np.asarray(previous.job_of)
+        job_ids = np.asarray(market.jobs.ids, dtype=object)
+        jobs = np.full(len(job_of), None, dtype=object)
+        jobs[job_of >= 0] = job_ids[job_of[job_of >= 0]]
+        prices = None
+        if previous.result.prices is not None and len(previous.result.prices) == market.n_jobs:
+            prices = dict(zip(job_ids.tolist(), np.asarray(previous.result.prices, dtype=np.float64).tolist()))
+        return Before(np.asarray(market.workers.ids, dtype=object), jobs.astype(object), None, prices)
+    pd = optional_import("pandas", "pandas", where)
+    if not isinstance(previous, pd.DataFrame) and callable(getattr(previous, "to_pandas", None)):  # Arrow, Polars
+        previous = previous.to_pandas()
+    if not isinstance(previous, pd.DataFrame):
+        raise fail(where, "previous", "an Assignment or a placements frame (pandas or Arrow)", type(previous).__name__)
+    worker_col = next((c for c in ("worker", "worker_id") if c in previous.columns), None)
+    job_col = next((c for c in ("job", "job_id") if c in previous.columns), None)
+    if worker_col is None or job_col is None:
+        raise fail(where, "previous", "a frame with 'worker' (or 'worker_id') and 'job' (or 'job_id') columns",
+                   list(previous.columns))  # fmt: skip
+    workers = previous[worker_col].to_numpy(dtype=object)
+    missing = pd.isna(previous[worker_col]).to_numpy()
+    if missing.any():
+        raise fail(f"previous row {previous.index[int(np.argmax(missing))]}", worker_col, "a worker id", None)
+    workers = np.array([str(w) for w in workers], dtype=object)
+    jobs = np.array([None if pd.isna(j) else str(j) for j in previous[job_col].to_numpy(dtype=object)], dtype=object)
+    started = None
+    if "started" in previous.columns:
+        flags = previous["started"].to_numpy(dtype=object)
+        bad = [i for i, f in enumerate(flags) if not (isinstance(f, (bool, np.bool_)) or f in (0, 1))]
+        if bad:
+            raise fail(f"previous row {previous.index[bad[0]]}", "started", "True or False", flags[bad[0]])
+        started = np.array([bool(f) for f in flags], dtype=bool)
+        unplaced = started & np.array([j is None for j in jobs], dtype=bool)
+        if unplaced.any():
+            row = previous.index[int(np.argmax(unplaced))]
+            raise fail(f"previous row {row}", "started", "False for a worker without a job", True)
+    _, first, counts = np.unique(workers.astype(str), return_index=True, return_counts=True)
+    if np.any(counts > 1):
+        twice = workers[first[counts > 1][0]]
+        raise fail(where, "previous", "each worker once", f"worker {twice!r} on several rows", described=True)
+    return Before(workers, jobs, started, None)
+
+
+def _locked(where: str, keep: Any, before: Before) -> np.ndarray:
+    """Which rows of ``before`` are locked in their job (a mask)."""
+    placed = np.array([j is not None for j in before.jobs], dtype=bool)
+    if keep is None:
+        return np.zeros(len(before.workers), dtype=bool)
+    if isinstance(keep, str):
+        if keep == "placed":
+            return placed
+        if keep == "started":
+            if before.started is None:
+                raise fail(where, "keep", "'started' only with a placements frame that has a 'started' column",
+                           keep)  # fmt: skip
+            return before.started.copy()
+        raise fail(where, "keep", "None, 'started', 'placed' or worker ids", keep)
+    if not isinstance(keep, Iterable):
+        raise fail(where, "keep", "None, 'started', 'placed' or worker ids", type(keep).__name__)
+    rows = {w: i for i, w in enumerate(before.workers.tolist())}
+    locked = np.zeros(len(before.workers), dtype=bool)
+    for worker in keep:
+        row = rows.get(str(worker))
+        if row is None or not placed[row]:
+            raise fail(where, "keep", "ids of workers placed before", worker)
+        locked[row] = True
+    return locked
+
+
+def _arcs_held(problem: Problem, held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The workers with ``held >= 0`` whose (worker, held job) pair is an arc, and those arcs."""
+    arcs = np.flatnonzero(problem.chosen(held))
+    return problem.workers[arcs], arcs
+
+
+def rematch(
+    previous: Any,
+    market: Market,
+    policy: Policy | None = None,
+    *,
+    keep: Any = None,
+    move_penalty: float = MOVE_PENALTY,
+    max_moves: int | None = None,
+    solver: str | SolverFn = "auto",
+    k: int = 20,
+    time_limit: float | None = None,
+    seed: int = 0,
+    options: Mapping[str, Any] | None = None,
+) -> Assignment:
+    """Match a changed market again, moving as few people as the gain justifies (module notes).
+
+    Parameters
+    ----------
+    previous : Assignment or DataFrame
+        The placements before: an :class:`~jobmatch.Assignment` (of the old
+        market), or a frame with a ``worker`` (or ``worker_id``) and a
+        ``job`` (or ``job_id``, missing: unplaced) column, and optionally
+        ``started`` (True for workers who started work), such as
+        ``assignment.to_frame()`` writes.  Ids are compared as text.
+    market : Market
+        The market now: every worker still registered (new ones too), every
+        open job with its capacity now.
+    policy : Policy, optional
+    keep : None, "started", "placed" or iterable of worker ids, optional
+        Workers locked in their job: ``"started"`` reads the frame's
+        ``started`` column, ``"placed"`` locks everyone placed before (new
+        arrivals then fill the room left), or the ids.  Default: nobody.
+    move_penalty : float, optional
+        Added to each holder's current job (score units): a holder moves
+        only when the gain is larger.  0 gives a fresh match's optimum.
+    max_moves : int, optional
+        At most this many holders leave their job (moved or unplaced by the
+        solve; workers whose job closed, shrank or became disallowed are not
+        counted).
+    solver, k, time_limit, seed, options
+        As for :func:`~jobmatch.match`; ``"auto"`` with ``max_moves`` is
+        exact by CP-SAT up to :data:`~jobmatch.solvers.limited.EXACT_ARCS`
+        arcs.  Training programmes are not offered in a re-match.
+
+    Returns
+    -------
+    Assignment
+        Every worker of ``market``, with ``changes`` (see
+        :class:`~jobmatch.results.changes.Changes`); ``to_frame()`` and
+        ``metrics()`` include them.
+
+    Raises
+    ------
+    ValidationError
+        A bad argument: ``previous`` not an Assignment or frame (or a frame
+        without the columns, a worker twice, a bad ``started``), a ``keep``
+        naming a worker not placed before, ``move_penalty`` negative or not
+        finite, ``max_moves`` not a count, and what :func:`match` refuses.
+
+    Examples
+    --------
+    >>> from jobmatch import match, rematch, synth
+    >>> market = synth.scenario(300, 20, seed=1)
+    >>> before = match(market, k=5)
+    >>> smaller = market.subset(jobs=range(1, 20))  # the first job closed
+    >>> after = rematch(before, smaller, k=5)
+    >>> counts = after.metrics()["changes"]
+    >>> counts["moved"] + counts["evicted"] >= int((before.job_of == 0).sum())  # its holders moved or lost it
+    True
+    >>> frame = after.to_frame()
+    >>> sorted(set(frame.loc[frame.previous_job == market.jobs.ids[0], "change_reason"]))
+    ['job_closed']
+    >>> rematch(before, market, k=5, move_penalty=100).metrics()["changes"]["moved"]  # nobody moves for so little
+    0
+    """
+    started = time.perf_counter()
+    where = "rematch"
+    policy = policy_for(where, market, policy)
+    k = param(where, "k", k, POSITIVE)
+    seed = param(where, "seed", seed, SEED)
+    time_limit = time_limit_arg(where, time_limit)
+    move_penalty = param(where, "move_penalty", move_penalty, NON_NEGATIVE)
+    if not math.isfinite(move_penalty):
+        raise fail(where, "move_penalty", "a finite number of score units >= 0", move_penalty)
+    if max_moves is not None:
+        max_moves = param(where, "max_moves", max_moves, COUNT)
+    if not (callable(solver) or (isinstance(solver, str) and solver in available())):
+        raise fail(where, "solver", f"one of {available()} or a callable", solver)
+    options = checked_options(where, options)
+    before = _before(where, previous)
+    locked_rows = _locked(where, keep, before)
+
+    # Step 1: map the placements before onto the new market.
+    n, m = market.n_workers, market.n_jobs
+    worker_at = {str(w): i for i, w in enumerate(market.workers.ids.tolist())}
+    job_at = {str(j): i for i, j in enumerate(market.jobs.ids.tolist())}
+    previous_id = np.full(n, None, dtype=object)
+    held = np.full(n, -1, dtype=np.int64)  # the job held before, in the new market
+    forced = np.full(n, None, dtype=object)  # why a holder lost its job before the solve
+    locked = np.zeros(n, dtype=bool)
+    left = 0
+    for w, j, lock in zip(before.workers.tolist(), before.jobs.tolist(), locked_rows.tolist()):
+        i = worker_at.get(w)
+        if i is None:
+            left += j is not None
+            continue
+        if j is None:
+            continue
+        previous_id[i] = j
+        if j in job_at:
+            held[i] = job_at[j]
+            locked[i] = lock
+        else:
+            forced[i] = "job_closed"
+    problem = compile(market, policy, k=k)
+    holders, arc = _arcs_held(problem, held)
+    outside = np.setdiff1d(np.flatnonzero(held >= 0), holders)
+    if len(outside):  # a holder's job outside its top k: scored and added, unless no longer allowed
+        scores = pair_components(market, policy, outside, held[outside])[0].astype(np.float64)
+        allowed = np.isfinite(scores)
+        gone = outside[~allowed]
+        forced[gone], held[gone], locked[gone] = "not_feasible", -1, False
+        if allowed.any():
+            problem = problem._with_arcs(outside[allowed], held[outside[allowed]], scores[allowed])
+        holders, arc = _arcs_held(problem, held)
+
+    # Step 2: capacity cuts, locked holders first, then by score.
+    use = problem.use[arc]
+    order = np.lexsort((holders, -problem.values[arc], ~locked[holders], held[holders]))
+    at, people = held[holders][order], use[order]
+    total = np.cumsum(people)
+    start = np.searchsorted(at, at, side="left")
+    within = total - np.r_[0, total][start] <= problem.capacity[at]
+    cut = holders[order][~within]
+    forced[cut], held[cut], locked[cut] = "capacity_cut", -1, False
+    keep_arc = np.zeros(problem.n_arcs, dtype=bool)
+    keep_arc[arc[order][within]] = True
+    stays = np.flatnonzero(keep_arc & ~locked[problem.workers])  # the arcs of the holders free to move
+    pinned = np.flatnonzero(keep_arc & locked[problem.workers])
+
+    # Step 3: lock, and the problem of the others.
+    sub = _without_locked(problem, locked, pinned)
+    sub_stays = np.cumsum(~locked[problem.workers])[stays] - 1  # unlocked arcs keep their order in ``sub``
+    values = sub.values.copy()
+    values[sub_stays] += move_penalty
+    sub = Problem._trusted(sub.indptr, sub.jobs, values, capacity=sub.capacity, n_jobs=m, use=sub.use,
+                           people=sub.people, maximize=True, must_place=False, quotas=sub.quotas,
+                           caps=sub.caps)  # fmt: skip
+    logger.info("rematch: %d holders (%d locked, %d free), %d lost their job before the solve, %d left",
+                len(stays) + len(pinned), len(pinned), len(stays), int(np.count_nonzero(forced != None)),  # noqa: E711
+                left)  # fmt: skip
+
+    # Step 4: solve, warm from the prices before.
+    name = auto_solver(sub) if solver == "auto" else solver
+    given = dict(options)
+    if name == "auction" and before.prices is not None and not given:
+        prices = np.array([before.prices.get(str(j), 0.0) for j in market.jobs.ids.tolist()])
+        hint = np.full(n, -1, dtype=np.int64)
+        hint[sub.workers[sub_stays]] = sub.jobs[sub_stays]
+        given = {"prices": prices, "hint": hint}
+    budget = len(sub_stays) if max_moves is None else max_moves
+    solved = solve_limited(sub, sub_stays, budget, solver=solver, time_limit=time_limit, seed=seed, options=given)
+    result = _whole(problem, locked, held, solved, move_penalty)
+    changes = _changes(previous_id, held, forced, locked, np.asarray(result.job_of), left)
+    timings = {"rematch": time.perf_counter() - started}
+    return Assignment(market, policy, problem, result, timings, changes=changes)
+
+
+def _without_locked(problem: Problem, locked: np.ndarray, pinned: np.ndarray) -> Problem:
+    """The problem of the unlocked workers: locked workers without arcs, their seats out of capacity and caps,
+    and counted by the quotas as placed before."""
+    people = problem.people
+    free_arcs = ~locked[problem.workers]
+    counts = np.bincount(problem.workers[free_arcs], minlength=problem.n_workers)
+    taken = np.bincount(problem.jobs[pinned], weights=problem.use[pinned], minlength=problem.n_jobs)
+    capacity = problem.capacity - np.round(taken).astype(np.int64)
+    on = problem.jobs[pinned]
+    caps = tuple(
+        Cap(c.name, c.jobs, max(0, c.limit - int(people[problem.workers[pinned]][c.jobs[on]].sum())))
+        for c in problem.caps
+    )
+    placed_before = int(people[locked].sum())
+    quotas = tuple(
+        dataclasses.replace(
+            q,
+            placed_before=q.placed_before + placed_before,
+            members_before=q.members_before + int(people[locked & q.members].sum()),
+        )
+        for q in problem.quotas
+    )
+    return Problem._trusted(
+        indptr_from_counts(counts), problem.jobs[free_arcs], problem.values[free_arcs], capacity=capacity,
+        n_jobs=problem.n_jobs, use=problem.use[free_arcs], people=people, maximize=True, must_place=False,
+        quotas=quotas, caps=caps,
+    )  # fmt: skip
+
+
+def _whole(problem: Problem, locked: np.ndarray, held: np.ndarray, solved: Result, move_penalty: float) -> Result:
+    """The solve's answer on the whole market: locked workers back in their jobs, the objective in scores,
+    checked against the market's own problem (capacities, caps and quotas as given)."""
+    pinned = np.full(problem.n_workers, -1, dtype=np.int64)
+    pinned[locked] = held[locked]
+    fixed = problem.objective_of(pinned)  # the locked workers' scores, outside the solve
+    bound = None if solved.bound is None else solved.bound + fixed
+    penalised = {"objective": solved.objective + fixed, "bound": bound, "gap": solved.gap,
+                 "move_penalty": move_penalty}  # fmt: skip
+    stats = {**solved.stats, "penalised": penalised}
+    if solved.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        job_of = np.full(problem.n_workers, -1, dtype=np.int64)
+        result = Result(solved.status, float("nan"), job_of, solved.solver, diagnosis=solved.diagnosis,
+                        timings=dict(solved.timings), stats=stats)  # fmt: skip
+        return check(problem, result, solver=solved.solver)
+    job_of = np.asarray(solved.job_of).copy()
+    job_of[locked] = held[locked]
+    result = Result(solved.status, problem.objective_of(job_of), job_of, solved.solver, diagnosis=solved.diagnosis,
+                    timings=dict(solved.timings), stats=stats)  # fmt: skip
+    return check(problem, result, solver=solved.solver)
+
+
+def _changes(previous_id: np.ndarray, held: np.ndarray, forced: np.ndarray, locked: np.ndarray, job_of: np.ndarray,
+             left: int) -> Changes:  # fmt: skip
+    """Each worker's change code and reason (:mod:`jobmatch.results.changes`)."""
+    was = previous_id != None  # noqa: E711 (an object array)
+    now = job_of >= 0
+    change = np.full(len(job_of), "unplaced", dtype=object)
+    change[~was & now] = "new"
+    same = was & (held >= 0) & (job_of == held)
+    change[same] = "kept"
+    change[was & now & ~same] = "moved"
+    change[was & ~now] = "evicted"
+    reason = np.full(len(job_of), None, dtype=object)
+    moved_or_out = was & ~same
+    reason[moved_or_out] = np.where(forced[moved_or_out] != None, forced[moved_or_out],  # noqa: E711
+                                    np.where(now[moved_or_out], "better_match", "displaced"))  # fmt: skip
+    return Changes(previous_id, change, reason, locked.copy(), int(left))
