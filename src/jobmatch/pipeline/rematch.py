@@ -158,6 +158,7 @@ def rematch(
     keep: Any = None,
     move_penalty: float = MOVE_PENALTY,
     max_moves: int | None = None,
+    placed_earlier: Mapping[str, int] | None = None,
     solver: str | SolverFn = "auto",
     k: int = 20,
     time_limit: float | None = None,
@@ -189,6 +190,11 @@ def rematch(
         At most this many holders leave their job (moved or unplaced by the
         solve; workers whose job closed, shrank or became disallowed are not
         counted).
+    placed_earlier : dict, optional
+        People placed earlier who are no longer in the market (they left
+        their job, or earlier batches): ``{"people": total, group: people
+        of the group, ...}``.  The policy's quotas count them, so a share is
+        a programme-level target over everyone placed so far.
     solver, k, time_limit, seed, options
         As for :func:`~jobmatch.match`; ``"auto"`` with ``max_moves`` is
         exact by CP-SAT up to :data:`~jobmatch.solvers.limited.EXACT_ARCS`
@@ -241,6 +247,7 @@ def rematch(
     options = checked_options(where, options)
     before = _before(where, previous)
     locked_rows = _locked(where, keep, before)
+    earlier = _earlier(where, placed_earlier, policy)
 
     # Step 1: map the placements before onto the new market.
     n, m = market.n_workers, market.n_jobs
@@ -265,6 +272,10 @@ def rematch(
         else:
             forced[i] = "job_closed"
     problem = compile(market, policy, k=k)
+    if earlier["people"]:  # the quotas count the people placed earlier, in the answer's own check too
+        problem = problem.replace(quotas=[dataclasses.replace(q, placed_before=earlier["people"],
+                                                              members_before=earlier.get(q.name, 0))
+                                          for q in problem.quotas])  # fmt: skip
     holders, arc = _arcs_held(problem, held)
     outside = np.setdiff1d(np.flatnonzero(held >= 0), holders)
     if len(outside):  # a holder's job outside its top k: scored and added, unless no longer allowed
@@ -316,6 +327,20 @@ def rematch(
     changes = _changes(previous_id, held, forced, locked, np.asarray(result.job_of), left)
     timings = {"rematch": time.perf_counter() - started}
     return Assignment(market, policy, problem, result, timings, changes=changes)
+
+
+def _earlier(where: str, placed_earlier: Any, policy: Policy) -> dict[str, int]:
+    """``placed_earlier`` checked: counts of people, ``people`` at least each group's."""
+    if placed_earlier is None:
+        return {"people": 0}
+    if not isinstance(placed_earlier, Mapping) or "people" not in placed_earlier:
+        raise fail(where, "placed_earlier", "a dict with 'people' and counts per group", placed_earlier)
+    out = {str(key): param(where, f"placed_earlier[{key!r}]", value, COUNT) for key, value in placed_earlier.items()}
+    for quota in policy.quotas:
+        if out.get(quota.group, 0) > out["people"]:
+            raise fail(where, f"placed_earlier[{quota.group!r}]", f"at most people ({out['people']})",
+                       out[quota.group])  # fmt: skip
+    return out
 
 
 def _without_locked(problem: Problem, locked: np.ndarray, pinned: np.ndarray) -> Problem:
