@@ -3,7 +3,9 @@
 The synthetic Shandong–Chongqing scenario (20,000 workers, 600 jobs, seed 0)
 matched under a 75% poverty-alleviated quota, drawn by :func:`jobmatch.plot.plot`
 as ``quota.png``, ``scores.png`` and ``flows.png``; and ``uplift.png``, the
-run of docs/uplift.md drawn by :func:`jobmatch.plot.plot_uplift`.
+run of docs/uplift.md drawn by :func:`jobmatch.plot.plot_uplift`; and
+``dynamic.png``, the simulated year of docs/dynamic.md drawn by
+:func:`jobmatch.simulate.plot`.
 
 Place names need a CJK font.  If none is installed, ``pip install mplfonts``
 (only to draw these figures; jobmatch does not need it): its Noto Sans CJK SC
@@ -55,6 +57,29 @@ def main() -> None:
     path = OUT / "uplift.png"
     plot_uplift(uplift_table()).savefig(path, dpi=DPI, metadata={"Software": None})
     print(f"wrote {path.relative_to(HERE.parent)} ({path.stat().st_size / 1024:.0f} kB)")
+    path = OUT / "dynamic.png"
+    table = year_table()
+    print(table[["strategy", "placed", "employed_12m", "uplift_12m", "uplift_12m_low", "uplift_12m_high", "moves",
+                 "priority_share"]].round(3).to_string())  # fmt: skip
+    from jobmatch.simulate import plot as plot_year
+
+    plot_year(table.attrs["years"]).savefig(path, dpi=DPI, metadata={"Software": None})
+    print(f"wrote {path.relative_to(HERE.parent)} ({path.stat().st_size / 1024:.0f} kB)")
+
+
+def year_table():
+    """The year of docs/dynamic.md: four strategies over 52 weeks, 10,000 registrations, 500 jobs, five seeds."""
+    from jobmatch import GroupQuota, Policy
+    from jobmatch.simulate import STATUS_QUO, Strategy, compare
+
+    quota = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)])
+    strategies = [
+        STATUS_QUO,
+        Strategy("exact, room left", moves=False),
+        Strategy("exact, re-matched"),
+        Strategy("re-matched, 75% quota", policy=quota, options={"finish": False}),
+    ]
+    return compare(strategies, seeds=(0, 1, 2, 3, 4), workers=10_000, jobs=500, weeks=52)
 
 
 def uplift_table():

@@ -65,6 +65,8 @@ def test_compare_table_and_plot():
     figure = plot(years)
     assert figure.axes[0].get_ylabel() == "people employed"
     assert [t.get_text() for t in figure.axes[0].get_legend().get_texts()] == ["first_come", "matched"]
+    baseline = figure.axes[1].lines[0].get_ydata()
+    assert np.all(baseline == 0)  # the first strategy against itself
 
 
 def test_a_given_market_and_departure_model():

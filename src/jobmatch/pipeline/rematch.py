@@ -35,15 +35,14 @@ import dataclasses
 import logging
 import math
 import time
-from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from .._arrays import indptr_from_counts
 from ..data.market import Market
 from ..data.schema import COUNT, NON_NEGATIVE, POSITIVE, SEED, fail, param
-from ..exceptions import optional_import
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..results.changes import Changes
@@ -53,6 +52,7 @@ from ..solvers.limited import solve_limited
 from ..solvers.problem import Cap, Problem
 from ..solvers.registry import SolverFn, auto_solver, available, checked_options
 from ..solvers.result import Result, Status
+from ._previous import before_of, locked_rows
 from .compile import compile, time_limit_arg
 
 __all__ = ["rematch"]
@@ -61,87 +61,6 @@ logger = logging.getLogger(__name__)
 
 #: The default ``move_penalty``, in score units (composite scores run from 0 to about 1).
 MOVE_PENALTY = 0.05
-
-
-class Before(NamedTuple):
-    """The placements before, by id: worker ids, their job ids (None: unplaced), who started work, prices."""
-
-    workers: np.ndarray
-    jobs: np.ndarray
-    started: np.ndarray | None
-    prices: dict[str, float] | None
-
-
-def _before(where: str, previous: Any) -> Before:
-    """``previous`` (an Assignment or a placements frame) as :class:`Before`, checked."""
-    if isinstance(previous, Assignment):
-        market = previous.market
-        job_of = np.asarray(previous.job_of)
-        job_ids = np.asarray(market.jobs.ids, dtype=object)
-        jobs = np.full(len(job_of), None, dtype=object)
-        jobs[job_of >= 0] = job_ids[job_of[job_of >= 0]]
-        prices = None
-        if previous.result.prices is not None and len(previous.result.prices) == market.n_jobs:
-            prices = dict(zip(job_ids.tolist(), np.asarray(previous.result.prices, dtype=np.float64).tolist()))
-        return Before(np.asarray(market.workers.ids, dtype=object), jobs.astype(object), None, prices)
-    pd = optional_import("pandas", "pandas", where)
-    if not isinstance(previous, pd.DataFrame) and callable(getattr(previous, "to_pandas", None)):  # Arrow, Polars
-        previous = previous.to_pandas()
-    if not isinstance(previous, pd.DataFrame):
-        raise fail(where, "previous", "an Assignment or a placements frame (pandas or Arrow)", type(previous).__name__)
-    worker_col = next((c for c in ("worker", "worker_id") if c in previous.columns), None)
-    job_col = next((c for c in ("job", "job_id") if c in previous.columns), None)
-    if worker_col is None or job_col is None:
-        raise fail(where, "previous", "a frame with 'worker' (or 'worker_id') and 'job' (or 'job_id') columns",
-                   list(previous.columns))  # fmt: skip
-    workers = previous[worker_col].to_numpy(dtype=object)
-    missing = pd.isna(previous[worker_col]).to_numpy()
-    if missing.any():
-        raise fail(f"previous row {previous.index[int(np.argmax(missing))]}", worker_col, "a worker id", None)
-    workers = np.array([str(w) for w in workers], dtype=object)
-    jobs = np.array([None if pd.isna(j) else str(j) for j in previous[job_col].to_numpy(dtype=object)], dtype=object)
-    started = None
-    if "started" in previous.columns:
-        flags = previous["started"].to_numpy(dtype=object)
-        bad = [i for i, f in enumerate(flags) if not (isinstance(f, (bool, np.bool_)) or f in (0, 1))]
-        if bad:
-            raise fail(f"previous row {previous.index[bad[0]]}", "started", "True or False", flags[bad[0]])
-        started = np.array([bool(f) for f in flags], dtype=bool)
-        unplaced = started & np.array([j is None for j in jobs], dtype=bool)
-        if unplaced.any():
-            row = previous.index[int(np.argmax(unplaced))]
-            raise fail(f"previous row {row}", "started", "False for a worker without a job", True)
-    _, first, counts = np.unique(workers.astype(str), return_index=True, return_counts=True)
-    if np.any(counts > 1):
-        twice = workers[first[counts > 1][0]]
-        raise fail(where, "previous", "each worker once", f"worker {twice!r} on several rows", described=True)
-    return Before(workers, jobs, started, None)
-
-
-def _locked(where: str, keep: Any, before: Before) -> np.ndarray:
-    """Which rows of ``before`` are locked in their job (a mask)."""
-    placed = np.array([j is not None for j in before.jobs], dtype=bool)
-    if keep is None:
-        return np.zeros(len(before.workers), dtype=bool)
-    if isinstance(keep, str):
-        if keep == "placed":
-            return placed
-        if keep == "started":
-            if before.started is None:
-                raise fail(where, "keep", "'started' only with a placements frame that has a 'started' column",
-                           keep)  # fmt: skip
-            return before.started.copy()
-        raise fail(where, "keep", "None, 'started', 'placed' or worker ids", keep)
-    if not isinstance(keep, Iterable):
-        raise fail(where, "keep", "None, 'started', 'placed' or worker ids", type(keep).__name__)
-    rows = {w: i for i, w in enumerate(before.workers.tolist())}
-    locked = np.zeros(len(before.workers), dtype=bool)
-    for worker in keep:
-        row = rows.get(str(worker))
-        if row is None or not placed[row]:
-            raise fail(where, "keep", "ids of workers placed before", worker)
-        locked[row] = True
-    return locked
 
 
 def _arcs_held(problem: Problem, held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -245,8 +164,8 @@ def rematch(
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):
         raise fail(where, "solver", f"one of {available()} or a callable", solver)
     options = checked_options(where, options)
-    before = _before(where, previous)
-    locked_rows = _locked(where, keep, before)
+    before = before_of(where, previous)
+    locks = locked_rows(where, keep, before)
     earlier = _earlier(where, placed_earlier, policy)
 
     # Step 1: map the placements before onto the new market.
@@ -258,7 +177,7 @@ def rematch(
     forced = np.full(n, None, dtype=object)  # why a holder lost its job before the solve
     locked = np.zeros(n, dtype=bool)
     left = 0
-    for w, j, lock in zip(before.workers.tolist(), before.jobs.tolist(), locked_rows.tolist()):
+    for w, j, lock in zip(before.workers.tolist(), before.jobs.tolist(), locks.tolist()):
         i = worker_at.get(w)
         if i is None:
             left += j is not None

@@ -363,14 +363,15 @@ def compare(
     return table
 
 
-def plot(years: Sequence[Year] | Mapping[str, Sequence[Year]], *, ax: Any = None) -> Any:
-    """Employed people over the weeks, one line per strategy (the mean over its seeds, the range shaded).
+def plot(years: Sequence[Year] | Mapping[str, Sequence[Year]], *, axes: Any = None) -> Any:
+    """People employed over the weeks per strategy (mean over seeds), and each strategy's difference from the
+    first one, paired by seed (mean, the seeds' range shaded).
 
     Parameters
     ----------
     years : sequence of Year
-        Such as ``compare(...).attrs["years"]``.
-    ax : matplotlib Axes, optional
+        Such as ``compare(...).attrs["years"]``; the first strategy is the baseline.
+    axes : pair of matplotlib Axes, optional
 
     Returns
     -------
@@ -380,16 +381,28 @@ def plot(years: Sequence[Year] | Mapping[str, Sequence[Year]], *, ax: Any = None
     runs = [y for group in years.values() for y in group] if isinstance(years, Mapping) else list(years)
     if not runs or not all(isinstance(y, Year) for y in runs):
         raise fail("simulate.plot", "years", "a non-empty sequence of jobmatch.simulate.Year", years)
-    if ax is None:
-        figure, ax = plt.subplots(figsize=(7, 4))
+    if axes is None:
+        figure, axes = plt.subplots(1, 2, figsize=(11, 4))
     else:
-        figure = ax.figure
-    for name in dict.fromkeys(y.strategy for y in runs):
-        lines = np.array([y.weeks["employed"].to_numpy() for y in runs if y.strategy == name], dtype=float)
-        weeks = np.arange(lines.shape[1])
-        ax.plot(weeks, lines.mean(axis=0), label=name)
-        ax.fill_between(weeks, lines.min(axis=0), lines.max(axis=0), alpha=0.2)
-    ax.set_xlabel("week")
-    ax.set_ylabel("people employed")
-    ax.legend()
+        figure = axes[0].figure
+    names = list(dict.fromkeys(y.strategy for y in runs))
+
+    def lines(name: str) -> dict[int, np.ndarray]:
+        return {y.seed: y.weeks["employed"].to_numpy(dtype=float) for y in runs if y.strategy == name}
+
+    base = lines(names[0])
+    for name in names:
+        mine = lines(name)
+        weeks = np.arange(len(next(iter(mine.values()))))
+        axes[0].plot(weeks, np.mean(list(mine.values()), axis=0), label=name)
+        paired = np.array([mine[seed] - base[seed] for seed in mine if seed in base])
+        if len(paired):
+            axes[1].plot(weeks, paired.mean(axis=0), label=name)
+            axes[1].fill_between(weeks, paired.min(axis=0), paired.max(axis=0), alpha=0.2)
+    axes[0].set_xlabel("week")
+    axes[0].set_ylabel("people employed")
+    axes[1].set_xlabel("week")
+    axes[1].set_ylabel(f"people employed, minus {names[0]!r} (same seed)")
+    axes[0].legend()
+    figure.tight_layout()
     return figure
