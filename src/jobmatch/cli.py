@@ -226,10 +226,16 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
             f"no training), {trained['trainees']:,} of them trained ({trained['seats_used']:,} of {facts['seats']:,} "
             f"seats, {trained['training_cost']:,.0f} CNY) by solver {trained['solver']!r}: {trained['status']}"
         )
+        found = what_if["effect"]
+        counts = (
+            f"; {found.people:+,} people placed, {what_if['priority_people'] - trained['priority_people']:+,} of them "
+            "poverty-alleviated"
+            if found.proven
+            else ""
+        )  # counts differ between near-equal answers too: shown only for a proven effect
         lines.append(
-            f"  what-if     {args.more_seats:,} more seats in {what_if['program']}: "
-            f"{what_if['people'] - trained['people']:+,} people placed, "
-            f"{what_if['priority_people'] - trained['priority_people']:+,} of them poverty-alleviated"
+            f"  what-if     {args.more_seats:,} more seats in {what_if['program']} ({what_if['seats_used']:,} of "
+            f"{what_if['seats']:,} used before): {found}{counts}"
         )
     lines.append("stage times: " + "; ".join(f"{name} {seconds:.3f} s" for name, seconds in stages))
     return "\n".join(lines)
@@ -240,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .pipeline.match import match  # here, so that importing jobmatch.cli loads no numba
     from .pipeline.routes import more_seats
+    from .results.effect import effect
     from .scoring.scores import candidates
 
     stages: list[tuple[str, float]] = []
@@ -263,7 +270,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = busiest_program(trained)
         bigger = more_seats(market, target, args.more_seats)
         what_if = _timed(stages, "what-if seats", lambda: match(bigger, policy, k=args.k))
-        facts["what_if"] = {"program": market.programs.ids[target], **summarise_assignment(what_if)}
+        facts["what_if"] = {
+            "program": market.programs.ids[target],
+            "seats": int(market.programs.seats[target]),
+            "seats_used": int(market.workers.size[np.asarray(trained.program_of) == target].sum()),
+            "effect": effect(trained, what_if),
+            **summarise_assignment(what_if),
+        }
     print(_report(args, facts, stages))
     return 0
 
