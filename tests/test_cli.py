@@ -8,6 +8,7 @@ import sys
 from jobmatch import GroupQuota, Policy, candidates, match, synth
 from jobmatch.cli import busiest_program, main, summarise, summarise_assignment, summarise_candidates
 from jobmatch.pipeline.routes import more_seats
+from jobmatch.results.effect import effect
 
 
 def test_demo_reports_the_market_it_built(capsys):
@@ -36,8 +37,11 @@ def test_demo_reports_the_market_it_built(capsys):
     assert f"{figures['people']:,} people placed ({figures['people'] - placed['people']:+,} against" in out
     assert f"{figures['trainees']:,} of them trained" in out
     target = trained.market.programs.ids[busiest_program(trained)]
-    bigger = summarise_assignment(match(more_seats(synth.scenario(3000, 120, 6, seed=4), target, 100), k=20))
-    assert f"100 more seats in {target}: {bigger['people'] - figures['people']:+,} people placed" in out
+    what_if = match(more_seats(synth.scenario(3000, 120, 6, seed=4), target, 100), k=20)
+    found = effect(trained, what_if)
+    assert f"100 more seats in {target} (" in out
+    assert str(found) in out  # the effect, or "no effect within the solver's precision"
+    assert ("people placed, " in out.split("what-if")[1]) == found.proven  # counts only for a proven effect
 
 
 def test_summarise_assignment_counts_people():

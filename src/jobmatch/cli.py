@@ -234,8 +234,8 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
             else ""
         )  # counts differ between near-equal answers too: shown only for a proven effect
         lines.append(
-            f"  what-if     {args.more_seats:,} more seats in {what_if['program']} ({what_if['seats_used']:,} of "
-            f"{what_if['seats']:,} used before): {found}{counts}"
+            f"  what-if     {args.more_seats:,} more seats in {what_if['program']} ({what_if['program_used']:,} of "
+            f"{what_if['program_seats']:,} used before): {found}{counts}"
         )
     lines.append("stage times: " + "; ".join(f"{name} {seconds:.3f} s" for name, seconds in stages))
     return "\n".join(lines)
@@ -271,11 +271,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         bigger = more_seats(market, target, args.more_seats)
         what_if = _timed(stages, "what-if seats", lambda: match(bigger, policy, k=args.k))
         facts["what_if"] = {
-            "program": market.programs.ids[target],
-            "seats": int(market.programs.seats[target]),
-            "seats_used": int(market.workers.size[np.asarray(trained.program_of) == target].sum()),
-            "effect": effect(trained, what_if),
             **summarise_assignment(what_if),
+            "program": market.programs.ids[target],
+            "program_seats": int(market.programs.seats[target]),
+            "program_used": int(metrics(trained)["seats_used"][market.programs.ids[target]]),
+            "effect": effect(trained, what_if),
         }
     print(_report(args, facts, stages))
     return 0
