@@ -419,7 +419,9 @@ def policy_for(where: str, market: object, policy: object) -> Policy:
     jobmatch.exceptions.ValidationError: match: market must be a jobmatch.Market, got 'NoneType'
     """
     if not isinstance(market, Market):
-        raise fail(where, "market", "a jobmatch.Market", type(market).__name__)
+        frame = hasattr(market, "columns") or hasattr(market, "column_names")  # a data frame or an Arrow table
+        hint = " (build one from frames with Market.from_frames(workers, jobs), or from files with Market.from_files)"
+        raise fail(where, "market", "a jobmatch.Market" + (hint if frame else ""), type(market).__name__)
     if policy is None:
         policy = Policy()
     elif not isinstance(policy, Policy):

@@ -342,7 +342,7 @@ class Market:
         return part
 
     # ------------------------------------------------------------------ frames
-    def to_frames(self, *, backend: Literal["pandas", "arrow"] = "pandas") -> tuple[Any, Any, Any]:
+    def to_frames(self, *, backend: Literal["pandas", "arrow", "text"] = "pandas") -> tuple[Any, Any, Any]:
         """Workers, jobs and programmes as data frames.
 
         ``Market.from_frames(*market.to_frames())`` equals ``market``.
@@ -352,7 +352,10 @@ class Market:
         backend : {"pandas", "arrow"}
             ``"pandas"`` gives DataFrames with sets as sorted lists and skill
             maps as dicts; ``"arrow"`` gives pyarrow Tables with
-            ``list<string>`` and ``map<string, int8>`` columns.
+            ``list<string>`` and ``map<string, int8>`` columns; ``"text"``
+            gives DataFrames in the text form a CSV file holds (sets as
+            ``"rice;sichuan"``, skill maps as ``"welding:3;cooking:2"``):
+            see :meth:`to_files`.
 
         Returns
         -------
@@ -362,7 +365,25 @@ class Market:
             return self.workers.to_pandas(), self.jobs.to_pandas(), self.programs.to_pandas()
         if backend == "arrow":
             return self.workers.to_arrow(), self.jobs.to_arrow(), self.programs.to_arrow()
-        raise fail("Market.to_frames", "backend", "'pandas' or 'arrow'", backend)
+        if backend == "text":
+            return self.workers.to_text(), self.jobs.to_text(), self.programs.to_text()
+        raise fail("Market.to_frames", "backend", "'pandas', 'arrow' or 'text'", backend)
+
+    @classmethod
+    def from_files(
+        cls, workers: Any, jobs: Any, programs: Any = None, *, skills: Iterable[str] | None = None
+    ) -> Market:
+        """A market from CSV, Parquet or Excel files (one per record kind): see :func:`jobmatch.data.files.read`."""
+        from .files import read
+
+        return read(workers, jobs, programs, skills=skills)
+
+    def to_files(self, directory: Any, *, format: str = "csv") -> dict[str, Any]:
+        """Write ``workers``, ``jobs`` and ``programs`` files that :meth:`from_files` reads back equal (see
+        :func:`jobmatch.data.files.write`); returns their paths."""
+        from .files import write
+
+        return write(self, directory, format=format)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Market):

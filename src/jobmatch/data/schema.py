@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 import math
 import numbers
+import re
 import reprlib
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -161,6 +162,23 @@ class LevelMap(Mapping[str, int]):
         return f"LevelMap({self._items!r})"
 
 
+#: What separates the items of a set or skill map in the text form: semicolons or commas, ASCII or full-width.
+ITEM_SEPARATORS = re.compile(r"[;,\uff1b\uff0c]")
+#: What separates a skill from its level in the text form: a colon, ASCII or full-width.
+LEVEL_SEPARATOR = re.compile(r"[:\uff1a]")
+
+
+def _text_cell(value: object) -> object:
+    """A text-form name cell as text: an integer (or an integral float: a column with gaps) as its digits."""
+    if isinstance(value, str):
+        return value
+    if _is_int(value):
+        return str(int(value))
+    if is_real(value) and math.isfinite(float(value)) and float(value).is_integer():
+        return str(int(value))
+    return value
+
+
 def _is_text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() != ""
 
@@ -237,6 +255,8 @@ class Rule:
         (``"rice;sichuan"``) and level maps (``"welding:3;assembly:2"``).
         """
         kind = self.kind
+        if text_form and kind in (Kind.ID, Kind.NAME, Kind.OPTIONAL) and value is not None:
+            value = _text_cell(value)
         if kind in (Kind.ID, Kind.NAME):
             if not _is_text(value):
                 raise fail(where, field, self.expected, value)
@@ -268,7 +288,7 @@ class Rule:
         if isinstance(value, str):
             if not text_form:
                 raise fail(where, field, self.expected + " (a str is not a set)", value)
-            value = value.split(";") if value else []
+            value = [part.strip() for part in ITEM_SEPARATORS.split(value) if part.strip()]
         elif isinstance(value, (Mapping, bytes)) or not isinstance(value, Iterable):
             raise fail(where, field, self.expected, value)
         items = list(value)
@@ -284,14 +304,17 @@ class Rule:
     def _check_levels(self, value: object, where: str, field: str, text_form: bool) -> LevelMap:
         if isinstance(value, str) and text_form:
             pairs: list = []
-            for part in filter(None, value.split(";")):
-                name, sep, level = part.rpartition(":")
-                level = level.strip()
-                if not sep or not (level.isascii() and level.isdigit()):  # "³" passes isdigit, not int()
+            for part in filter(None, (p.strip() for p in ITEM_SEPARATORS.split(value))):
+                pieces = LEVEL_SEPARATOR.split(part)
+                name, level = ":".join(pieces[:-1]).strip(), pieces[-1].strip()
+                if len(pieces) < 2 or not (level.isascii() and level.isdigit()):  # "³" passes isdigit, not int()
                     raise fail(where, field, "text of the form 'skill:level;skill:level'", value)
                 pairs.append((name, int(level) if len(level) <= 3 else level))  # a long one fails the level rule
         elif isinstance(value, Mapping):
             pairs = list(value.items())
+            if text_form:  # in a frame, a missing level is an absent skill: a skill-map column that pandas wrote
+                # to Parquet holds every skill of the column in every row, None where a row has none
+                pairs = [(k, v) for k, v in pairs if not (v is None or (isinstance(v, float) and math.isnan(v)))]
         elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
             pairs = list(value)
             if not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
@@ -299,7 +322,11 @@ class Rule:
         else:
             raise fail(where, field, self.expected, value)
         seen: set[str] = set()
-        for name, level in pairs:
+        for at, (name, level) in enumerate(pairs):
+            whole = is_real(level) and not _is_int(level) and math.isfinite(float(level)) and float(level).is_integer()
+            if text_form and whole:  # in a frame: Parquet written by pandas reads levels back as floats (2.0)
+                level = int(level)
+                pairs[at] = (name, level)
             if not _is_text(name):
                 raise fail(where, f"{field} key", "non-empty text", name)
             if not _is_int(level) or not MIN_LEVEL <= level <= MAX_LEVEL:

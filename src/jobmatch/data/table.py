@@ -216,6 +216,17 @@ class Table:
                 frame[name] = frame[name].astype(object)
         return frame
 
+    def to_text(self) -> Any:
+        """One row per record in the text form: sets as ``"a;b"`` (sorted), skill maps as ``"welding:3;cooking:2"``,
+        a missing optional name as a missing cell; read back by :meth:`Market.from_frames` (CSV round trip)."""
+        frame = self.to_pandas()
+        for name, rule, _ in record_fields(self.record_type):
+            if rule.kind is Kind.NAMES:
+                frame[name] = [";".join(sorted(cell)) for cell in frame[name]]
+            elif rule.kind is Kind.LEVELS:
+                frame[name] = [";".join(f"{k}:{v}" for k, v in sorted(cell.items())) for cell in frame[name]]
+        return frame
+
     def to_arrow(self) -> Any:
         """A pyarrow Table; sets as ``list<string>``, skill maps as ``map<string, int8>``."""
         import pyarrow as pa
