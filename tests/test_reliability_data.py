@@ -337,7 +337,11 @@ TRAINING = synth.scenario(60, 8, 3, seed=0)  # has training routes: match takes 
     ("call", "message"),
     [
         (lambda: match(None), r"^match: market must be a jobmatch.Market, got 'NoneType'$"),
-        (lambda: match(worker_frame()), r"^match: market must be a jobmatch.Market, got 'DataFrame'$"),
+        (
+            lambda: match(worker_frame()),
+            r"^match: market must be a jobmatch.Market \(build one from frames with "
+            r"Market.from_frames\(workers, jobs\), or from files with Market.from_files\), got 'DataFrame'$",
+        ),
         (lambda: compile([]), r"^compile: market must be a jobmatch.Market, got 'list'$"),
         (lambda: compare("market"), r"^compare: market must be a jobmatch.Market, got 'str'$"),
         (lambda: shortlist(None), r"^shortlist: market must be a jobmatch.Market, got 'NoneType'$"),

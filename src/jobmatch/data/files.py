@@ -7,20 +7,22 @@ a missing optional name or an empty set as an empty cell.  Text columns are
 read as text, so ids such as ``"007"`` keep their zeros and integer ids
 work.  Parquet keeps sets as lists and skill maps as maps (written by
 pyarrow), and a file written by pandas from ``to_frames()`` reads back too.
-:func:`write` then :func:`read` gives an equal market in every format.
+:func:`write` then :meth:`~jobmatch.Market.from_files` gives an equal market in every format.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import optional_import
 from .records import Job, Record, TrainingProgram, Worker, record_fields
 from .schema import Kind, fail
 
-__all__ = ["FORMATS", "read", "write"]
+if TYPE_CHECKING:
+    from .market import Market
+
+__all__ = ["FORMATS", "read_frames", "write"]
 
 #: What :func:`write` writes, by ``format``, and what :func:`read` reads, by suffix.
 FORMATS = {"csv": ".csv", "parquet": ".parquet"}
@@ -47,8 +49,8 @@ def _frame(where: str, path: Any, kind: str) -> Any:
     return pd.read_excel(path, dtype=text)
 
 
-def read(workers: Any, jobs: Any, programs: Any = None, *, skills: Iterable[str] | None = None) -> Any:
-    """A :class:`~jobmatch.Market` from one file per record kind (module notes).
+def read_frames(workers: Any, jobs: Any, programs: Any = None) -> tuple[Any, Any, Any]:
+    """The frames of one file per record kind (module notes), for :meth:`~jobmatch.Market.from_files`.
 
     Parameters
     ----------
@@ -56,8 +58,6 @@ def read(workers: Any, jobs: Any, programs: Any = None, *, skills: Iterable[str]
         ``.csv``, ``.parquet``, ``.xlsx`` or ``.xls`` files with the columns
         of :meth:`~jobmatch.Market.from_frames`.
     programs : str or path, optional
-    skills : iterable of str, optional
-        As for :meth:`~jobmatch.Market.from_frames`.
 
     Examples
     --------
@@ -70,17 +70,15 @@ def read(workers: Any, jobs: Any, programs: Any = None, *, skills: Iterable[str]
     >>> again == market
     True
     """
-    from .market import Market
-
     where = "Market.from_files"
     frames = [_frame(where, path, kind) for path, kind in ((workers, "worker"), (jobs, "job"))]
-    more = None if programs is None else _frame(where, programs, "program")
-    return Market.from_frames(frames[0], frames[1], more, skills=skills)
+    return frames[0], frames[1], None if programs is None else _frame(where, programs, "program")
 
 
-def write(market: Any, directory: Any, *, format: str = "csv") -> dict[str, Path]:
+def write(market: Market, directory: Any, *, format: str = "csv") -> dict[str, Path]:
     """Write ``workers``, ``jobs`` and ``programs`` files of ``format`` (``"csv"`` or ``"parquet"``) into
-    ``directory`` (made if missing); returns the paths by record kind. :func:`read` reads them back equal."""
+    ``directory`` (made if missing); returns the paths by record kind.  :meth:`~jobmatch.Market.from_files`
+    reads them back equal."""
     where = "Market.to_files"
     if format not in FORMATS:
         raise fail(where, "format", f"one of {sorted(FORMATS)}", format)

@@ -373,10 +373,10 @@ class Market:
     def from_files(
         cls, workers: Any, jobs: Any, programs: Any = None, *, skills: Iterable[str] | None = None
     ) -> Market:
-        """A market from CSV, Parquet or Excel files (one per record kind): see :func:`jobmatch.data.files.read`."""
-        from .files import read
+        """A market from CSV, Parquet or Excel files, one per record kind (see :mod:`jobmatch.data.files`)."""
+        from .files import read_frames
 
-        return read(workers, jobs, programs, skills=skills)
+        return cls.from_frames(*read_frames(workers, jobs, programs), skills=skills)
 
     def to_files(self, directory: Any, *, format: str = "csv") -> dict[str, Any]:
         """Write ``workers``, ``jobs`` and ``programs`` files that :meth:`from_files` reads back equal (see
