@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 from _tally import REFUSED, attempt, refused
+from _valid import valid_amount, valid_int
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,19 +28,6 @@ HUGE = [0, -1, 2**31, 2**63, 2**70, -(2**70), 10**400]
 ODD = [None, True, "3", "", b"\xff", 1.5, math.nan, math.inf, -math.inf, np.int64(3), [3], {"k": 3}, object()]
 hostile = st.one_of(st.sampled_from(HUGE), st.sampled_from(ODD))
 BAD_CELLS = [None, math.nan, "", b"\xff", 2**70, 1.5, [1], {"a": 1}, "yes", -1]
-
-
-def valid_int(value: object, low: int, high: int = 2**31 - 1) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and low <= value <= high
-
-
-def valid_amount(value: object) -> bool:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        return False
-    try:
-        return math.isfinite(float(value)) and float(value) >= 0
-    except OverflowError:
-        return False
 
 
 @settings(max_examples=60, deadline=None)
