@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
+import pytest
+
 from jobmatch import GroupQuota, Policy, candidates, match, synth
 from jobmatch.cli import busiest_program, main, summarise, summarise_assignment, summarise_candidates
 from jobmatch.pipeline.routes import more_seats
@@ -126,3 +129,61 @@ def test_scoring_names_load_lazily_from_the_package():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True", "True", "True"]
+
+
+def _files(tmp_path, fmt="csv"):
+    market = synth.scenario(200, 12, 2, seed=3)
+    return market, market.to_files(tmp_path, format=fmt)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_match_on_files_writes_every_worker(tmp_path, capsys, fmt):
+    market, paths = _files(tmp_path, fmt)
+    out = tmp_path / f"placed.{fmt}"
+    code = main(["match", str(paths["workers"]), str(paths["jobs"]), "--programs", str(paths["programs"]),
+                 "--out", str(out), "--k", "5"])  # fmt: skip
+    assert code == 0
+    placed = pd.read_csv(out) if fmt == "csv" else pd.read_parquet(out)
+    assert len(placed) == market.n_workers and set(placed.worker) == set(market.workers.ids)
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_validate_lists_every_mistake_with_row_and_column(tmp_path, capsys):
+    _, paths = _files(tmp_path)
+    workers = pd.read_csv(paths["workers"], dtype=str)
+    workers.loc[0, "min_wage"] = "-5"  # 1: a negative wage
+    workers.loc[1, "size"] = "two"  # 2: not a number
+    workers.loc[2, "skills"] = "welding=3"  # 3: not the skill:level form
+    workers.loc[3, "needs_heating"] = "perhaps"  # 4: not a flag
+    workers.loc[4, "origin"] = ""  # 5: an empty place
+    workers.to_csv(paths["workers"], index=False)
+    assert main(["validate", str(paths["workers"]), str(paths["jobs"])]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "5 problems"
+    for row, column in ((1, "min_wage"), (2, "size"), (3, "skills"), (4, "needs_heating"), (5, "origin")):
+        assert any(line.startswith(f"workers.csv row {row}, column {column}:") for line in err), (row, column)
+    assert main(["validate", str(tmp_path / "nothing.csv"), str(paths["jobs"])]) == 2
+
+
+def test_exit_codes_for_infeasible_and_bad_input(tmp_path, capsys):
+    _, paths = _files(tmp_path)
+    impossible = tmp_path / "policy.json"
+    impossible.write_text('{"quotas": [{"group": "poverty_alleviated", "min_count": 100000}]}', encoding="utf-8")
+    code = main(["match", str(paths["workers"]), str(paths["jobs"]), "--policy", str(impossible),
+                 "--out", str(tmp_path / "p.csv"), "--solver", "cpsat"])  # fmt: skip
+    assert code == 1 and "no placements:" in capsys.readouterr().err
+    assert main(["match", str(paths["workers"]), str(paths["jobs"]), "--out", str(tmp_path / "p.txt")]) == 2
+    assert "--out must be a file ending in .csv or .parquet" in capsys.readouterr().err
+
+
+def test_policy_template_is_a_valid_policy(capsys):
+    assert main(["policy", "--template"]) == 0
+    policy = Policy.from_json(capsys.readouterr().out)
+    assert policy.quotas[0].group == "poverty_alleviated"
+
+
+def test_explain_on_files(tmp_path, capsys):
+    market, paths = _files(tmp_path)
+    worker = market.workers.ids[0]
+    assert main(["explain", str(paths["workers"]), str(paths["jobs"]), "--worker", worker, "--k", "5"]) == 0
+    assert worker in capsys.readouterr().out

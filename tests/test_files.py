@@ -104,3 +104,16 @@ def test_a_frame_where_a_market_belongs_points_to_the_readers():
     workers, _, _ = synth.scenario(5, 2, seed=1).to_frames()
     with pytest.raises(ValidationError, match=r"Market\.from_frames\(workers, jobs\), or from files"):
         match(workers)
+
+
+def test_numbers_and_flags_written_as_text_are_read():
+    """A CSV column with one bad cell is read as text throughout: the good cells still read, the bad one is named."""
+    j = pd.DataFrame({"id": ["J"], "employer": ["E"], "region": ["R"], "capacity": ["3"], "wage": [" 2.5 "]})
+    w = pd.DataFrame({"id": ["a", "b"], "origin": ["o", "o"], "min_wage": ["1", "2.0"],
+                      "needs_heating": ["True", "false"], "size": ["1", "2"]})  # fmt: skip
+    market = Market.from_frames(w, j)
+    assert market.jobs.capacity.tolist() == [3] and market.jobs.wage.tolist() == [2.5]
+    assert market.workers.needs_heating.tolist() == [True, False] and market.workers.size.tolist() == [1, 2]
+    w.loc[1, "size"] = "two"
+    with pytest.raises(ValidationError, match=r"^Worker 'b': size must be an integer from 1 to 1000, got 'two'$"):
+        Market.from_frames(w, j)

@@ -129,7 +129,7 @@ def _frames():
     [
         ("min_wage", [4000, np.nan], r"Worker 'W2': min_wage must be a finite number from 0 to 1e\+07, got nan"),
         ("min_wage", [4000, -1], r"Worker 'W2': min_wage must be a finite number from 0 to 1e\+07, got -1"),
-        ("min_wage", ["4000", 1], r"Worker 'W1': min_wage must be a finite number .* got '4000'"),
+        ("min_wage", ["4000", "a lot"], r"Worker 'W2': min_wage must be a finite number .* got 'a lot'"),
         ("size", [1, 2.5], r"Worker 'W2': size must be an integer from 1 to 1000, got 2.5"),
         ("size", [1, 10**30], r"Worker 'W2': size must be an integer from 1 to 1000, got 10{30}"),
         ("id", ["W1", ""], r"Worker at row 1: id must be non-empty text, got ''"),

@@ -186,8 +186,8 @@ JOBS = pd.DataFrame({"id": ["J1"], "employer": ["泰安机械"], "region": ["泰
             r"^workers frame: columns must be each column once, got 'min_wage' 2 times$",
         ),
         (
-            worker_frame(min_wage=np.array([3000, "3500"], dtype=object)),
-            r"^Worker 'W2': min_wage must be a finite number from 0 to 1e\+07, got '3500'$",
+            worker_frame(min_wage=np.array([3000, "3500 CNY"], dtype=object)),  # "3500" alone reads as 3500
+            r"^Worker 'W2': min_wage must be a finite number from 0 to 1e\+07, got '3500 CNY'$",
         ),
         (worker_frame(min_wage=[3000.0, np.nan]), r"^Worker 'W2': min_wage must be a finite number .*, got nan$"),
         (worker_frame(origin=["巫溪", None]), r"^Worker 'W2': origin must be non-empty text, got (None|nan)$"),

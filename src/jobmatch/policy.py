@@ -328,10 +328,10 @@ class Policy:
     def from_json(cls, text: str | bytes | bytearray) -> Policy:
         """Read a policy written by :meth:`to_json` (or by hand).
 
-        ``text`` is JSON text, or bytes in UTF-8 (or UTF-16/32).  Numbers
-        must be finite (``NaN`` and ``Infinity`` are not JSON) and integers
-        within int64; an object names each key once; nesting is at most 64
-        deep.
+        ``text`` is JSON text, or bytes in UTF-8 (or UTF-16/32); top-level
+        keys that start with ``#`` are comments.  Numbers must be finite
+        (``NaN`` and ``Infinity`` are not JSON) and integers within int64;
+        an object names each key once; nesting is at most 64 deep.
 
         Raises
         ------
@@ -382,6 +382,7 @@ class Policy:
             raise fail(where, "text", f"JSON nested at most {_MAX_DEPTH} deep", "deeper nesting", described=True)
         if not isinstance(data, dict):
             raise fail(where, "top level", "an object", data)
+        data = {key: value for key, value in data.items() if not key.startswith("#")}  # "#..." keys are comments
         known = sorted(cls.__dataclass_fields__)
         unknown = sorted(set(data) - set(known))
         if unknown:
@@ -399,6 +400,27 @@ class Policy:
             built.append(GroupQuota(**item))
         data["quotas"] = built
         return cls(**data)
+
+
+#: A starting policy file (``jobmatch policy --template``): valid JSON, every rule explained by a "#" key.
+TEMPLATE = """{
+  "#": "A jobmatch policy. Keys starting with # are comments; delete what you do not need.",
+  "#weights": "How much each fit counts in the score (skill, diet, climate, wage, brand, region).",
+  "weights": {"skill": 1.0, "diet": 1.0, "climate": 1.0, "wage": 1.0, "brand": 0.5, "region": 0.5},
+  "#hard": "Fits that must hold for a pair to be allowed at all (the others only lower the score).",
+  "hard": ["skill", "wage"],
+  "#strict_diets": "Foods a worker must be served (a canteen without them rules the job out).",
+  "strict_diets": ["halal"],
+  "#quotas": "Shares or counts of people placed per worker group, e.g. 75% poverty-alleviated.",
+  "quotas": [{"group": "poverty_alleviated", "min_share": 0.75}],
+  "#employer_caps": "At most this many people placed per employer, e.g. {'E001': 50}.",
+  "employer_caps": {},
+  "#region_caps": "At most this many people placed per region, e.g. {'泰安': 500}.",
+  "region_caps": {},
+  "#training_budget": "Total training cost allowed (CNY), or null for no limit.",
+  "training_budget": null
+}
+"""
 
 
 def policy_for(where: str, market: object, policy: object) -> Policy:

@@ -12,17 +12,18 @@ pyarrow), and a file written by pandas from ``to_frames()`` reads back too.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import optional_import
+from ..exceptions import ValidationError, optional_import
 from .records import Job, Record, TrainingProgram, Worker, record_fields
 from .schema import Kind, fail
 
 if TYPE_CHECKING:
     from .market import Market
 
-__all__ = ["FORMATS", "read_frames", "write"]
+__all__ = ["FORMATS", "problems", "read_frames", "write"]
 
 #: What :func:`write` writes, by ``format``, and what :func:`read` reads, by suffix.
 FORMATS = {"csv": ".csv", "parquet": ".parquet"}
@@ -93,3 +94,70 @@ def write(market: Market, directory: Any, *, format: str = "csv") -> dict[str, P
         for path, table in zip(paths.values(), market.to_frames(backend="arrow")):
             parquet.write_table(table, path)
     return paths
+
+
+def _cells(frame: Any) -> dict[str, list[Any]]:
+    """Every column of a pandas or Arrow frame as a list of Python values."""
+    if hasattr(frame, "column_names"):
+        return {name: frame.column(name).to_pylist() for name in frame.column_names}
+    return {str(name): frame[name].tolist() for name in frame.columns}
+
+
+def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
+    """Every problem in the cells of the files, each with its file, row and column; [] when none.
+
+    Cell by cell, with the rules of :meth:`~jobmatch.Market.from_frames`
+    (so it is slower than reading: for finding all mistakes at once, not
+    for every run); ``jobmatch validate`` then runs the checks across
+    records (repeated ids, unknown skills) as reading does.  Rows count
+    from 1 after the header.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"id": ["W1", "W2"], "origin": ["巫溪", ""], "min_wage": [4000, -5]}).to_csv(
+    ...     folder / "w.csv", index=False)
+    >>> pd.DataFrame({"id": ["J1"], "employer": ["E"], "region": ["泰安"], "capacity": [5], "wage": [4500]}).to_csv(
+    ...     folder / "j.csv", index=False)
+    >>> for line in problems(folder / "w.csv", folder / "j.csv"):
+    ...     print(line)
+    w.csv row 2, column origin: non-empty text, got an empty cell
+    w.csv row 2, column min_wage: a finite number from 0 to 1e+07, got -5
+    """
+    from .frames import _is_missing
+
+    where = "jobmatch validate"
+    found: list[str] = []
+    for path, kind in ((workers, "worker"), (jobs, "job"), (programs, "program")):
+        if path is None:
+            continue
+        name = Path(path).name
+        try:
+            frame = _frame(where, path, kind)
+        except ValidationError as err:
+            found.append(f"{name}: {err}")
+            continue
+        cells = _cells(frame)
+        fields = list(record_fields(_KINDS[kind]))
+        known = {field for field, _, _ in fields}
+        found += [f"{name} column {column}: not a {kind} field (known: {sorted(known)})"
+                  for column in cells if column not in known]  # fmt: skip
+        cell_problems: list[tuple[int, int, str]] = []  # (row, column order, text): reported row by row
+        for order, (field, rule, default) in enumerate(fields):
+            if field not in cells:
+                if default is dataclasses.MISSING:
+                    found.append(f"{name}: no {field!r} column (it has no default)")
+                continue
+            optional = rule.kind in (Kind.OPTIONAL, Kind.NAMES, Kind.LEVELS)
+            for row, value in enumerate(cells[field]):
+                if optional and _is_missing(value):
+                    continue
+                try:
+                    rule.check(value, "", field, text_form=True)
+                except ValidationError as err:
+                    got = "an empty cell" if _is_missing(value) else repr(err.got)
+                    text = f"{name} row {row + 1}, column {field}: {err.expected}, got {got}"
+                    cell_problems.append((row, order, text))
+        found += [text for _, _, text in sorted(cell_problems)]
+    return found

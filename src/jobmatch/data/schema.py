@@ -179,6 +179,17 @@ def _text_cell(value: object) -> object:
     return value
 
 
+def _text_number(value: str, kind: Kind) -> object:
+    """A number or flag written as text (``"12"``, ``"4000.5"``, ``"True"``), else the text unchanged."""
+    text = value.strip()
+    if kind is Kind.FLAG:
+        return {"true": True, "false": False}.get(text.lower(), value)
+    try:
+        return int(text) if text.lstrip("+-").isdigit() and text.isascii() else float(text)
+    except ValueError:
+        return value
+
+
 def _is_text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() != ""
 
@@ -257,6 +268,8 @@ class Rule:
         kind = self.kind
         if text_form and kind in (Kind.ID, Kind.NAME, Kind.OPTIONAL) and value is not None:
             value = _text_cell(value)
+        elif text_form and isinstance(value, str) and kind in (Kind.FLAG, Kind.COUNT, Kind.AMOUNT, Kind.SHARE):
+            value = _text_number(value, kind)  # a CSV column with one bad cell is read as text throughout
         if kind in (Kind.ID, Kind.NAME):
             if not _is_text(value):
                 raise fail(where, field, self.expected, value)
@@ -350,10 +363,10 @@ class Rule:
         if kind is Kind.FLAG:
             if dtype == np.bool_:
                 return values.astype(np.bool_, copy=False)
-            return np.array([self.check(v, w, field) for v, w in zip(values, where)], dtype=np.bool_)
+            return np.array([self.check(v, w, field, text_form=True) for v, w in zip(values, where)], dtype=np.bool_)
         numeric = dtype.kind in "iu" or (dtype.kind == "f")
         if not numeric:
-            out = [self.check(v, w, field) for v, w in zip(values, where)]
+            out = [self.check(v, w, field, text_form=True) for v, w in zip(values, where)]
             return np.array(out, dtype=np.int64 if kind is Kind.COUNT else np.float64)
         as_float = values.astype(np.float64)
         bad = ~np.isfinite(as_float) | (as_float < self.low) | (as_float > self.high)
