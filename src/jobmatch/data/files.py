@@ -13,6 +13,7 @@ pyarrow), and a file written by pandas from ``to_frames()`` reads back too.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,8 @@ _KINDS: dict[str, type[Record]] = {"worker": Worker, "job": Job, "program": Trai
 
 def _frame(where: str, path: Any, kind: str) -> Any:
     """One file as a frame: CSV with its text columns as text, Parquet as an Arrow table, Excel by pandas."""
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise fail(where, f"{kind} file", "a path (text or a pathlib.Path)", path)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _READABLE:
@@ -132,12 +135,12 @@ def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
     for path, kind in ((workers, "worker"), (jobs, "job"), (programs, "program")):
         if path is None:
             continue
-        name = Path(path).name
         try:
             frame = _frame(where, path, kind)
         except ValidationError as err:
-            found.append(f"{name}: {err}")
+            found.append(str(err))
             continue
+        name = Path(path).name
         cells = _cells(frame)
         fields = list(record_fields(_KINDS[kind]))
         known = {field for field, _, _ in fields}
