@@ -24,7 +24,6 @@ from __future__ import annotations
 import enum
 import math
 import numbers
-import re
 import reprlib
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -34,6 +33,7 @@ from typing import Any, TypeGuard
 import numpy as np
 
 from ..exceptions import ValidationError
+from .text import ITEM_SEPARATORS, LEVEL_SEPARATOR, name_cell, number_cell
 
 __all__ = [
     "COUNT",
@@ -162,34 +162,6 @@ class LevelMap(Mapping[str, int]):
         return f"LevelMap({self._items!r})"
 
 
-#: What separates the items of a set or skill map in the text form: semicolons or commas, ASCII or full-width.
-ITEM_SEPARATORS = re.compile(r"[;,\uff1b\uff0c]")
-#: What separates a skill from its level in the text form: a colon, ASCII or full-width.
-LEVEL_SEPARATOR = re.compile(r"[:\uff1a]")
-
-
-def _text_cell(value: object) -> object:
-    """A text-form name cell as text: an integer (or an integral float: a column with gaps) as its digits."""
-    if isinstance(value, str):
-        return value
-    if _is_int(value):
-        return str(int(value))
-    if is_real(value) and math.isfinite(float(value)) and float(value).is_integer():
-        return str(int(value))
-    return value
-
-
-def _text_number(value: str, kind: Kind) -> object:
-    """A number or flag written as text (``"12"``, ``"4000.5"``, ``"True"``), else the text unchanged."""
-    text = value.strip()
-    if kind is Kind.FLAG:
-        return {"true": True, "false": False}.get(text.lower(), value)
-    try:
-        return int(text) if text.lstrip("+-").isdigit() and text.isascii() else float(text)
-    except ValueError:
-        return value
-
-
 def _is_text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() != ""
 
@@ -267,9 +239,11 @@ class Rule:
         """
         kind = self.kind
         if text_form and kind in (Kind.ID, Kind.NAME, Kind.OPTIONAL) and value is not None:
-            value = _text_cell(value)
+            value = name_cell(value)
         elif text_form and isinstance(value, str) and kind in (Kind.FLAG, Kind.COUNT, Kind.AMOUNT, Kind.SHARE):
-            value = _text_number(value, kind)  # a CSV column with one bad cell is read as text throughout
+            value = number_cell(
+                value, flag=kind is Kind.FLAG
+            )  # a CSV column with one bad cell is read as text throughout
         if kind in (Kind.ID, Kind.NAME):
             if not _is_text(value):
                 raise fail(where, field, self.expected, value)
