@@ -30,7 +30,7 @@ hostile = st.one_of(st.sampled_from(HUGE), st.sampled_from(ODD))
 BAD_CELLS = [None, math.nan, "", b"\xff", 2**70, 1.5, [1], {"a": 1}, "yes", -1]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.integers(0, 12), st.integers(1, 4), st.integers(0, 3), st.data())
 def test_rematch(n, m, seed, data):
     market = synth.scenario(n, m, seed=seed)

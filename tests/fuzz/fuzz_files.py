@@ -32,7 +32,7 @@ MARKET = synth.scenario(8, 3, 2, seed=1)
 PATHS = MARKET.to_files(FOLDER)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.data())
 def test_hostile_cells(data):
     workers = pd.read_csv(PATHS["workers"], dtype=str, keep_default_na=False)
