@@ -200,3 +200,16 @@ def test_bad_backend_is_named(market):
 def test_repr_html_summarises(market):
     html = match(market, QUOTA_AND_CAPS, k=6)._repr_html_()
     assert html.startswith("<table>") and "poverty_alleviated" in html and "blocking pairs" in html
+
+
+def test_match_logs_each_stage_with_its_size_and_time(caplog):
+    import logging
+
+    from jobmatch import match, synth
+
+    with caplog.at_level(logging.INFO, logger="jobmatch"):
+        placed = match(synth.scenario(120, 8, seed=2), k=4, training=False)
+    lines = [r.getMessage() for r in caplog.records if r.name == "jobmatch.pipeline.match"]
+    assert len(lines) == 2
+    assert lines[0].startswith("match: scored 120 workers x 8 jobs into ") and lines[0].endswith(" s)")
+    assert f"{placed.n_placed} of 120 workers placed" in lines[1] and placed.solver in lines[1]

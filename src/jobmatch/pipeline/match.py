@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +22,8 @@ from .pricing import MARKET_PAIRS, widen
 from .routes import routes as training_routes
 
 __all__ = ["match"]
+
+logger = logging.getLogger(__name__)
 
 
 def match(
@@ -87,7 +90,9 @@ def match(
     -------
     Assignment
         Every worker of the market is in it: placed, or with the reason it
-        is not (``assignment.reasons``).
+        is not (``assignment.reasons``).  Each stage (scoring, solving) logs
+        one line with its size and time on the ``jobmatch`` logger (level
+        INFO: ``logging.basicConfig(level=logging.INFO)`` shows them).
 
     Raises
     ------
@@ -120,6 +125,9 @@ def match(
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None
     problem = compile(market, policy, k=k, blend=blend) if routes is None else routes.problem
     compiled = time.perf_counter()
+    logger.info("match: scored %d workers x %d jobs into %d arcs%s (%.2f s)", market.n_workers, market.n_jobs,
+                problem.n_arcs, "" if routes is None else f" and {routes.n_routes} training routes",
+                compiled - started)  # fmt: skip
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
         result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options)
         if scope == "market" and blend is None and result.solver == "auction":
@@ -137,4 +145,6 @@ def match(
         if result.program_of is not None:
             problem = routes.settled(result.job_of, result.program_of)
     timings = {"score": compiled - started, "solve": time.perf_counter() - compiled}
+    logger.info("match: solved by %s: %s, objective %.6g, %d of %d workers placed (%.2f s)", result.solver,
+                result.status.name, result.objective, result.n_placed, market.n_workers, timings["solve"])  # fmt: skip
     return Assignment(market, policy, problem, result, timings, routes=routes)
