@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ValidationError, optional_import
+from .frames import is_missing
 from .records import Job, Record, TrainingProgram, Worker, record_fields
 from .schema import Kind, fail
 
@@ -128,8 +129,6 @@ def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
     w.csv row 2, column origin: non-empty text, got an empty cell
     w.csv row 2, column min_wage: a finite number from 0 to 1e+07, got -5
     """
-    from .frames import _is_missing
-
     where = "jobmatch validate"
     found: list[str] = []
     for path, kind in ((workers, "worker"), (jobs, "job"), (programs, "program")):
@@ -154,12 +153,12 @@ def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
                 continue
             optional = rule.kind in (Kind.OPTIONAL, Kind.NAMES, Kind.LEVELS)
             for row, value in enumerate(cells[field]):
-                if optional and _is_missing(value):
+                if optional and is_missing(value):
                     continue
                 try:
                     rule.check(value, "", field, text_form=True)
                 except ValidationError as err:
-                    got = "an empty cell" if _is_missing(value) else repr(err.got)
+                    got = "an empty cell" if is_missing(value) else repr(err.got)
                     text = f"{name} row {row + 1}, column {field}: {err.expected}, got {got}"
                     cell_problems.append((row, order, text))
         found += [text for _, _, text in sorted(cell_problems)]

@@ -45,7 +45,7 @@ class _Labels(Sequence[str]):
         return f"{self.kind} at row {row}"
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
     """A data-frame missing value (None, NaN, pandas.NA)."""
     if value is None:
         return True
@@ -134,7 +134,7 @@ def _check_cells(rule: Rule, values: Sequence[Any], where: _Labels, name: str) -
     check = rule.check
     checked = []
     for row, value in enumerate(values):
-        if optional and _is_missing(value):
+        if optional and is_missing(value):
             value = empty
         try:
             checked.append(check(value, "", name, text_form=True))

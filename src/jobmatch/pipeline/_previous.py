@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..data.frames import is_missing
 from ..data.schema import fail
+from ..data.text import name_cell
 from ..exceptions import optional_import
 from ..results.assignment import Assignment
 
@@ -66,24 +67,15 @@ def before_of(where: str, previous: Any) -> Before:
     return Before(workers, jobs, started, None)
 
 
-def _missing(value: Any) -> bool:
-    """None, NaN, ``pd.NA`` or ``pd.NaT``: a missing cell."""
-    return value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ in (
-        "NAType", "NaTType")  # fmt: skip
-
-
 def _ids(frame: Any, column: str, expected: str, *, missing_ok: bool) -> np.ndarray:
     """A column of ids as text (None where missing, when allowed); integral floats (a column with gaps read
     from CSV) as their integer; anything else is refused with its row."""
     out = np.full(len(frame), None, dtype=object)
     for row, value in enumerate(frame[column].tolist()):
-        if isinstance(value, str) and value:
-            out[row] = value
-        elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-            out[row] = str(int(value))
-        elif isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
-            out[row] = str(int(value))
-        elif not (missing_ok and _missing(value)):
+        text = name_cell(value)  # the text form's reading of a name cell: integers as their digits
+        if isinstance(text, str) and text:
+            out[row] = text
+        elif not (missing_ok and is_missing(value)):
             raise fail(f"previous row {frame.index[row]}", column, expected, value)
     return out
 

@@ -169,7 +169,7 @@ def rematch(
     earlier = _earlier(where, placed_earlier, policy)
 
     # Step 1: map the placements before onto the new market.
-    n, m = market.n_workers, market.n_jobs
+    n = market.n_workers
     worker_at = {str(w): i for i, w in enumerate(market.workers.ids.tolist())}
     job_at = {str(j): i for i, j in enumerate(market.jobs.ids.tolist())}
     previous_id = np.full(n, None, dtype=object)
@@ -221,13 +221,10 @@ def rematch(
     pinned = np.flatnonzero(keep_arc & locked[problem.workers])
 
     # Step 3: lock, and the problem of the others.
-    sub = _without_locked(problem, locked, pinned)
+    values = problem.values.copy()
+    values[stays] += move_penalty
+    sub = _without_locked(problem, values, locked, pinned)
     sub_stays = np.cumsum(~locked[problem.workers])[stays] - 1  # unlocked arcs keep their order in ``sub``
-    values = sub.values.copy()
-    values[sub_stays] += move_penalty
-    sub = Problem._trusted(sub.indptr, sub.jobs, values, capacity=sub.capacity, n_jobs=m, use=sub.use,
-                           people=sub.people, maximize=True, must_place=False, quotas=sub.quotas,
-                           caps=sub.caps)  # fmt: skip
     logger.info("rematch: %d holders (%d locked, %d free), %d lost their job before the solve, %d left",
                 len(stays) + len(pinned), len(pinned), len(stays), int(np.count_nonzero(forced != None)),  # noqa: E711
                 left)  # fmt: skip
@@ -262,15 +259,15 @@ def _earlier(where: str, placed_earlier: Any, policy: Policy) -> dict[str, int]:
     return out
 
 
-def _without_locked(problem: Problem, locked: np.ndarray, pinned: np.ndarray) -> Problem:
-    """The problem of the unlocked workers: locked workers without arcs, their seats out of capacity and caps,
-    and counted by the quotas as placed before."""
+def _without_locked(problem: Problem, values: np.ndarray, locked: np.ndarray, pinned: np.ndarray) -> Problem:
+    """The problem of the unlocked workers, worth ``values`` (one per arc of ``problem``): locked workers without
+    arcs, their seats out of capacity and caps, and counted by the quotas as placed before."""
     people = problem.people
     free_arcs = ~locked[problem.workers]
     counts = np.bincount(problem.workers[free_arcs], minlength=problem.n_workers)
-    taken = np.bincount(problem.jobs[pinned], weights=problem.use[pinned], minlength=problem.n_jobs)
-    capacity = problem.capacity - np.round(taken).astype(np.int64)
     on = problem.jobs[pinned]
+    taken = np.bincount(on, weights=problem.use[pinned], minlength=problem.n_jobs)
+    capacity = problem.capacity - np.round(taken).astype(np.int64)
     caps = tuple(
         Cap(c.name, c.jobs, max(0, c.limit - int(people[problem.workers[pinned]][c.jobs[on]].sum())))
         for c in problem.caps
@@ -285,7 +282,7 @@ def _without_locked(problem: Problem, locked: np.ndarray, pinned: np.ndarray) ->
         for q in problem.quotas
     )
     return Problem._trusted(
-        indptr_from_counts(counts), problem.jobs[free_arcs], problem.values[free_arcs], capacity=capacity,
+        indptr_from_counts(counts), problem.jobs[free_arcs], values[free_arcs], capacity=capacity,
         n_jobs=problem.n_jobs, use=problem.use[free_arcs], people=people, maximize=True, must_place=False,
         quotas=quotas, caps=caps,
     )  # fmt: skip
@@ -301,14 +298,12 @@ def _whole(problem: Problem, locked: np.ndarray, held: np.ndarray, solved: Resul
     penalised = {"objective": solved.objective + fixed, "bound": bound, "gap": solved.gap,
                  "move_penalty": move_penalty}  # fmt: skip
     stats = {**solved.stats, "penalised": penalised}
-    if solved.status not in (Status.OPTIMAL, Status.FEASIBLE):
-        job_of = np.full(problem.n_workers, -1, dtype=np.int64)
-        result = Result(solved.status, float("nan"), job_of, solved.solver, diagnosis=solved.diagnosis,
-                        timings=dict(solved.timings), stats=stats)  # fmt: skip
-        return check(problem, result, solver=solved.solver)
-    job_of = np.asarray(solved.job_of).copy()
-    job_of[locked] = held[locked]
-    result = Result(solved.status, problem.objective_of(job_of), job_of, solved.solver, diagnosis=solved.diagnosis,
+    solution = solved.status in (Status.OPTIMAL, Status.FEASIBLE)
+    job_of = np.asarray(solved.job_of).copy() if solution else np.full(problem.n_workers, -1, dtype=np.int64)
+    if solution:
+        job_of[locked] = held[locked]
+    objective = problem.objective_of(job_of) if solution else float("nan")
+    result = Result(solved.status, objective, job_of, solved.solver, diagnosis=solved.diagnosis,
                     timings=dict(solved.timings), stats=stats)  # fmt: skip
     return check(problem, result, solver=solved.solver)
 

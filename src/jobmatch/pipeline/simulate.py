@@ -195,8 +195,8 @@ def run(
     start_job = np.full(n, -1, dtype=np.int64)  # the job each worker started in
     earlier = {"people": 0}
     policy = strategy.policy
-    if policy is not None:
-        earlier.update({q.group: 0 for q in policy.quotas})
+    quota_groups = {} if policy is None else {q.group: _members(market, q.group) for q in policy.quotas}
+    earlier.update({name: 0 for name in quota_groups})
     rows = []
     ids, job_ids = market.workers.ids, market.jobs.ids
     for week in range(weeks):
@@ -210,9 +210,8 @@ def run(
         leaving = employed[draws[week, employed] < hazard]
         state[leaving] = LEFT
         earlier["people"] += int(size[leaving].sum())
-        for name in earlier:
-            if name != "people":
-                earlier[name] += int(size[leaving][_members(market, name)[leaving]].sum())
+        for name, members in quota_groups.items():
+            earlier[name] += int(size[leaving][members[leaving]].sum())
         job_of[leaving] = -1
         giving_up = np.flatnonzero((state == WAITING) & (week - since >= patience))
         state[giving_up] = GAVE_UP
