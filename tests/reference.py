@@ -312,3 +312,37 @@ def priced_top_k(dense, size, prices, floor, k):
         chosen = chosen[np.lexsort((chosen, -row[chosen]))]
         out.append([(int(j), float(row[j])) for j in chosen])
     return out
+
+
+def merge_rows(old_row, a_ptr, a_idx, a_score, a_cut, a_cut_at, job_map, b_row, b_ptr, b_idx, b_score, b_cut,
+               b_cut_at, k, depth):  # fmt: skip
+    """``jobmatch.scoring._merge.merge_rows`` in plain Python: (rows of (index, score), cuts, cut indices, exact)."""
+
+    def rank(score, index):  # sorts best first: higher score, then lower index
+        return (-float(score), int(index))
+
+    rows, cuts, ats, exact = [], [], [], []
+    for i, o in enumerate(old_row):
+        if o < 0:
+            rows.append([])
+            cuts.append(-np.inf)
+            ats.append(-1)
+            exact.append(False)
+            continue
+        entries = [(int(job_map[a_idx[t]]), np.float32(a_score[t])) for t in range(a_ptr[o], a_ptr[o + 1])]
+        entries = [e for e in entries if e[0] >= 0]
+        limits = [(np.float32(a_cut[o]), int(a_cut_at[o]))]
+        r = b_row[i]
+        if r >= 0:
+            entries += [(int(b_idx[t]), np.float32(b_score[t])) for t in range(b_ptr[r], b_ptr[r + 1])]
+            limits.append((np.float32(b_cut[r]), int(b_cut_at[r])))
+        entries.sort(key=lambda e: rank(e[1], e[0]))
+        kept, dropped = entries[:depth], entries[depth:]
+        if dropped:
+            limits.append((dropped[0][1], dropped[0][0] - 1))
+        cut, at = min(limits, key=lambda c: rank(*c))  # the cut ranking first
+        rows.append(kept)
+        cuts.append(cut)
+        ats.append(at)
+        exact.append(bool(cut == -np.inf or (len(kept) >= k and rank(kept[k - 1][1], kept[k - 1][0]) <= rank(cut, at))))
+    return rows, np.array(cuts, dtype=np.float32), np.array(ats, dtype=np.int64), np.array(exact)

@@ -10,6 +10,7 @@ in :mod:`jobmatch.data.schema`, so every entry point checks the same things.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -80,9 +81,25 @@ class Table:
 
     def index(self, record_id: str) -> int:
         """Position of the record with this id (``KeyError`` if absent)."""
+        return self._positions()[record_id]
+
+    def positions(self, record_ids: Any) -> np.ndarray:
+        """Positions of many ids at once (int64, -1 for an id not here); the look-up table is kept.
+
+        Examples
+        --------
+        >>> from jobmatch import synth
+        >>> jobs = synth.scenario(10, 3, seed=1).jobs
+        >>> jobs.positions([jobs.ids[2], "nobody", jobs.ids[0]]).tolist()
+        [2, -1, 0]
+        """
+        found = map(self._positions().get, record_ids, repeat(-1))
+        return np.fromiter(found, dtype=np.int64, count=len(record_ids))
+
+    def _positions(self) -> dict[str, int]:
         if self._index is None:
-            self._index = {value: row for row, value in enumerate(self.ids)}
-        return self._index[record_id]
+            self._index = dict(zip(self.ids.tolist(), range(len(self))))
+        return self._index
 
     def record(self, row: int) -> Any:
         """Decode row ``row`` back into a record."""

@@ -9,10 +9,11 @@ from ..data.market import Market
 from ..data.schema import POSITIVE, fail, is_real, param
 from ..policy import Policy, policy_for
 from ..scoring.blend import Blend, blend_candidates
+from ..scoring.graph import CandidateGraph
 from ..scoring.scores import candidates
 from ..solvers.problem import Cap, GroupBound, Problem
 
-__all__ = ["compile"]
+__all__ = ["compile", "problem_of"]
 
 
 def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend: Blend | None = None) -> Problem:
@@ -48,6 +49,12 @@ def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend:
         if not isinstance(blend, Blend):
             raise fail("compile", "blend", "a jobmatch.blend.Blend or None", type(blend).__name__)
         graph = blend_candidates(market, policy, k, blend)
+    return problem_of(market, policy, graph)
+
+
+def problem_of(market: Market, policy: Policy, graph: CandidateGraph) -> Problem:
+    """The Problem of a market's candidate ``graph`` (a row per worker) under a checked policy: :func:`compile`
+    once the candidates are chosen."""
     workers = market.workers
     size = workers.size
     rows = row_ids(graph.indptr)

@@ -6,7 +6,11 @@ starting from the placements before, in four steps:
 
 1. *Map* the placements before onto the new market by id.  Workers who left
    are counted (``left``); a worker whose job closed, or whose pair is no
-   longer allowed, has lost it before anything is solved.
+   longer allowed, has lost it before anything is solved.  The candidates
+   come from the previous result's
+   :class:`~jobmatch.scoring.pool.CandidatePool` when it has one (a
+   re-match keeps one): only new and edited records are scored, and the
+   top ``k`` are exactly a fresh scoring's (:mod:`jobmatch.scoring.pool`).
 2. *Cut*: a job whose capacity fell below its holders keeps the locked
    holders first, then the highest-scoring, and lets the rest go
    (``capacity_cut``).
@@ -46,6 +50,7 @@ from ..data.schema import COUNT, NON_NEGATIVE, POSITIVE, SEED, fail, param
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..results.changes import Changes
+from ..scoring.pool import pool, reuse
 from ..scoring.scores import pair_components
 from ..solvers.check import check
 from ..solvers.limited import solve_limited
@@ -53,7 +58,7 @@ from ..solvers.problem import Cap, Problem
 from ..solvers.registry import SolverFn, auto_solver, available, checked_options
 from ..solvers.result import Result, Status
 from ._previous import before_of, locked_rows
-from .compile import compile, time_limit_arg
+from .compile import problem_of, time_limit_arg
 
 __all__ = ["rematch"]
 
@@ -124,7 +129,9 @@ def rematch(
     Assignment
         Every worker of ``market``, with ``changes`` (see
         :class:`~jobmatch.results.changes.Changes`); ``to_frame()`` and
-        ``metrics()`` include them.
+        ``metrics()`` include them.  Its ``pool`` holds candidates deeper
+        than ``k`` for the next re-match; ``result.stats["candidates"]``
+        says what was re-used.
 
     Raises
     ------
@@ -170,27 +177,25 @@ def rematch(
 
     # Step 1: map the placements before onto the new market.
     n = market.n_workers
-    worker_at = {str(w): i for i, w in enumerate(market.workers.ids.tolist())}
-    job_at = {str(j): i for i, j in enumerate(market.jobs.ids.tolist())}
+    at = market.workers.positions(before.workers.tolist())
+    was = before.jobs != None  # noqa: E711 (an object array)
+    left = int(np.count_nonzero(was & (at < 0)))  # placed workers who left the market
+    here = was & (at >= 0)
+    rows, ids = at[here], before.jobs[here]
     previous_id = np.full(n, None, dtype=object)
+    previous_id[rows] = ids
     held = np.full(n, -1, dtype=np.int64)  # the job held before, in the new market
+    held[rows] = market.jobs.positions(ids.tolist())
     forced = np.full(n, None, dtype=object)  # why a holder lost its job before the solve
+    forced[rows[held[rows] < 0]] = "job_closed"
     locked = np.zeros(n, dtype=bool)
-    left = 0
-    for w, j, lock in zip(before.workers.tolist(), before.jobs.tolist(), locks.tolist()):
-        i = worker_at.get(w)
-        if i is None:
-            left += j is not None
-            continue
-        if j is None:
-            continue
-        previous_id[i] = j
-        if j in job_at:
-            held[i] = job_at[j]
-            locked[i] = lock
-        else:
-            forced[i] = "job_closed"
-    problem = compile(market, policy, k=k)
+    locked[rows] = locks[here] & (held[rows] >= 0)
+    pooled = getattr(previous, "pool", None)
+    if pooled is None:  # scored whole, deeper than k, for the next re-match to re-use
+        candidate_pool, reused = pool(market, policy, k), {"reused": False}
+    else:
+        candidate_pool, reused = reuse(pooled, market, policy, k)
+    problem = problem_of(market, policy, candidate_pool.top(k))
     if earlier["people"]:  # the quotas count the people placed earlier, in the answer's own check too
         problem = problem.replace(quotas=[dataclasses.replace(q, placed_before=earlier["people"],
                                                               members_before=earlier.get(q.name, 0))
@@ -241,8 +246,9 @@ def rematch(
     solved = solve_limited(sub, sub_stays, budget, solver=solver, time_limit=time_limit, seed=seed, options=given)
     result = _whole(problem, locked, held, solved, move_penalty)
     changes = _changes(previous_id, held, forced, locked, np.asarray(result.job_of), left)
+    result.stats["candidates"] = reused
     timings = {"rematch": time.perf_counter() - started}
-    return Assignment(market, policy, problem, result, timings, changes=changes)
+    return Assignment(market, policy, problem, result, timings, changes=changes, pool=candidate_pool)
 
 
 def _earlier(where: str, placed_earlier: Any, policy: Policy) -> dict[str, int]:

@@ -19,6 +19,7 @@ from ..solvers.result import Result
 if TYPE_CHECKING:
     from ..data.market import Market
     from ..policy import Policy
+    from ..scoring.pool import CandidatePool
     from ..solvers.problem import Problem
     from ..solvers.training_problem import Routes
     from ..solvers.usage import Usage
@@ -61,10 +62,14 @@ class Assignment:
         *,
         routes: Routes | None = None,
         changes: Changes | None = None,
+        pool: CandidatePool | None = None,
     ) -> None:
         self.market, self.policy, self.problem, self.result, self.routes = market, policy, problem, result, routes
         #: What a re-match changed (:func:`jobmatch.rematch`); None for a fresh match.
         self.changes = changes
+        #: The deeper candidate lists a re-match keeps for the next one to re-use
+        #: (:mod:`jobmatch.scoring.pool`); None for a fresh match.
+        self.pool = pool
         self.timings = {**timings, **{f"solver {k}": v for k, v in result.timings.items()}}
 
     status = property(lambda self: self.result.status, doc="How the solve ended.")
