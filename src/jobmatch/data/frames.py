@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import ValidationError
+from .columns import ArrowLists, ArrowMaps, ArrowStructs, Flat, fast_column
 from .records import Record, record_fields
 from .schema import Kind, Rule, fail
 from .vocabulary import DOMAINS, Vocabularies, Vocabulary
@@ -106,6 +107,10 @@ def raw_from_frame(record_type: type[Record], frame: Any, label: str) -> RawColu
         if rule.kind in (Kind.FLAG, Kind.COUNT, Kind.AMOUNT):
             raw[name] = rule.check_column(_numeric(rule, values, where, name), where, name)
             continue
+        fast = fast_column(rule, values)  # the common shapes in one pass; else cell by cell, for the exact error
+        if fast is not None:
+            raw[name] = fast
+            continue
         checked = _check_cells(rule, values, where, name)
         raw[name] = _typed_array(rule, checked) if rule.kind is Kind.ID else checked
     return raw
@@ -157,6 +162,12 @@ def _frame_columns(frame: Any, label: str) -> dict[str, Any]:
             if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
                 if column.null_count == 0:
                     return column.to_numpy()
+            if pa.types.is_map(kind):
+                return ArrowMaps(column)
+            if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+                return ArrowLists(column)
+            if pa.types.is_struct(kind):
+                return ArrowStructs(column)
             return np.fromiter(column.to_pylist(), dtype=object, count=len(column))
 
         return {name: (lambda name=name: arrow(name)) for name in frame.column_names}
@@ -190,6 +201,8 @@ def strings_by_domain(raws: Iterable[tuple[type, RawColumns]]) -> dict[str, set[
                 bucket.update(values)
             elif rule.kind is Kind.OPTIONAL:
                 bucket.update(v for v in values if v is not None)
+            elif isinstance(values, Flat):
+                bucket.update(values.items)
             else:  # sets and level maps
                 for cell in values:
                     bucket.update(cell)

@@ -10,12 +10,13 @@ in :mod:`jobmatch.data.schema`, so every entry point checks the same things.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
 
 from .._arrays import readonly
+from .columns import Flat
 from .frames import RawColumns
 from .ragged import Ragged
 from .records import Record, record_fields
@@ -50,6 +51,9 @@ class Table:
                 index = vocab[rule.domain]._index
                 codes = np.fromiter((-1 if v is None else index[v] for v in values), np.int32, len(values))
                 columns[name] = readonly(codes)
+            elif isinstance(values, Flat):  # checked whole (jobmatch.data.columns)
+                codes = vocab[rule.domain].encode(values.items)
+                columns[name] = Ragged.from_flat(values.lengths, codes, values.levels)
             elif rule.kind in (Kind.NAMES, Kind.LEVELS):
                 words = vocab[rule.domain]
                 lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
@@ -216,15 +220,15 @@ class Table:
             if rule.kind in (Kind.NAME, Kind.OPTIONAL):
                 names = _with_none(self.vocab[rule.domain].as_array())
                 data[name] = names[column]
-            elif rule.kind is Kind.NAMES:
-                names = self.vocab[rule.domain].as_array()
-                data[name] = [names[column.row(i)[0]].tolist() for i in range(len(self))]
-            elif rule.kind is Kind.LEVELS:
-                names = self.vocab[rule.domain].as_array()
-                data[name] = [
-                    dict(zip(names[codes].tolist(), levels.tolist()))
-                    for codes, levels in (column.row(i) for i in range(len(self)))
-                ]
+            elif rule.kind in (Kind.NAMES, Kind.LEVELS):  # Python lists sliced row by row: no numpy call per row
+                flat = self.vocab[rule.domain].as_array()[column.codes].tolist()
+                at = column.indptr.tolist()
+                bounds = pairwise(at)
+                if rule.kind is Kind.NAMES:
+                    data[name] = [flat[lo:hi] for lo, hi in bounds]
+                else:
+                    levels = column.levels.tolist()
+                    data[name] = [dict(zip(flat[lo:hi], levels[lo:hi])) for lo, hi in bounds]
             else:
                 data[name] = np.array(column)
         frame = pd.DataFrame(data)

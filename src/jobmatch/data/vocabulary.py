@@ -67,8 +67,7 @@ class Vocabulary(Sequence[str]):
 
     def encode(self, names: Iterable[str]) -> np.ndarray:
         """Codes of many names, as ``int32``."""
-        index = self._index
-        return np.fromiter((index[name] for name in names), dtype=np.int32)
+        return np.fromiter(map(self._index.__getitem__, names), dtype=np.int32)
 
     def decode(self, codes: Iterable[int]) -> list[str]:
         """Names of many codes."""

@@ -1,0 +1,270 @@
+"""Whole-column checks of a frame's text, set and skill-map columns: the shapes frames hold, in one tight pass.
+
+:func:`~jobmatch.data.frames.raw_from_frame` reads a data frame column by
+column.  Checking each cell through :meth:`~jobmatch.data.schema.Rule.check`
+costs microseconds (abstract-class checks, a frozenset or LevelMap per
+cell): 30 s for a million workers.  The readers here take the shapes frames
+hold in practice — text cells; lists, tuples or arrays of text; dicts of
+text to whole numbers, with ``None`` for an absent skill (Arrow structs);
+the text form ``"rice;sichuan"``, ``"welding:3"`` (:mod:`jobmatch.data.text`)
+— check them in one pass, and keep set and skill-map columns flat
+(:class:`Flat`).  On anything else, a cell of another type or a value the
+rule refuses, they return None and the caller checks the column cell by
+cell, so what is accepted, and every error, is exactly ``Rule.check``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain, pairwise
+from typing import Any
+
+import numpy as np
+
+from .schema import MAX_LEVEL, MIN_LEVEL, Kind, LevelMap, Rule
+from .text import ITEM_SEPARATORS, LEVEL_SEPARATOR
+
+__all__ = ["ArrowLists", "ArrowMaps", "ArrowStructs", "Flat", "fast_column"]
+
+
+class Flat(Sequence[Any]):
+    """A checked set or skill-map column held flat: row ``r``'s items are ``items[offsets[r]:offsets[r + 1]]``.
+
+    Indexing a row gives what the per-cell check gives (a frozenset, or a
+    LevelMap with ``levels``), for the few readers that walk cells.
+
+    Examples
+    --------
+    >>> column = Flat(np.array([2, 0]), ["rice", "wheat"], None)
+    >>> len(column), column[0] == {"rice", "wheat"}, column[1]
+    (2, True, frozenset())
+    """
+
+    def __init__(self, lengths: np.ndarray, items: list[str], levels: np.ndarray | None) -> None:
+        self.lengths, self.items, self.levels = lengths, items, levels
+        self.offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.offsets[1:])
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __getitem__(self, row):
+        lo, hi = int(self.offsets[row]), int(self.offsets[row + 1])
+        if self.levels is None:
+            return frozenset(self.items[lo:hi])
+        return LevelMap(zip(self.items[lo:hi], self.levels[lo:hi].tolist()))
+
+
+class ArrowLists(Sequence[Any]):
+    """An Arrow list column, read flat (each row a list when walked, a null row empty)."""
+
+    def __init__(self, column: Any) -> None:
+        import pyarrow.compute as pc
+
+        column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+        self.lengths = pc.list_value_length(column).fill_null(0).to_numpy().astype(np.int64)
+        self.items = pc.list_flatten(column).to_pylist()
+        self.offsets = np.concatenate([[0], np.cumsum(self.lengths)]).tolist()
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __getitem__(self, row):
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        return self.items[self.offsets[row] : self.offsets[row + 1]]
+
+
+class ArrowMaps(ArrowLists):
+    """An Arrow map column (skill -> level), read flat (each row a list of pairs when walked, a null row empty)."""
+
+    def __init__(self, column: Any) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+        kind = column.type
+        column = column.cast(pa.list_(pa.struct([kind.key_field, kind.item_field])))  # the list kernels take lists
+        self.lengths = pc.list_value_length(column).fill_null(0).to_numpy().astype(np.int64)
+        entries = pc.list_flatten(column)
+        self.items = entries.field(0).to_pylist()
+        self.values = entries.field(1)
+        self.offsets = np.concatenate([[0], np.cumsum(self.lengths)]).tolist()
+
+    def __getitem__(self, row):
+        names = super().__getitem__(row)
+        lo = self.offsets[row]
+        return list(zip(names, self.values[lo : lo + len(names)].to_pylist()))
+
+    def flat(self) -> Flat | None:
+        """The levels, checked whole; None when one is not a whole number in range or a skill repeats in a row."""
+        import pyarrow as pa
+
+        kind = self.values.type
+        if self.values.null_count or not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            return None
+        levels = self.values.to_numpy(zero_copy_only=False).astype(np.float64)
+        if len(levels) and not (np.all(levels == np.round(levels)) and levels.min() >= MIN_LEVEL
+                                and levels.max() <= MAX_LEVEL):  # fmt: skip
+            return None
+        items, at = self.items, self.offsets
+        if not set(map(type, items)) <= {str} or not all(map(str.strip, items)):
+            return None
+        if not _no_repeats([items[lo:hi] for lo, hi in pairwise(at)], items):
+            return None
+        return Flat(self.lengths, items, levels.astype(np.int8))
+
+
+class ArrowStructs(Sequence[Any]):
+    """An Arrow struct column of skill levels (a field per skill, null where a row has none), as pandas writes a
+    column of dicts; each row a dict when walked."""
+
+    def __init__(self, column: Any) -> None:
+        self.column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+
+    def __len__(self) -> int:
+        return len(self.column)
+
+    def __getitem__(self, row):
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        return self.column[row].as_py()
+
+    def flat(self) -> Flat | None:
+        """The levels, checked whole; None when a field is not numeric or a level not a whole number in range."""
+        import pyarrow as pa
+
+        column, n = self.column, len(self.column)
+        present = np.asarray(column.is_valid())
+        rows, fields, levels = [], [], []
+        for at, _field in enumerate(column.type):
+            child = column.field(at)
+            if not (pa.types.is_integer(child.type) or pa.types.is_floating(child.type)):
+                return None
+            valid = present & np.asarray(child.is_valid())
+            values = child.to_numpy(zero_copy_only=False).astype(np.float64)[valid]
+            if len(values) and not (np.all(values == np.round(values)) and values.min() >= MIN_LEVEL
+                                    and values.max() <= MAX_LEVEL):  # fmt: skip
+                return None
+            rows.append(np.flatnonzero(valid))
+            fields.append(np.full(len(values), at))
+            levels.append(values)
+        names = [field.name for field in column.type]
+        if not set(map(type, names)) <= {str} or not all(map(str.strip, names)):
+            return None
+        row = np.concatenate([np.empty(0, np.int64), *rows])
+        order = np.argsort(row, kind="stable")
+        items = np.array(names, dtype=object)[np.concatenate([np.empty(0, np.int64), *fields])[order]].tolist()
+        level = np.concatenate([np.empty(0), *levels])[order].astype(np.int8)
+        return Flat(np.bincount(row, minlength=n).astype(np.int64), items, level)
+
+
+def fast_column(rule: Rule, values: Any) -> Any:
+    """The checked column (as the per-cell check would give it, sets and skill maps :class:`Flat`), or None
+    when a cell is not one of the common shapes or fails the rule: then check it cell by cell."""
+    kind = rule.kind
+    if isinstance(values, ArrowMaps):
+        return values.flat() if kind is Kind.LEVELS else None
+    if isinstance(values, ArrowLists):
+        if kind is not Kind.NAMES:
+            return None
+        items, at = values.items, values.offsets
+        rows = [items[lo:hi] for lo, hi in pairwise(at)]
+        if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(rows, items):
+            return None
+        return Flat(values.lengths, items, None)
+    if isinstance(values, ArrowStructs):
+        return values.flat() if kind is Kind.LEVELS else None
+    cells = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    if kind in (Kind.ID, Kind.NAME, Kind.OPTIONAL):
+        return _text(cells, kind)
+    if kind is Kind.NAMES:
+        return _names(cells)
+    if kind is Kind.LEVELS:
+        return _levels(cells)
+    return None
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (type(value) is float and value != value)
+
+
+def _text(cells: list[Any], kind: Kind) -> Any:
+    if kind is Kind.OPTIONAL:
+        cells = [None if _missing(v) else v for v in cells]
+        present = [v for v in cells if v is not None]
+    else:
+        present = cells
+    if not set(map(type, present)) <= {str} or not all(map(str.strip, present)):
+        return None
+    if kind is Kind.ID:
+        out = np.empty(len(cells), dtype=object)
+        out[:] = cells
+        return out
+    return cells
+
+
+def _no_repeats(rows: Sequence[Any], items: list[str]) -> bool:
+    """No row lists an item twice."""
+    return sum(map(len, map(set, rows))) == len(items)
+
+
+def _names(cells: list[Any]) -> Flat | None:
+    rows: list[Any] = []
+    for value in cells:
+        kind = type(value)
+        if kind is list or kind is tuple:
+            rows.append(value)
+        elif kind is str:
+            rows.append([part.strip() for part in ITEM_SEPARATORS.split(value) if part.strip()])
+        elif kind is np.ndarray and value.ndim == 1:
+            rows.append(value.tolist())
+        elif _missing(value):
+            rows.append(())
+        else:
+            return None
+    lengths = [len(row) for row in rows]
+    items = list(chain.from_iterable(rows))
+    if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(rows, items):
+        return None
+    return Flat(np.array(lengths, dtype=np.int64), items, None)
+
+
+def _levels(cells: list[Any]) -> Flat | None:
+    lengths: list[int] = []
+    names: list[Any] = []
+    levels: list[Any] = []
+    for value in cells:
+        before = len(names)
+        kind = type(value)
+        if kind is dict:
+            for name, level in value.items():
+                if type(level) is float:
+                    if level != level:  # NaN: an absent skill, as None
+                        continue
+                    if not level.is_integer():
+                        return None
+                    level = int(level)
+                elif level is None:
+                    continue
+                names.append(name)
+                levels.append(level)
+        elif kind is str:
+            for part in filter(None, (p.strip() for p in ITEM_SEPARATORS.split(value))):
+                pieces = LEVEL_SEPARATOR.split(part)
+                level = pieces[-1].strip()
+                if len(pieces) < 2 or not (level.isascii() and level.isdigit() and len(level) <= 3):
+                    return None
+                names.append(":".join(pieces[:-1]).strip())
+                levels.append(int(level))
+            if len(set(names[before:])) != len(names) - before:  # a skill twice (a dict cannot repeat a key)
+                return None
+        elif not _missing(value):
+            return None
+        lengths.append(len(names) - before)
+    if not set(map(type, levels)) <= {int} or not set(map(type, names)) <= {str} or not all(map(str.strip, names)):
+        return None
+    array = np.array(levels, dtype=np.int64)
+    if len(array) and not (array.min() >= MIN_LEVEL and array.max() <= MAX_LEVEL):
+        return None
+    return Flat(np.array(lengths, dtype=np.int64), names, array.astype(np.int8))
