@@ -15,7 +15,7 @@ from jobmatch.data.frames import _check_cells, _Labels
 from jobmatch.data.records import record_fields
 
 RULES = {name: rule for name, rule, _ in record_fields(Worker)}
-NAMES = st.sampled_from(["rice", "sichuan", "泰安", " rice", "rice ", " ", "", "a:b", "x；y"])
+NAMES = st.sampled_from(["rice", "sichuan", "泰安", " rice", "rice ", " ", "", "a:b", "x；y", "a：b", "c，d", "\x00"])
 LEVEL = st.one_of(st.integers(-1, 7), st.sampled_from([None, math.nan, 2.0, 2.5, True, np.int64(3)]))
 CELLS = {
     "names": st.one_of(
@@ -29,6 +29,9 @@ CELLS = {
     "levels": st.one_of(
         st.dictionaries(NAMES, LEVEL, max_size=4),
         st.lists(st.tuples(NAMES, st.integers(0, 12)), max_size=3).map(lambda v: ";".join(f"{a}:{b}" for a, b in v)),
+        st.lists(st.tuples(NAMES, st.sampled_from(["：", ":", " : "]), st.sampled_from(["2", " 3", "x", "0003"]))).map(
+            lambda v: "，".join("".join(t) for t in v)
+        ),
         st.sampled_from([None, math.nan, "welding", "welding:3:4", "welding:03", "welding:1000", 5, [("welding", 2)]]),
     ),
     "text": st.one_of(NAMES, st.sampled_from([None, math.nan, 7, 7.0, True])),

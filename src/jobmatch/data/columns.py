@@ -16,7 +16,7 @@ cell, so what is accepted, and every error, is exactly ``Rule.check``'s.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain, pairwise
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -107,10 +107,10 @@ class ArrowMaps(ArrowLists):
         if len(levels) and not (np.all(levels == np.round(levels)) and levels.min() >= MIN_LEVEL
                                 and levels.max() <= MAX_LEVEL):  # fmt: skip
             return None
-        items, at = self.items, self.offsets
+        items = self.items
         if not set(map(type, items)) <= {str} or not all(map(str.strip, items)):
             return None
-        if not _no_repeats([items[lo:hi] for lo, hi in pairwise(at)], items):
+        if not _no_repeats(self.lengths, items):
             return None
         return Flat(self.lengths, items, levels.astype(np.int8))
 
@@ -168,9 +168,9 @@ def fast_column(rule: Rule, values: Any) -> Any:
     if isinstance(values, ArrowLists):
         if kind is not Kind.NAMES:
             return None
-        items, at = values.items, values.offsets
-        rows = [items[lo:hi] for lo, hi in pairwise(at)]
-        if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(rows, items):
+        items = values.items
+        fine = set(map(type, items)) <= {str} and all(map(str.strip, items))
+        if not fine or not _no_repeats(values.lengths, items):
             return None
         return Flat(values.lengths, items, None)
     if isinstance(values, ArrowStructs):
@@ -204,19 +204,62 @@ def _text(cells: list[Any], kind: Kind) -> Any:
     return cells
 
 
-def _no_repeats(rows: Sequence[Any], items: list[str]) -> bool:
-    """No row lists an item twice."""
-    return sum(map(len, map(set, rows))) == len(items)
+def _no_repeats(lengths: Any, items: list[str]) -> bool:
+    """No row lists an item twice: each item coded (pandas' hash table, else a dict), the rows' codes sorted."""
+    if not items:
+        return True
+    try:
+        import pandas as pd
+
+        codes = pd.factorize(np.array(items, dtype=object))[0]
+    except ImportError:  # the Arrow path without pandas
+        index: dict[str, int] = {}
+        codes = np.fromiter(map(lambda item: index.setdefault(item, len(index)), items), np.int64, len(items))
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    order = np.lexsort((codes, rows))
+    codes, rows = codes[order], rows[order]
+    return not bool(np.any((codes[1:] == codes[:-1]) & (rows[1:] == rows[:-1])))
+
+
+#: The text form's item separators made ASCII in one pass over a whole column; for skill maps the colon too
+#: (a skill's name keeps ASCII colons, as the per-cell parser joins its pieces with them).
+_ITEMS = str.maketrans({",": ";", "\uff0c": ";", "\uff1b": ";"})
+_LEVELS = str.maketrans({",": ";", "\uff0c": ";", "\uff1b": ";", "\uff1a": ":"})
+_ROW = "\x00"  # between two cells of the joined column; a cell holding it is parsed cell by cell
+
+
+def _split_text(cells: list[Any], table: dict[int, str]) -> tuple[np.ndarray, list[str]] | None:
+    """A column of text cells (or missing) split into items, trimmed, empty ones dropped: (lengths, items).
+
+    The column is joined, its separators made ASCII and split once, so the
+    work per cell is C string methods, not a regex call; None when a cell is
+    not text or holds the row mark.
+    """
+    texts = ["" if _missing(v) else v for v in cells]
+    if not set(map(type, texts)) <= {str}:
+        return None
+    joined = _ROW.join(texts)
+    if joined.count(_ROW) != max(0, len(texts) - 1):
+        return None
+    parts = list(map(str.strip, joined.translate(table).replace(_ROW, ";" + _ROW + ";").split(";")))
+    marks = np.fromiter(map(_ROW.__eq__, parts), dtype=bool, count=len(parts))
+    kept = np.fromiter(map(bool, parts), dtype=bool, count=len(parts)) & ~marks
+    rows = np.cumsum(marks)[kept]
+    return np.bincount(rows, minlength=len(texts)).astype(np.int64), [p for p, k in zip(parts, kept.tolist()) if k]
 
 
 def _names(cells: list[Any]) -> Flat | None:
+    split = _split_text(cells, _ITEMS)
+    if split is not None:
+        lengths, items = split
+        return Flat(lengths, items, None) if _no_repeats(lengths, items) else None
     rows: list[Any] = []
     for value in cells:
         kind = type(value)
         if kind is list or kind is tuple:
             rows.append(value)
         elif kind is str:
-            rows.append([part.strip() for part in ITEM_SEPARATORS.split(value) if part.strip()])
+            rows.append([part for part in map(str.strip, ITEM_SEPARATORS.split(value)) if part])
         elif kind is np.ndarray and value.ndim == 1:
             rows.append(value.tolist())
         elif _missing(value):
@@ -225,12 +268,30 @@ def _names(cells: list[Any]) -> Flat | None:
             return None
     lengths = [len(row) for row in rows]
     items = list(chain.from_iterable(rows))
-    if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(rows, items):
+    if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(lengths, items):
         return None
     return Flat(np.array(lengths, dtype=np.int64), items, None)
 
 
+def _text_levels(lengths: np.ndarray, items: list[str]) -> Flat | None:
+    """Split items ``"skill:level"`` (separators already ASCII) into a flat skill map, as the per-cell parser."""
+    pieces = list(map(str.rpartition, items, repeat(":")))
+    names = [name.strip() for name, _, _ in pieces]
+    digits = [level.strip() for _, _, level in pieces]
+    if not all(colon for _, colon, _ in pieces) or not all(d.isascii() and d.isdigit() and len(d) <= 3 for d in digits):
+        return None
+    levels = np.array([int(d) for d in digits], dtype=np.int64)
+    if len(levels) and not (levels.min() >= MIN_LEVEL and levels.max() <= MAX_LEVEL):
+        return None
+    if not all(map(str.strip, names)) or not _no_repeats(lengths, names):
+        return None
+    return Flat(lengths, names, levels.astype(np.int8))
+
+
 def _levels(cells: list[Any]) -> Flat | None:
+    split = _split_text(cells, _LEVELS)
+    if split is not None:
+        return _text_levels(*split)
     lengths: list[int] = []
     names: list[Any] = []
     levels: list[Any] = []
@@ -250,7 +311,7 @@ def _levels(cells: list[Any]) -> Flat | None:
                 names.append(name)
                 levels.append(level)
         elif kind is str:
-            for part in filter(None, (p.strip() for p in ITEM_SEPARATORS.split(value))):
+            for part in filter(None, map(str.strip, ITEM_SEPARATORS.split(value))):
                 pieces = LEVEL_SEPARATOR.split(part)
                 level = pieces[-1].strip()
                 if len(pieces) < 2 or not (level.isascii() and level.isdigit() and len(level) <= 3):
