@@ -266,11 +266,11 @@ def _names(cells: list[Any]) -> Flat | None:
             rows.append(())
         else:
             return None
-    lengths = [len(row) for row in rows]
+    counts = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     items = list(chain.from_iterable(rows))
-    if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(lengths, items):
+    if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(counts, items):
         return None
-    return Flat(np.array(lengths, dtype=np.int64), items, None)
+    return Flat(counts, items, None)
 
 
 def _text_levels(lengths: np.ndarray, items: list[str]) -> Flat | None:
