@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from ._html import html_table
 from .components import COMPONENTS, registered
 from .data.market import Market
 from .data.schema import NON_NEGATIVE, SHARE, Kind, Rule, fail, param
@@ -244,6 +245,24 @@ class Policy:
             set_(self, name, param(_POLICY, name, getattr(self, name), NON_NEGATIVE))
 
     __hash__ = None  # type: ignore[assignment]
+
+    def _repr_html_(self) -> str:
+        """The notebook view: weights, hard filters, strict diets, quotas, caps and the training budget."""
+        rows: list[tuple[str, object]] = [
+            ("weights", ", ".join(f"{name} {weight:g}" for name, weight in self.weights.items())),
+            ("hard filters", ", ".join(sorted(self.hard)) or "none"),
+            ("strict diets", ", ".join(sorted(self.strict_diets)) or "none"),
+        ]
+        for quota in self.quotas:
+            given = (("at least", quota.min_count), ("share at least", quota.min_share),
+                     ("share at most", quota.max_share))  # fmt: skip
+            bounds = [f"{label} {value:g}" for label, value in given if value is not None]
+            rows.append((f"quota {quota.group}", ", ".join(bounds)))
+        rows += [(f"employer cap {name}", f"{limit:,}") for name, limit in self.employer_caps.items()]
+        rows += [(f"region cap {name}", f"{limit:,}") for name, limit in self.region_caps.items()]
+        budget = "none" if self.training_budget is None else f"{self.training_budget:,.0f}"
+        rows.append(("training budget", budget))
+        return html_table("jobmatch Policy", rows)
 
     def check_names(self, market: Market) -> None:
         """Check that every name the policy keys a rule on is one the market uses.

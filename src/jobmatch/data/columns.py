@@ -76,7 +76,8 @@ class ArrowLists(Sequence[Any]):
 
 
 class ArrowMaps(ArrowLists):
-    """An Arrow map column (skill -> level), read flat (each row a list of pairs when walked, a null row empty)."""
+    """An Arrow map column (skill -> level), or a list of (key, value) structs as Polars writes one, read flat
+    (each row a list of pairs when walked, a null row empty)."""
 
     def __init__(self, column: Any) -> None:
         import pyarrow as pa
@@ -84,7 +85,8 @@ class ArrowMaps(ArrowLists):
 
         column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
         kind = column.type
-        column = column.cast(pa.list_(pa.struct([kind.key_field, kind.item_field])))  # the list kernels take lists
+        if pa.types.is_map(kind):  # the list kernels take lists of (key, value) structs
+            column = column.cast(pa.list_(pa.struct([kind.key_field, kind.item_field])))
         self.lengths = pc.list_value_length(column).fill_null(0).to_numpy().astype(np.int64)
         entries = pc.list_flatten(column)
         self.items = entries.field(0).to_pylist()

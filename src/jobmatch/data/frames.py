@@ -19,6 +19,7 @@ import numpy as np
 
 from ..exceptions import ValidationError
 from .columns import ArrowLists, ArrowMaps, ArrowStructs, Flat, fast_column
+from .libraries import arrow_table, library_of
 from .records import Record, record_fields
 from .schema import Kind, Rule, fail
 from .vocabulary import DOMAINS, Vocabularies, Vocabulary
@@ -85,8 +86,10 @@ def _typed_array(rule: Rule, values: Sequence[Any]) -> np.ndarray:
 
 
 def raw_from_frame(record_type: type[Record], frame: Any, label: str) -> RawColumns:
-    """Check a pandas DataFrame or pyarrow Table column by column."""
+    """Check a pandas DataFrame or pyarrow Table (any other frame read through Arrow) column by column."""
     names = [name for name, _, _ in record_fields(record_type)]
+    if library_of(frame) in ("arrow", "polars") and not hasattr(frame, "column_names"):  # Polars, DuckDB, ...
+        frame = arrow_table(frame, label)  # read once: a stream may not be read twice
     columns = _frame_columns(frame, label)
     unknown = [c for c in columns if c not in names]
     if unknown:
@@ -162,7 +165,7 @@ def _frame_columns(frame: Any, label: str) -> dict[str, Any]:
             if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
                 if column.null_count == 0:
                     return column.to_numpy()
-            if pa.types.is_map(kind):
+            if pa.types.is_map(kind) or _pairs(kind):
                 return ArrowMaps(column)
             if pa.types.is_list(kind) or pa.types.is_large_list(kind):
                 return ArrowLists(column)
@@ -174,7 +177,16 @@ def _frame_columns(frame: Any, label: str) -> dict[str, Any]:
     if hasattr(frame, "columns") and hasattr(frame, "dtypes"):  # pandas.DataFrame
         _once(label, [str(name) for name in frame.columns])
         return {str(name): (lambda at=at: frame.iloc[:, at].to_numpy()) for at, name in enumerate(frame.columns)}
-    raise fail(label, "type", "a pandas DataFrame or a pyarrow Table", type(frame).__name__)
+    raise fail(label, "type", "a pandas DataFrame, a pyarrow Table or a frame with __arrow_c_stream__ (Polars, "
+               "DuckDB)", type(frame).__name__)  # fmt: skip
+
+
+def _pairs(kind: Any) -> bool:
+    """A list of two-field structs: a map as Polars writes one (``list<struct<key, value>>``)."""
+    import pyarrow as pa
+
+    is_list = pa.types.is_list(kind) or pa.types.is_large_list(kind)
+    return is_list and pa.types.is_struct(kind.value_type) and kind.value_type.num_fields == 2
 
 
 def _once(label: str, names: list[str]) -> None:

@@ -13,11 +13,13 @@ lines are docstrings with runnable examples.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
+from .._html import html_table
 from .frames import build_vocabularies, raw_from_frame, raw_from_records, strings_by_domain
+from .libraries import BACKENDS, backend_for, from_arrow, library_of
 from .ragged import Ragged
 from .records import Job, TrainingProgram, Worker, check_program_levels, record_fields
 from .schema import COUNT, TEXT, Kind, fail, param
@@ -80,6 +82,10 @@ class Market:
     LevelMap({'welding': 3})
     """
 
+    #: The data-frame library the market was built from (``"pandas"``, ``"arrow"`` or ``"polars"``;
+    #: None from records): what ``to_frames()`` and an assignment's ``to_frame()`` give by default.
+    frame_library: str | None = None
+
     workers: Table
     jobs: Table
     programs: Table
@@ -112,11 +118,15 @@ class Market:
 
         Parameters
         ----------
-        workers, jobs : pandas.DataFrame or pyarrow.Table
+        workers, jobs : pandas.DataFrame, pyarrow.Table or any Arrow-readable frame
             One row per record, one column per record field (the field names
             of :class:`~jobmatch.Worker` and :class:`~jobmatch.Job`).
-            Columns of optional fields may be left out.
-        programs : pandas.DataFrame or pyarrow.Table, optional
+            Columns of optional fields may be left out.  Polars frames,
+            DuckDB results and anything else with ``__arrow_c_stream__`` are
+            read through Arrow (:mod:`jobmatch.data.libraries`); the market
+            remembers the library (:attr:`frame_library`) and gives results
+            back in it.
+        programs : frame, optional
             One row per :class:`~jobmatch.TrainingProgram`.
         skills : iterable of str, optional
             A skill catalogue, as for :class:`Market`.
@@ -174,6 +184,7 @@ class Market:
                 raws[key] = raw_from_frame(record_type, frame, f"{key} frame")
         market = cls.__new__(cls)
         market._build(raws, skills)
+        market.frame_library = library_of(workers)
         return market
 
     @classmethod
@@ -287,6 +298,7 @@ class Market:
         part.workers = self.workers.rows(start, stop)
         part.jobs = self.jobs
         part.programs = self.programs
+        part.frame_library = self.frame_library
         return part
 
     def subset(self, *, workers: Any = None, jobs: Any = None) -> Market:
@@ -339,20 +351,24 @@ class Market:
         )
         part.jobs = self.jobs if jobs is None else self.jobs.take(_positions("jobs", jobs, self.n_jobs))
         part.programs = self.programs
+        part.frame_library = self.frame_library
         return part
 
     # ------------------------------------------------------------------ frames
-    def to_frames(self, *, backend: Literal["pandas", "arrow", "text"] = "pandas") -> tuple[Any, Any, Any]:
+    def to_frames(self, *, backend: str | None = None) -> tuple[Any, Any, Any]:
         """Workers, jobs and programmes as data frames.
 
         ``Market.from_frames(*market.to_frames())`` equals ``market``.
 
         Parameters
         ----------
-        backend : {"pandas", "arrow"}
+        backend : {"pandas", "arrow", "polars", "text"}, optional
+            Default: the library of the frames the market was built from
+            (:attr:`frame_library`), else pandas.
             ``"pandas"`` gives DataFrames with sets as sorted lists and skill
             maps as dicts; ``"arrow"`` gives pyarrow Tables with
-            ``list<string>`` and ``map<string, int8>`` columns; ``"text"``
+            ``list<string>`` and ``map<string, int8>`` columns; ``"polars"``
+            gives Polars frames of those Tables; ``"text"``
             gives DataFrames in the text form a CSV file holds (sets as
             ``"rice;sichuan"``, skill maps as ``"welding:3;cooking:2"``):
             see :meth:`to_files`.
@@ -361,13 +377,13 @@ class Market:
         -------
         (workers, jobs, programs)
         """
+        backend = backend_for("Market.to_frames", backend, self.frame_library, allowed=(*BACKENDS, "text"))
+        tables = (self.workers, self.jobs, self.programs)
         if backend == "pandas":
-            return self.workers.to_pandas(), self.jobs.to_pandas(), self.programs.to_pandas()
-        if backend == "arrow":
-            return self.workers.to_arrow(), self.jobs.to_arrow(), self.programs.to_arrow()
+            return tuple(t.to_pandas() for t in tables)
         if backend == "text":
-            return self.workers.to_text(), self.jobs.to_text(), self.programs.to_text()
-        raise fail("Market.to_frames", "backend", "'pandas', 'arrow' or 'text'", backend)
+            return tuple(t.to_text() for t in tables)
+        return tuple(from_arrow(t.to_arrow(), backend) for t in tables)
 
     @classmethod
     def from_files(
@@ -403,6 +419,21 @@ class Market:
             f"<Market: {self.n_workers:,} workers, {self.n_jobs:,} jobs "
             f"(capacity {capacity:,}), {self.n_programs:,} programmes>"
         )
+
+    def _repr_html_(self) -> str:
+        """The notebook view: sizes, seats, vocabularies and group sizes."""
+        w, vocab = self.workers, self.vocab
+        groups = [(f"group {name}", f"{len(w.groups.rows_with(code)):,} workers")
+                  for code, name in enumerate(vocab.group)]  # fmt: skip
+        rows = [
+            ("workers", f"{self.n_workers:,} ({int(w.size.sum()):,} people)"),
+            ("jobs", f"{self.n_jobs:,} ({int(self.jobs.capacity.sum()):,} seats, {len(vocab.employer):,} employers)"),
+            ("training programmes", f"{self.n_programs:,}"),
+            ("places, skills, foods", f"{len(vocab.place):,}, {len(vocab.skill):,}, {len(vocab.food):,}"),
+            *groups,
+            ("built from", self.frame_library or "records"),
+        ]
+        return html_table("jobmatch Market", rows)
 
 
 def _catalogue(skills: object) -> set[str]:

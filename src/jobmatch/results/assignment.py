@@ -8,12 +8,12 @@ this one, so the layer has no cycle.
 
 from __future__ import annotations
 
-import html
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._html import html_table
 from ..solvers.result import Result
 
 if TYPE_CHECKING:
@@ -144,14 +144,14 @@ class Assignment:
 
         return unplaced_reasons(self)
 
-    def to_frame(self, *, backend: str = "pandas") -> Any:
+    def to_frame(self, *, backend: str | None = None) -> Any:
         """One row per worker: placement, score and components, or the reason it is unplaced.
 
         See :func:`jobmatch.results.frame.to_frame` for the columns.
         """
         from .frame import to_frame
 
-        return to_frame(self, backend=backend)  # type: ignore[arg-type]
+        return to_frame(self, backend=backend)
 
     def explain(self, worker_id: str | int) -> Explanation:
         """Why this worker got this job, or why none, in words (see :func:`jobmatch.results.explain.explain`)."""
@@ -180,8 +180,7 @@ class Assignment:
             ("blocking pairs", f"{m['blocking_pairs']:,}"),
             ("time", ", ".join(f"{k} {v:.2f} s" for k, v in self.timings.items() if " " not in k)),
         ]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-        return f"<table><caption>jobmatch Assignment</caption>{body}</table>"
+        return html_table("jobmatch Assignment", rows)
 
     def __repr__(self) -> str:
         gap = "" if self.gap is None else f", gap {self.gap:.2%}"

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._html import html_table
 from ..components import COMPONENTS
 from ..data.market import Market
 from ..data.schema import fail
@@ -115,6 +116,22 @@ class Explanation:
 
     def __str__(self) -> str:
         return self.text
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the placement, its components, the next-best job or the reason, and the words."""
+        job = "unplaced" if self.job is None else self.job
+        rows: list[tuple[str, object]] = [("worker", self.worker), ("job", job)]
+        if self.score is not None:
+            rows.append(("score", f"{self.score:.3f}"))
+        rows += [(f"fit {name}", f"{value:.2f}") for name, value in (self.components or {}).items()]
+        if self.program is not None:
+            rows.append(("training", self.program))
+        if self.alternative is not None:
+            rows.append(("next best", f"{self.alternative['job']} ({self.alternative['score']:.3f})"))
+        if self.reason is not None:
+            rows.append(("reason", self.reason))
+        rows.append(("in words", self.text))
+        return html_table("jobmatch Explanation", rows)
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as plain Python values."""

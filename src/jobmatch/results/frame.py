@@ -13,12 +13,12 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..components import COMPONENTS
-from ..data.schema import fail
+from ..data.libraries import backend_for, from_arrow
 from ..exceptions import optional_import
 from ..scoring.trained import trained_components
 
@@ -31,14 +31,15 @@ __all__ = ["FIT_COLUMNS", "to_frame"]
 FIT_COLUMNS = tuple(f"fit_{name}" for name in COMPONENTS)
 
 
-def to_frame(assignment: Assignment, *, backend: Literal["pandas", "arrow"] = "pandas") -> Any:
+def to_frame(assignment: Assignment, *, backend: str | None = None) -> Any:
     """One row per worker, in market order: the placement, its score and components, or why not placed.
 
     Parameters
     ----------
     assignment : Assignment
-    backend : {"pandas", "arrow"}
-        A pandas DataFrame or a pyarrow Table.
+    backend : {"pandas", "arrow", "polars"}, optional
+        A pandas DataFrame, a pyarrow Table or a Polars frame; default: the
+        library of the frames the market was built from, else pandas.
 
     Returns
     -------
@@ -64,8 +65,7 @@ def to_frame(assignment: Assignment, *, backend: Literal["pandas", "arrow"] = "p
     >>> bool((frame["job"].isna() == frame["reason"].notna()).all())
     True
     """
-    if backend not in ("pandas", "arrow"):
-        raise fail("to_frame", "backend", "'pandas' or 'arrow'", backend)
+    backend = backend_for("to_frame", backend, assignment.market.frame_library)
 
     market, problem = assignment.market, assignment.problem
     job_of = np.asarray(assignment.job_of)
@@ -108,9 +108,9 @@ def to_frame(assignment: Assignment, *, backend: Literal["pandas", "arrow"] = "p
         changes = assignment.changes
         columns.update(previous_job=changes.previous, change=changes.change, change_reason=changes.reason,
                        locked=changes.locked)  # fmt: skip
-    if backend == "arrow":
-        pa = optional_import("pyarrow", "pandas", "Assignment.to_frame(backend='arrow')")
-        return pa.table({name: pa.array(list(values) if values.dtype == object else values)
-                         for name, values in columns.items()})  # fmt: skip
+    if backend != "pandas":
+        pa = optional_import("pyarrow", "pandas", f"Assignment.to_frame(backend={backend!r})")
+        return from_arrow(pa.table({name: pa.array(list(values) if values.dtype == object else values)
+                                    for name, values in columns.items()}), backend)  # fmt: skip
     pd = optional_import("pandas", "pandas", "Assignment.to_frame")
     return pd.DataFrame(columns)

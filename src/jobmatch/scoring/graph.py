@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 
 from .._arrays import readonly
+from .._html import html_table
 from ..data.arrays import int_array, offsets, shown_at
 from ..data.schema import COUNT, MAX_INDEX, POSITIVE, Kind, Rule, fail, param, show
 
@@ -149,6 +150,20 @@ class CandidateGraph:
         return (
             f"<CandidateGraph side={self.side!r}: {self.n_workers:,} workers x {self.n_jobs:,} jobs, {self.nnz:,} arcs>"
         )
+
+    def _repr_html_(self) -> str:
+        """The notebook view: sizes, arcs per row and the score range."""
+        per_row = np.diff(self.indptr)
+        spread = f"{per_row.min():,}-{per_row.max():,}, mean {per_row.mean():.1f}" if len(per_row) else "-"
+        rows = [
+            ("side", f"a row per {self.side}"),
+            ("workers x jobs", f"{self.n_workers:,} x {self.n_jobs:,}"),
+            ("arcs", f"{self.nnz:,}"),
+            ("arcs per row", spread),
+            ("empty rows", f"{int(np.count_nonzero(per_row == 0)):,}"),
+            ("scores", f"{self.scores.min():.3f} to {self.scores.max():.3f}" if self.nnz else "-"),
+        ]
+        return html_table("jobmatch CandidateGraph", rows)
 
     @classmethod
     def from_dense(
