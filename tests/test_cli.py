@@ -156,12 +156,14 @@ def test_validate_lists_every_mistake_with_row_and_column(tmp_path, capsys):
     workers.loc[2, "skills"] = "welding=3"  # 3: not the skill:level form
     workers.loc[3, "needs_heating"] = "perhaps"  # 4: not a flag
     workers.loc[4, "origin"] = ""  # 5: an empty place
+    workers.loc[7, "id"] = workers.loc[5, "id"]  # 6: an id twice
     workers.to_csv(paths["workers"], index=False)
     assert main(["validate", str(paths["workers"]), str(paths["jobs"])]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[-1] == "5 problems"
+    assert err[-1] == "6 problems"
     for row, column in ((1, "min_wage"), (2, "size"), (3, "skills"), (4, "needs_heating"), (5, "origin")):
         assert any(line.startswith(f"workers.csv row {row}, column {column}:") for line in err), (row, column)
+    assert any(line.startswith("workers.csv rows 6, 8, column id: each worker id once") for line in err), err
     assert main(["validate", str(tmp_path / "nothing.csv"), str(paths["jobs"])]) == 2
 
 

@@ -46,6 +46,7 @@ def bars(ax, label):
 def test_each_kind_is_a_figure_that_draws_without_warnings(placed, kind):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing CJK glyph, a layout or a deprecation warning fails
+        warnings.filterwarnings("ignore", message="jobmatch.plot: no CJK font")  # said once: its own test
         fig = plot(placed, kind)
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=40, bbox_inches="tight")  # draws, measures, draws
@@ -183,6 +184,19 @@ def test_place_names_prefer_an_installed_cjk_font(placed, monkeypatch):
         assert family[0] == "Noto Sans CJK SC" and family[-len(default) :] == default
     quota = plot(placed, "quota").axes[0]  # ASCII group names and titles keep the default family
     assert quota.get_xticklabels()[0].get_fontfamily() == default == quota.title.get_fontfamily()
+
+
+def test_without_a_cjk_font_one_warning_says_so_clearly(placed, monkeypatch):
+    from jobmatch.results import plot as module
+
+    no_cjk = [entry for entry in font_manager.fontManager.ttflist if entry.name not in module.CJK_FONTS]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", no_cjk)
+    monkeypatch.setattr(module, "_SAID", [])
+    with pytest.warns(UserWarning, match="no CJK font is installed .*Noto Sans CJK SC.* render as boxes"):
+        plot(placed, "flows")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once per process, and no warning per glyph when drawn
+        plot(placed, "flows").savefig(io.BytesIO(), format="png", dpi=30)
 
 
 def test_without_matplotlib_the_import_names_the_extra(monkeypatch):

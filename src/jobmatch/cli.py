@@ -270,7 +270,7 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
 
 def _on_files(args: argparse.Namespace) -> int:
     """``match``, ``explain``, ``validate`` and ``policy`` (module notes); returns the exit status."""
-    from .data.files import problems
+    from .data.files import listed
     from .exceptions import ValidationError
     from .policy import TEMPLATE
 
@@ -278,10 +278,10 @@ def _on_files(args: argparse.Namespace) -> int:
         print(TEMPLATE, end="")
         return 0
     if args.command == "validate":
-        found = problems(args.workers, args.jobs, args.programs)
+        found, frames = listed(args.workers, args.jobs, args.programs)  # each file read once
         if not found:
             try:
-                market = Market.from_files(args.workers, args.jobs, args.programs)
+                market = Market.from_frames(*frames)  # the checks across records, as reading does
             except ValidationError as err:
                 found = [str(err)]
             else:
@@ -321,7 +321,7 @@ def _solve_files(args: argparse.Namespace) -> int:
         for worker in args.worker:
             print(placed.explain(worker))
         return 0
-    frame = placed.to_frame()
+    frame = placed.to_frame(backend="pandas")
     if out.suffix.lower() == ".csv":
         frame.to_csv(out, index=False)
     else:

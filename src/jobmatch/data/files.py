@@ -21,11 +21,12 @@ from ..exceptions import ValidationError, optional_import
 from .frames import is_missing
 from .records import Job, Record, TrainingProgram, Worker, record_fields
 from .schema import Kind, fail
+from .text import name_cell
 
 if TYPE_CHECKING:
     from .market import Market
 
-__all__ = ["FORMATS", "problems", "read_frames", "write"]
+__all__ = ["FORMATS", "listed", "problems", "read_frames", "write"]
 
 #: What :func:`write` writes, by ``format``, and what :func:`read` reads, by suffix.
 FORMATS = {"csv": ".csv", "parquet": ".parquet"}
@@ -112,9 +113,10 @@ def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
 
     Cell by cell, with the rules of :meth:`~jobmatch.Market.from_frames`
     (so it is slower than reading: for finding all mistakes at once, not
-    for every run); ``jobmatch validate`` then runs the checks across
-    records (repeated ids, unknown skills) as reading does.  Rows count
-    from 1 after the header.
+    for every run), and every id given twice in a file, with its rows;
+    ``jobmatch validate`` then builds the market from the frames read
+    (:func:`listed`), which checks what spans records (unknown skills) as
+    reading does.  Rows count from 1 after the header.
 
     Examples
     --------
@@ -129,13 +131,20 @@ def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
     w.csv row 2, column origin: non-empty text, got an empty cell
     w.csv row 2, column min_wage: a finite number from 0 to 1e+07, got -5
     """
+    return listed(workers, jobs, programs)[0]
+
+
+def listed(workers: Any, jobs: Any, programs: Any = None) -> tuple[list[str], tuple[Any, Any, Any]]:
+    """:func:`problems`, and the frames read (None for a file that could not be read), each file read once."""
     where = "jobmatch validate"
     found: list[str] = []
+    frames: list[Any] = []
     for path, kind in ((workers, "worker"), (jobs, "job"), (programs, "program")):
+        frames.append(None)
         if path is None:
             continue
         try:
-            frame = _frame(where, path, kind)
+            frame = frames[-1] = _frame(where, path, kind)
         except ValidationError as err:
             found.append(str(err))
             continue
@@ -162,4 +171,15 @@ def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
                     text = f"{name} row {row + 1}, column {field}: {err.expected}, got {got}"
                     cell_problems.append((row, order, text))
         found += [text for _, _, text in sorted(cell_problems)]
-    return found
+        found += _repeated_ids(name, kind, cells.get("id", []))
+    return found, (frames[0], frames[1], frames[2])
+
+
+def _repeated_ids(name: str, kind: str, ids: list[Any]) -> list[str]:
+    """Each id given on more than one row, with those rows (ids compared as the text they are read as)."""
+    rows: dict[Any, list[int]] = {}
+    for row, value in enumerate(ids):
+        if not is_missing(value):
+            rows.setdefault(name_cell(value), []).append(row + 1)
+    return [f"{name} rows {', '.join(map(str, at))}, column id: each {kind} id once, got {value!r} {len(at)} times"
+            for value, at in rows.items() if len(at) > 1]  # fmt: skip

@@ -392,7 +392,9 @@ class Market:
         """A market from CSV, Parquet or Excel files, one per record kind (see :mod:`jobmatch.data.files`)."""
         from .files import read_frames
 
-        return cls.from_frames(*read_frames(workers, jobs, programs), skills=skills)
+        market = cls.from_frames(*read_frames(workers, jobs, programs), skills=skills)
+        market.frame_library = None  # how a file is read is not the caller's choice: results default to pandas
+        return market
 
     def to_files(self, directory: Any, *, format: str = "csv") -> dict[str, Any]:
         """Write ``workers``, ``jobs`` and ``programs`` files that :meth:`from_files` reads back equal (see

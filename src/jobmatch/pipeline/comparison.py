@@ -120,6 +120,15 @@ def compare(
         figure of :func:`jobmatch.results.metrics.metrics`, per-group ones as
         ``group_share[<group>]`` and ``group_placement_rate[<group>]``;
         with ``outcome``, the outcome columns above.
+
+    Examples
+    --------
+    >>> from jobmatch import compare, synth
+    >>> table = compare(synth.scenario(400, 20, seed=2), solvers=["auto", "greedy", "first_come"], k=5)
+    >>> table[["solver", "status"]].values.tolist()[0], list(table["solver"])
+    (['auto', 'optimal'], ['auto', 'greedy', 'first_come'])
+    >>> bool(table["objective"].iloc[0] >= table["objective"].max() - 1e-6)  # the exact one is best
+    True
     """
     pd = optional_import("pandas", "pandas", "jobmatch.compare")
     from ..solvers import registry

@@ -106,6 +106,18 @@ def match(
         ``options``; later, a solver that cannot express the problem.  An
         infeasible market is not an error: its Assignment has status
         INFEASIBLE and a diagnosis.
+
+    Examples
+    --------
+    >>> from jobmatch import GroupQuota, Policy, match, synth
+    >>> market = synth.scenario(500, 30, seed=1)
+    >>> placed = match(market, k=5)
+    >>> placed.status.name, placed.n_placed <= market.n_workers, placed.objective <= placed.bound + 1e-6
+    ('OPTIMAL', True, True)
+    >>> quota = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)])
+    >>> shared = match(market, quota, k=5)
+    >>> shared.metrics()["group_share"]["poverty_alleviated"] >= 0.8 - 1e-9
+    True
     """
     where = "match"
     policy = policy_for(where, market, policy)

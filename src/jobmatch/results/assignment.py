@@ -114,6 +114,13 @@ class Assignment:
         """Programme metrics: placement and fill rates, group shares, pay uplift, unmet needs.
 
         See :func:`jobmatch.results.metrics.metrics` for each figure.
+
+        Examples
+        --------
+        >>> from jobmatch import match, synth
+        >>> m = match(synth.scenario(300, 15, seed=4), k=5).metrics()
+        >>> 0 <= m["placement_rate"] <= 1, m["workers_placed"] <= 300, sorted(m["group_share"])
+        (True, True, ['female', 'poverty_alleviated'])
         """
         from .metrics import metrics
 
@@ -147,20 +154,49 @@ class Assignment:
     def to_frame(self, *, backend: str | None = None) -> Any:
         """One row per worker: placement, score and components, or the reason it is unplaced.
 
-        See :func:`jobmatch.results.frame.to_frame` for the columns.
+        See :func:`jobmatch.results.frame.to_frame` for the columns;
+        ``backend`` (pandas, arrow or polars) defaults to the library the
+        market's frames came from, else pandas.
+
+        Examples
+        --------
+        >>> from jobmatch import match, synth
+        >>> frame = match(synth.scenario(300, 15, seed=4), k=5).to_frame()
+        >>> len(frame), int(frame["job"].notna().sum()) + int(frame["reason"].notna().sum())
+        (300, 300)
         """
         from .frame import to_frame
 
         return to_frame(self, backend=backend)
 
     def explain(self, worker_id: str | int) -> Explanation:
-        """Why this worker got this job, or why none, in words (see :func:`jobmatch.results.explain.explain`)."""
+        """Why this worker got this job, or why none, in words (see :func:`jobmatch.results.explain.explain`).
+
+        Examples
+        --------
+        >>> from jobmatch import match, synth
+        >>> placed = match(synth.scenario(300, 15, seed=4), k=5)
+        >>> why = placed.explain(placed.market.workers.ids[0])
+        >>> why.worker == placed.market.workers.ids[0], (why.job is None) == (why.reason is not None)
+        (True, True)
+        """
         from .explain import explain
 
         return explain(self, worker_id)
 
     def plot(self, kind: str = "quota", *, ax: Any = None) -> Any:
-        """A matplotlib Figure: ``"quota"``, ``"scores"`` or ``"flows"`` (see :func:`jobmatch.plot.plot`)."""
+        """A matplotlib Figure: ``"quota"``, ``"scores"`` or ``"flows"`` (see :func:`jobmatch.plot.plot`).
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from jobmatch import match, synth
+        >>> figure = match(synth.scenario(300, 15, seed=4), k=5).plot("scores")
+        >>> from matplotlib.figure import Figure
+        >>> isinstance(figure, Figure), len(figure.axes) >= 1
+        (True, True)
+        """
         from .plot import plot
 
         return plot(self, kind, ax=ax)  # type: ignore[arg-type]

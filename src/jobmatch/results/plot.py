@@ -14,9 +14,10 @@ state, no GUI backend) or draws on the ``ax`` it is given.
 
 Place names are Chinese.  Text holding them is set in the first installed
 font of :data:`CJK_FONTS`, with the default family as fallback, without
-touching ``rcParams``.  When none is installed the names render as boxes;
-the figures :func:`plot` builds then keep matplotlib's per-glyph "missing
-from font" warnings for CJK ideographs quiet when they are drawn.
+touching ``rcParams``.  When none is installed the names render as boxes:
+one warning per process says so and names the fonts looked for, and the
+figures :func:`plot` builds keep matplotlib's per-glyph "missing from
+font" warnings for CJK ideographs quiet when they are drawn.
 
 Examples
 --------
@@ -100,8 +101,25 @@ def _families(names: Sequence[str]) -> dict[str, Any]:
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
     cjk = [family for family in CJK_FONTS if family in installed]
     if not cjk:
+        _say_no_cjk_font()
         return {}
     return {"fontfamily": [*cjk, *_mpl.rcParams["font.family"]]}
+
+
+_SAID: list[bool] = []  # whether the missing CJK font was reported in this process
+
+
+def _say_no_cjk_font() -> None:
+    """Say once per process, clearly, that Chinese names will render as boxes (instead of a warning per glyph)."""
+    if not _SAID:
+        _SAID.append(True)
+        warnings.warn(
+            f"jobmatch.plot: no CJK font is installed (looked for {', '.join(CJK_FONTS)}), so Chinese place names "
+            "render as boxes; install one (e.g. the Noto Sans CJK or WenQuanYi fonts) and clear matplotlib's font "
+            "cache to see them",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def plot(
@@ -143,8 +161,8 @@ def plot(
     -----
     Labels with Chinese names are set in the first installed family of
     :data:`CJK_FONTS`, falling back to the default family; ``rcParams`` are
-    left alone.  With no CJK font installed the names render as boxes, and
-    the figure built here (a :class:`~matplotlib.figure.Figure` subclass)
+    left alone.  With no CJK font installed the names render as boxes; a
+    warning says so once per process, and the figure built here (a :class:`~matplotlib.figure.Figure` subclass)
     keeps matplotlib's "Glyph ... missing from font" warnings for CJK
     ideographs quiet when drawn; a figure of your own passed through ``ax``
     is left as it is.
