@@ -14,6 +14,7 @@ bad input (every problem is printed).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -75,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--solver", default="auto", help="a solver name (default auto)")
         command.add_argument("--k", type=_at_least(1), default=20, help="candidate jobs per worker (default 20)")
         command.add_argument("--time-limit", type=float, default=None, help="seconds for the solve")
+        command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                             help="a progress bar on stderr (default: on when tqdm is installed)")  # fmt: skip
         if name == "match":
             command.add_argument("--out", required=True, help="placements file to write (.csv or .parquet)")
         else:
@@ -312,7 +315,8 @@ def _solve_files(args: argparse.Namespace) -> int:
             raise fail("jobmatch match", "--out", "a file ending in .csv or .parquet", args.out)
     market = Market.from_files(args.workers, args.jobs, args.programs)
     policy = None if args.policy is None else Policy.from_json(Path(args.policy).read_bytes())
-    placed = match(market, policy, solver=args.solver, k=args.k, time_limit=args.time_limit)
+    progress = importlib.util.find_spec("tqdm") is not None if args.progress is None else args.progress
+    placed = match(market, policy, solver=args.solver, k=args.k, time_limit=args.time_limit, progress=progress)
     print(placed)
     if placed.status.name in ("INFEASIBLE", "UNKNOWN"):
         print(f"no placements: {placed.diagnosis}", file=sys.stderr)

@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import numbers
 import time
 from collections.abc import Sequence
@@ -29,12 +30,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._progress import shown, stage
 from ..data.market import Market
-from ..data.schema import SEED, fail, param
+from ..data.schema import FLAG, SEED, fail, param
 from ..exceptions import optional_import
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from .compile import compile, time_limit_arg
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ..scoring.blend import Blend
@@ -68,6 +72,7 @@ def compare(
     outcome: Any = None,
     baseline: str = "random",
     options: Any = None,
+    progress: bool | None = None,
 ) -> Any:
     """Run each solver with each seed on one market and tabulate the results.
 
@@ -108,6 +113,10 @@ def compare(
         Solver-specific options (as for :func:`jobmatch.solve`), given to
         every solve; a solver that does not take a key warns
         (:class:`~jobmatch.solvers.OptionWarning`) and ignores it.
+    progress : bool, optional
+        A progress bar on stderr, a step per solve (as for
+        :func:`jobmatch.match`); each solve also logs one INFO line on the
+        ``jobmatch`` logger.
 
     Returns
     -------
@@ -144,6 +153,7 @@ def compare(
     if isinstance(seeds, (str, numbers.Integral)) or not isinstance(seeds, Sequence) or not seeds:
         raise fail("compare", "seeds", "a non-empty sequence of integers >= 0", seeds)
     seeds = [param("compare", "seeds item", seed, SEED) for seed in seeds]
+    progress = param("compare", "progress", progress, FLAG, or_none=True)
     time_limit = time_limit_arg("compare", time_limit)
     if not isinstance(baseline, str) or baseline not in STATUS_QUO:
         raise fail("compare", "baseline", "'random' or 'first_come'", baseline)
@@ -152,38 +162,47 @@ def compare(
         measure = _outcome_of(outcome)
         if baseline not in solvers:
             solvers = (baseline, *solvers)
-    started = time.perf_counter()
-    problem = compile(market, policy, k=k, blend=blend)
-    scored = time.perf_counter() - started
-    rows = []
-    for solver in solvers:
-        name = solver if isinstance(solver, str) else getattr(solver, "__name__", repr(solver))
-        # The status quo keeps the job capacities only: it knows nothing of the policy's quotas and caps.
-        own = problem.replace(quotas=(), caps=()) if solver in STATUS_QUO else problem
-        reason = registry.unsupported(solver, own) if isinstance(solver, str) else None
-        for seed in seeds:
-            row: dict[str, Any] = {"solver": name, "seed": seed}
-            if reason is not None:
-                rows.append({**row, "ran": None, "status": "unsupported", "note": reason})
-                continue
-            began = time.perf_counter()
-            result = registry.solve(own, solver=solver, time_limit=time_limit, seed=seed, options=options)
-            seconds = time.perf_counter() - began
-            assignment = Assignment(market, policy, own, result, {"score": scored})
-            rows.append(
-                {
-                    **row,
-                    "ran": result.solver,
-                    "status": result.status.value,
-                    "objective": result.objective,
-                    "bound": result.bound,
-                    "gap": result.gap,
-                    "seconds": seconds,
-                    "note": result.diagnosis,
-                    **_flat(assignment.metrics()),
-                    **({} if measure is None else _outcomes(market, result.job_of, measure)),
-                }
-            )
+    names = [s if isinstance(s, str) else getattr(s, "__name__", repr(s)) for s in solvers]
+    steps = ["score"] + [f"{name} seed {seed}" for name in names for seed in seeds]
+    rows: list[dict[str, Any]] = []
+    with shown("compare", steps, enabled=progress, expected=market.n_workers * market.n_jobs * len(steps)):
+        started = time.perf_counter()
+        stage("score")
+        problem = compile(market, policy, k=k, blend=blend)
+        scored = time.perf_counter() - started
+        logger.info("compare: scored %d workers x %d jobs into %d arcs (%.2f s)", market.n_workers, market.n_jobs,
+                    problem.n_arcs, scored)  # fmt: skip
+        for solver in solvers:
+            name = solver if isinstance(solver, str) else getattr(solver, "__name__", repr(solver))
+            # The status quo keeps the job capacities only: it knows nothing of the policy's quotas and caps.
+            own = problem.replace(quotas=(), caps=()) if solver in STATUS_QUO else problem
+            reason = registry.unsupported(solver, own) if isinstance(solver, str) else None
+            for seed in seeds:
+                row: dict[str, Any] = {"solver": name, "seed": seed}
+                if reason is not None:
+                    rows.append({**row, "ran": None, "status": "unsupported", "note": reason})
+                    continue
+                began = time.perf_counter()
+                stage(f"{name} seed {seed}")
+                result = registry.solve(own, solver=solver, time_limit=time_limit, seed=seed, options=options)
+                seconds = time.perf_counter() - began
+                logger.info("compare: %s seed %d: %s, objective %.6g, %d placed (%.2f s)", name, seed,
+                            result.status.name, result.objective, result.n_placed, seconds)  # fmt: skip
+                assignment = Assignment(market, policy, own, result, {"score": scored})
+                rows.append(
+                    {
+                        **row,
+                        "ran": result.solver,
+                        "status": result.status.value,
+                        "objective": result.objective,
+                        "bound": result.bound,
+                        "gap": result.gap,
+                        "seconds": seconds,
+                        "note": result.diagnosis,
+                        **_flat(assignment.metrics()),
+                        **({} if measure is None else _outcomes(market, result.job_of, measure)),
+                    }
+                )
     frame = pd.DataFrame(rows)
     if measure is not None:
         base = frame[frame["solver"] == baseline].set_index("seed")

@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from .._progress import note, shown, stage
 from ..data.market import Market
 from ..data.schema import FLAG, POSITIVE, SEED, fail, param
 from ..policy import Policy, policy_for
@@ -38,6 +39,7 @@ def match(
     blend: Blend | None = None,
     options: Mapping[str, Any] | None = None,
     scope: str = "auto",
+    progress: bool | None = None,
 ) -> Assignment:
     """Place a market's workers: score the top-``k`` jobs per worker, then solve.
 
@@ -85,6 +87,12 @@ def match(
         :data:`~jobmatch.pipeline.pricing.MARKET_PAIRS` worker-job pairs
         (100k x 2k and below; each pass scores them all), else
         ``"candidates"``.  ``assignment.proven_over`` says which held.
+    progress : bool, optional
+        A progress bar on stderr (tqdm, ``pip install "jobmatch[progress]"``):
+        a step per stage, the solver's rounds (bound and gap) as its
+        status.  None (default): shown when tqdm is installed and the
+        market has at least :data:`jobmatch._progress.AUTO_PAIRS`
+        worker-job pairs.
 
     Returns
     -------
@@ -132,6 +140,16 @@ def match(
         raise fail(where, "scope", "'auto', 'market' or 'candidates'", scope)
     if scope == "auto":
         scope = "market" if market.n_workers * market.n_jobs <= MARKET_PAIRS else "candidates"
+    progress = param(where, "progress", progress, FLAG, or_none=True)
+    with shown(where, ["score", "solve"], enabled=progress, expected=market.n_workers * market.n_jobs):
+        return _match(market, policy, solver=solver, k=k, time_limit=time_limit, seed=seed, training=training,
+                      blend=blend, options=options, scope=scope)  # fmt: skip
+
+
+def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, time_limit: float | None, seed: int,
+           training: bool, blend: Blend | None, options: Mapping[str, Any], scope: str) -> Assignment:  # fmt: skip
+    """:func:`match` on checked arguments."""
+    stage("score")
     started = time.perf_counter()
     offered = training and market.n_programs > 0
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None
@@ -140,6 +158,8 @@ def match(
     logger.info("match: scored %d workers x %d jobs into %d arcs%s (%.2f s)", market.n_workers, market.n_jobs,
                 problem.n_arcs, "" if routes is None else f" and {routes.n_routes} training routes",
                 compiled - started)  # fmt: skip
+    note(f"{problem.n_arcs:,} arcs")
+    stage("solve")
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
         result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options)
         if scope == "market" and blend is None and result.solver == "auction":

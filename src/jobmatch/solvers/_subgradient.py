@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 
+from .._progress import note
 from ._pack import Deadline
 
 __all__ = ["DualSearch"]
@@ -160,6 +161,7 @@ class DualSearch:
             self.best, self.best_value = found, value
         seconds = round(time.perf_counter() - self.started, 3)
         self.history.append((seconds, self.sign * self.upper, self.sign * self.best_value))
+        note(f"round {self.rounds}: bound {self.sign * self.upper:.6g}, best {self.sign * self.best_value:.6g}")
         if self.best is not None and self.upper - self.best_value <= self.gap * max(1.0, abs(self.best_value)):
             return True
         self._progress = 0 if self.improved or better else self._progress + 1

@@ -83,6 +83,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._progress import note
 from ..data.schema import fail
 from ..exceptions import SolverError
 from . import _auction
@@ -350,6 +351,7 @@ def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any
             d, primal = state.bound()
             break
         d, primal = state.bound()
+        note(f"auction phase {state.counts['phases']}: gap {(d - primal) / market.S:.6g} units")
         logger.debug(
             "auction phase %d: eps %.4g, gap %.6g units, %d bids so far",
             state.counts["phases"], eps / market.S, (d - primal) / market.S, state.counts["bids"],
