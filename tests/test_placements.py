@@ -194,7 +194,7 @@ def test_bad_backend_is_named(market):
     from jobmatch import ValidationError
 
     with pytest.raises(ValidationError, match="backend"):
-        match(market, k=2).to_frame(backend="polars")
+        match(market, k=2).to_frame(backend="excel")
 
 
 def test_repr_html_summarises(market):

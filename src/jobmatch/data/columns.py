@@ -217,10 +217,14 @@ def _no_repeats(lengths: Any, items: list[str]) -> bool:
     except ImportError:  # the Arrow path without pandas
         index: dict[str, int] = {}
         codes = np.fromiter(map(lambda item: index.setdefault(item, len(index)), items), np.int64, len(items))
-    rows = np.repeat(np.arange(len(lengths)), lengths)
-    order = np.lexsort((codes, rows))
-    codes, rows = codes[order], rows[order]
-    return not bool(np.any((codes[1:] == codes[:-1]) & (rows[1:] == rows[:-1])))
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    width = int(codes.max()) + 1
+    if len(lengths) * width >= 2**62:  # (row, item) would not fit one int64: sort by both
+        order = np.lexsort((codes, rows))
+        codes, rows = codes[order], rows[order]
+        return not bool(np.any((codes[1:] == codes[:-1]) & (rows[1:] == rows[:-1])))
+    keys = np.sort(rows * width + codes)  # (row, item) as one integer
+    return not bool(np.any(keys[1:] == keys[:-1]))
 
 
 #: The text form's item separators made ASCII in one pass over a whole column; for skill maps the colon too

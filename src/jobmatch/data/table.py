@@ -49,7 +49,9 @@ class Table:
             values = raw[name]
             if rule.kind in (Kind.NAME, Kind.OPTIONAL):
                 index = vocab[rule.domain]._index
-                codes = np.fromiter((-1 if v is None else index[v] for v in values), np.int32, len(values))
+                look = map(index.__getitem__, values) if rule.kind is Kind.NAME else (
+                    -1 if v is None else index[v] for v in values)  # fmt: skip
+                codes = np.fromiter(look, np.int32, len(values))
                 columns[name] = readonly(codes)
             elif isinstance(values, Flat):  # checked whole (jobmatch.data.columns)
                 codes = vocab[rule.domain].encode(values.items)
