@@ -191,9 +191,17 @@ def _missing(value: Any) -> bool:
     return value is None or (type(value) is float and value != value)
 
 
+def _without_missing(cells: list[Any], empty: Any) -> list[Any]:
+    """``cells`` with each missing one (None, NaN) as ``empty``; the list itself when there is none."""
+    kinds = set(map(type, cells))
+    if type(None) not in kinds and float not in kinds:
+        return cells
+    return [empty if v is None or (v != v and type(v) is float) else v for v in cells]  # _missing, inlined
+
+
 def _text(cells: list[Any], kind: Kind) -> Any:
     if kind is Kind.OPTIONAL:
-        cells = [None if _missing(v) else v for v in cells]
+        cells = _without_missing(cells, None)
         present = [v for v in cells if v is not None]
     else:
         present = cells
@@ -241,7 +249,9 @@ def _split_text(cells: list[Any], table: dict[int, str]) -> tuple[np.ndarray, li
     work per cell is C string methods, not a regex call; None when a cell is
     not text or holds the row mark.
     """
-    texts = ["" if _missing(v) else v for v in cells]
+    if not set(map(type, cells)) <= {str, float, type(None)}:
+        return None
+    texts = _without_missing(cells, "")
     if not set(map(type, texts)) <= {str}:
         return None
     joined = _ROW.join(texts)
@@ -259,6 +269,9 @@ def _names(cells: list[Any]) -> Flat | None:
     if split is not None:
         lengths, items = split
         return Flat(lengths, items, None) if _no_repeats(lengths, items) else None
+    kinds = set(map(type, cells))
+    if kinds <= {list, tuple}:  # the shape to_frames writes: no loop over cells
+        return _flat_names(cells)
     rows: list[Any] = []
     for value in cells:
         kind = type(value)
@@ -272,11 +285,31 @@ def _names(cells: list[Any]) -> Flat | None:
             rows.append(())
         else:
             return None
+    return _flat_names(rows)
+
+
+def _flat_names(rows: list[Any]) -> Flat | None:
+    """Rows of names (lists or tuples) checked and kept flat."""
     counts = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     items = list(chain.from_iterable(rows))
     if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(counts, items):
         return None
     return Flat(counts, items, None)
+
+
+def _flat_levels(cells: list[dict[Any, Any]]) -> Flat | None:
+    """Dicts of skill -> whole-number level (no missing levels) checked and kept flat; None for anything else."""
+    levels = list(chain.from_iterable(map(dict.values, cells)))
+    if not set(map(type, levels)) <= {int}:
+        return None
+    names = list(chain.from_iterable(cells))
+    if not set(map(type, names)) <= {str} or not all(map(str.strip, names)):
+        return None
+    array = np.array(levels, dtype=np.int64)
+    if len(array) and not (array.min() >= MIN_LEVEL and array.max() <= MAX_LEVEL):
+        return None
+    counts = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+    return Flat(counts, names, array.astype(np.int8))
 
 
 def _text_levels(lengths: np.ndarray, items: list[str]) -> Flat | None:
@@ -298,6 +331,10 @@ def _levels(cells: list[Any]) -> Flat | None:
     split = _split_text(cells, _LEVELS)
     if split is not None:
         return _text_levels(*split)
+    if set(map(type, cells)) == {dict}:  # the shape to_frames writes: keys and values chained, no loop over cells
+        flat = _flat_levels(cells)
+        if flat is not None:
+            return flat
     lengths: list[int] = []
     names: list[Any] = []
     levels: list[Any] = []
