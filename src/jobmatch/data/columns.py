@@ -16,6 +16,7 @@ cell, so what is accepted, and every error, is exactly ``Rule.check``'s.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from itertools import chain, repeat
 from typing import Any
 
@@ -47,6 +48,35 @@ class Flat(Sequence[Any]):
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    @cached_property
+    def coded(self) -> tuple[np.ndarray, list[str]]:
+        """Each item's position among the distinct items, and those (pandas' hash table, else a dict): the
+        vocabulary then encodes the few distinct names, not every item."""
+        items = self.items
+        try:
+            import pandas as pd
+
+            codes, distinct = pd.factorize(np.array(items, dtype=object))
+            return codes.astype(np.int64), distinct.tolist()
+        except ImportError:  # the Arrow path without pandas
+            index: dict[str, int] = {}
+            codes = np.fromiter(map(lambda item: index.setdefault(item, len(index)), items), np.int64, len(items))
+            return codes, list(index)
+
+    def no_repeats(self) -> bool:
+        """No row lists an item twice: the (row, item) pairs sorted, as one integer where it fits."""
+        codes = self.coded[0]
+        if not len(codes):
+            return True
+        rows = np.repeat(np.arange(len(self.lengths), dtype=np.int64), self.lengths)
+        width = int(codes.max()) + 1
+        if len(self.lengths) * width >= 2**62:  # (row, item) would not fit one int64: sort by both
+            order = np.lexsort((codes, rows))
+            codes, rows = codes[order], rows[order]
+            return not bool(np.any((codes[1:] == codes[:-1]) & (rows[1:] == rows[:-1])))
+        keys = np.sort(rows * width + codes)
+        return not bool(np.any(keys[1:] == keys[:-1]))
 
     def __getitem__(self, row):
         lo, hi = int(self.offsets[row]), int(self.offsets[row + 1])
@@ -112,9 +142,7 @@ class ArrowMaps(ArrowLists):
         items = self.items
         if not set(map(type, items)) <= {str} or not all(map(str.strip, items)):
             return None
-        if not _no_repeats(self.lengths, items):
-            return None
-        return Flat(self.lengths, items, levels.astype(np.int8))
+        return _checked(Flat(self.lengths, items, levels.astype(np.int8)))
 
 
 class ArrowStructs(Sequence[Any]):
@@ -172,9 +200,7 @@ def fast_column(rule: Rule, values: Any) -> Any:
             return None
         items = values.items
         fine = set(map(type, items)) <= {str} and all(map(str.strip, items))
-        if not fine or not _no_repeats(values.lengths, items):
-            return None
-        return Flat(values.lengths, items, None)
+        return _checked(Flat(values.lengths, items, None)) if fine else None
     if isinstance(values, ArrowStructs):
         return values.flat() if kind is Kind.LEVELS else None
     cells = values.tolist() if isinstance(values, np.ndarray) else list(values)
@@ -185,6 +211,11 @@ def fast_column(rule: Rule, values: Any) -> Any:
     if kind is Kind.LEVELS:
         return _levels(cells)
     return None
+
+
+def _checked(flat: Flat) -> Flat | None:
+    """``flat`` when no row lists an item twice, else None (the cell check then names the row)."""
+    return flat if flat.no_repeats() else None
 
 
 def _missing(value: Any) -> bool:
@@ -212,27 +243,6 @@ def _text(cells: list[Any], kind: Kind) -> Any:
         out[:] = cells
         return out
     return cells
-
-
-def _no_repeats(lengths: Any, items: list[str]) -> bool:
-    """No row lists an item twice: each item coded (pandas' hash table, else a dict), the rows' codes sorted."""
-    if not items:
-        return True
-    try:
-        import pandas as pd
-
-        codes = pd.factorize(np.array(items, dtype=object))[0]
-    except ImportError:  # the Arrow path without pandas
-        index: dict[str, int] = {}
-        codes = np.fromiter(map(lambda item: index.setdefault(item, len(index)), items), np.int64, len(items))
-    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    width = int(codes.max()) + 1
-    if len(lengths) * width >= 2**62:  # (row, item) would not fit one int64: sort by both
-        order = np.lexsort((codes, rows))
-        codes, rows = codes[order], rows[order]
-        return not bool(np.any((codes[1:] == codes[:-1]) & (rows[1:] == rows[:-1])))
-    keys = np.sort(rows * width + codes)  # (row, item) as one integer
-    return not bool(np.any(keys[1:] == keys[:-1]))
 
 
 #: The text form's item separators made ASCII in one pass over a whole column; for skill maps the colon too
@@ -268,7 +278,7 @@ def _names(cells: list[Any]) -> Flat | None:
     split = _split_text(cells, _ITEMS)
     if split is not None:
         lengths, items = split
-        return Flat(lengths, items, None) if _no_repeats(lengths, items) else None
+        return _checked(Flat(lengths, items, None))
     kinds = set(map(type, cells))
     if kinds <= {list, tuple}:  # the shape to_frames writes: no loop over cells
         return _flat_names(cells)
@@ -292,9 +302,9 @@ def _flat_names(rows: list[Any]) -> Flat | None:
     """Rows of names (lists or tuples) checked and kept flat."""
     counts = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     items = list(chain.from_iterable(rows))
-    if not set(map(type, items)) <= {str} or not all(map(str.strip, items)) or not _no_repeats(counts, items):
+    if not set(map(type, items)) <= {str} or not all(map(str.strip, items)):
         return None
-    return Flat(counts, items, None)
+    return _checked(Flat(counts, items, None))
 
 
 def _flat_levels(cells: list[dict[Any, Any]]) -> Flat | None:
@@ -322,9 +332,9 @@ def _text_levels(lengths: np.ndarray, items: list[str]) -> Flat | None:
     levels = np.array([int(d) for d in digits], dtype=np.int64)
     if len(levels) and not (levels.min() >= MIN_LEVEL and levels.max() <= MAX_LEVEL):
         return None
-    if not all(map(str.strip, names)) or not _no_repeats(lengths, names):
+    if not all(map(str.strip, names)):
         return None
-    return Flat(lengths, names, levels.astype(np.int8))
+    return _checked(Flat(lengths, names, levels.astype(np.int8)))
 
 
 def _levels(cells: list[Any]) -> Flat | None:

@@ -214,7 +214,7 @@ def strings_by_domain(raws: Iterable[tuple[type, RawColumns]]) -> dict[str, set[
             elif rule.kind is Kind.OPTIONAL:
                 bucket.update(v for v in values if v is not None)
             elif isinstance(values, Flat):
-                bucket.update(values.items)
+                bucket.update(values.coded[1])  # the distinct names
             else:  # sets and level maps
                 for cell in values:
                     bucket.update(cell)

@@ -53,8 +53,9 @@ class Table:
                     -1 if v is None else index[v] for v in values)  # fmt: skip
                 codes = np.fromiter(look, np.int32, len(values))
                 columns[name] = readonly(codes)
-            elif isinstance(values, Flat):  # checked whole (jobmatch.data.columns)
-                codes = vocab[rule.domain].encode(values.items)
+            elif isinstance(values, Flat):  # checked whole (jobmatch.data.columns): the distinct names encoded
+                positions, distinct = values.coded
+                codes = vocab[rule.domain].encode(distinct)[positions]
                 columns[name] = Ragged.from_flat(values.lengths, codes, values.levels)
             elif rule.kind in (Kind.NAMES, Kind.LEVELS):
                 words = vocab[rule.domain]
