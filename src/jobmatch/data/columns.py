@@ -53,16 +53,7 @@ class Flat(Sequence[Any]):
     def coded(self) -> tuple[np.ndarray, list[str]]:
         """Each item's position among the distinct items, and those (pandas' hash table, else a dict): the
         vocabulary then encodes the few distinct names, not every item."""
-        items = self.items
-        try:
-            import pandas as pd
-
-            codes, distinct = pd.factorize(np.array(items, dtype=object))
-            return codes.astype(np.int64), distinct.tolist()
-        except ImportError:  # the Arrow path without pandas
-            index: dict[str, int] = {}
-            codes = np.fromiter(map(lambda item: index.setdefault(item, len(index)), items), np.int64, len(items))
-            return codes, list(index)
+        return _distinct(self.items)
 
     def no_repeats(self) -> bool:
         """No row lists an item twice: the (row, item) pairs sorted, as one integer where it fits."""
@@ -213,6 +204,20 @@ def fast_column(rule: Rule, values: Any) -> Any:
     return None
 
 
+def _distinct(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each value's position among the distinct values, and those, in first-seen order (pandas' hash table,
+    else a dict)."""
+    try:
+        import pandas as pd
+
+        codes, distinct = pd.factorize(np.array(values, dtype=object))
+        return codes.astype(np.int64), distinct.tolist()
+    except ImportError:  # the Arrow path without pandas
+        index: dict[Any, int] = {}
+        codes = np.fromiter(map(lambda value: index.setdefault(value, len(index)), values), np.int64, len(values))
+        return codes, list(index)
+
+
 def _checked(flat: Flat) -> Flat | None:
     """``flat`` when no row lists an item twice, else None (the cell check then names the row)."""
     return flat if flat.no_repeats() else None
@@ -267,11 +272,13 @@ def _split_text(cells: list[Any], table: dict[int, str]) -> tuple[np.ndarray, li
     joined = _ROW.join(texts)
     if joined.count(_ROW) != max(0, len(texts) - 1):
         return None
-    parts = list(map(str.strip, joined.translate(table).replace(_ROW, ";" + _ROW + ";").split(";")))
-    marks = np.fromiter(map(_ROW.__eq__, parts), dtype=bool, count=len(parts))
-    kept = np.fromiter(map(bool, parts), dtype=bool, count=len(parts)) & ~marks
-    rows = np.cumsum(marks)[kept]
-    return np.bincount(rows, minlength=len(texts)).astype(np.int64), [p for p, k in zip(parts, kept.tolist()) if k]
+    codes, distinct = _distinct(joined.translate(table).replace(_ROW, ";" + _ROW + ";").split(";"))
+    trimmed = [part.strip() for part in distinct]  # a column repeats few distinct items: each trimmed once
+    mark = np.array([part == _ROW for part in trimmed], dtype=bool)[codes]
+    kept = np.array([bool(part) for part in trimmed], dtype=bool)[codes] & ~mark
+    rows = np.cumsum(mark)[kept]
+    items = np.array(trimmed, dtype=object)[codes[kept]].tolist()
+    return np.bincount(rows, minlength=len(texts)).astype(np.int64), items
 
 
 def _names(cells: list[Any]) -> Flat | None:
@@ -324,7 +331,8 @@ def _flat_levels(cells: list[dict[Any, Any]]) -> Flat | None:
 
 def _text_levels(lengths: np.ndarray, items: list[str]) -> Flat | None:
     """Split items ``"skill:level"`` (separators already ASCII) into a flat skill map, as the per-cell parser."""
-    pieces = list(map(str.rpartition, items, repeat(":")))
+    codes, distinct = _distinct(items)  # few distinct "skill:level" items: each parsed once
+    pieces = list(map(str.rpartition, distinct, repeat(":")))
     names = [name.strip() for name, _, _ in pieces]
     digits = [level.strip() for _, _, level in pieces]
     if not all(colon for _, colon, _ in pieces) or not all(d.isascii() and d.isdigit() and len(d) <= 3 for d in digits):
@@ -334,7 +342,8 @@ def _text_levels(lengths: np.ndarray, items: list[str]) -> Flat | None:
         return None
     if not all(map(str.strip, names)):
         return None
-    return _checked(Flat(lengths, names, levels.astype(np.int8)))
+    flat_names = np.array(names, dtype=object)[codes].tolist()
+    return _checked(Flat(lengths, flat_names, levels[codes].astype(np.int8)))
 
 
 def _levels(cells: list[Any]) -> Flat | None:
