@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .._arrays import indptr_from_counts, row_ids
 from .schema import MAX_LEVEL, MIN_LEVEL, Kind, LevelMap, Rule
 from .text import ITEM_SEPARATORS, LEVEL_SEPARATOR
 
@@ -43,8 +44,7 @@ class Flat(Sequence[Any]):
 
     def __init__(self, lengths: np.ndarray, items: list[str], levels: np.ndarray | None) -> None:
         self.lengths, self.items, self.levels = lengths, items, levels
-        self.offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self.offsets[1:])
+        self.offsets = indptr_from_counts(lengths)
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -60,7 +60,7 @@ class Flat(Sequence[Any]):
         codes = self.coded[0]
         if not len(codes):
             return True
-        rows = np.repeat(np.arange(len(self.lengths), dtype=np.int64), self.lengths)
+        rows = row_ids(self.offsets)
         width = int(codes.max()) + 1
         if len(self.lengths) * width >= 2**62:  # (row, item) would not fit one int64: sort by both
             order = np.lexsort((codes, rows))
@@ -76,16 +76,41 @@ class Flat(Sequence[Any]):
         return LevelMap(zip(self.items[lo:hi], self.levels[lo:hi].tolist()))
 
 
+def _lists(column: Any) -> tuple[np.ndarray, Any]:
+    """An Arrow list (or map) column's row lengths (a null row: 0) and its entries, flattened; a map's entries
+    are (key, value) structs."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    kind = column.type
+    if pa.types.is_map(kind):  # the list kernels take lists of (key, value) structs
+        column = column.cast(pa.list_(pa.struct([kind.key_field, kind.item_field])))
+    return pc.list_value_length(column).fill_null(0).to_numpy().astype(np.int64), pc.list_flatten(column)
+
+
+def _all_names(values: list[Any]) -> bool:
+    """Every value text that is not empty once trimmed (what ``Rule.check`` asks of a name)."""
+    return set(map(type, values)) <= {str} and all(map(str.strip, values))
+
+
+def _in_range(levels: np.ndarray) -> bool:
+    """Every level (whole numbers) from MIN_LEVEL to MAX_LEVEL."""
+    return not len(levels) or bool(levels.min() >= MIN_LEVEL and levels.max() <= MAX_LEVEL)
+
+
+def _whole_in_range(levels: np.ndarray) -> bool:
+    """Every level (floats) a whole number from MIN_LEVEL to MAX_LEVEL."""
+    return _in_range(levels) and bool(np.all(levels == np.round(levels)))
+
+
 class ArrowLists(Sequence[Any]):
     """An Arrow list column, read flat (each row a list when walked, a null row empty)."""
 
     def __init__(self, column: Any) -> None:
-        import pyarrow.compute as pc
-
-        column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
-        self.lengths = pc.list_value_length(column).fill_null(0).to_numpy().astype(np.int64)
-        self.items = pc.list_flatten(column).to_pylist()
-        self.offsets = np.concatenate([[0], np.cumsum(self.lengths)]).tolist()
+        self.lengths, entries = _lists(column)
+        self.items = entries.to_pylist()
+        self.offsets = indptr_from_counts(self.lengths).tolist()
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -101,18 +126,10 @@ class ArrowMaps(ArrowLists):
     (each row a list of pairs when walked, a null row empty)."""
 
     def __init__(self, column: Any) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
-        kind = column.type
-        if pa.types.is_map(kind):  # the list kernels take lists of (key, value) structs
-            column = column.cast(pa.list_(pa.struct([kind.key_field, kind.item_field])))
-        self.lengths = pc.list_value_length(column).fill_null(0).to_numpy().astype(np.int64)
-        entries = pc.list_flatten(column)
+        self.lengths, entries = _lists(column)
         self.items = entries.field(0).to_pylist()
         self.values = entries.field(1)
-        self.offsets = np.concatenate([[0], np.cumsum(self.lengths)]).tolist()
+        self.offsets = indptr_from_counts(self.lengths).tolist()
 
     def __getitem__(self, row):
         names = super().__getitem__(row)
@@ -127,13 +144,9 @@ class ArrowMaps(ArrowLists):
         if self.values.null_count or not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
             return None
         levels = self.values.to_numpy(zero_copy_only=False).astype(np.float64)
-        if len(levels) and not (np.all(levels == np.round(levels)) and levels.min() >= MIN_LEVEL
-                                and levels.max() <= MAX_LEVEL):  # fmt: skip
+        if not _whole_in_range(levels) or not _all_names(self.items):
             return None
-        items = self.items
-        if not set(map(type, items)) <= {str} or not all(map(str.strip, items)):
-            return None
-        return _checked(Flat(self.lengths, items, levels.astype(np.int8)))
+        return _checked(Flat(self.lengths, self.items, levels.astype(np.int8)))
 
 
 class ArrowStructs(Sequence[Any]):
@@ -164,14 +177,13 @@ class ArrowStructs(Sequence[Any]):
                 return None
             valid = present & np.asarray(child.is_valid())
             values = child.to_numpy(zero_copy_only=False).astype(np.float64)[valid]
-            if len(values) and not (np.all(values == np.round(values)) and values.min() >= MIN_LEVEL
-                                    and values.max() <= MAX_LEVEL):  # fmt: skip
+            if not _whole_in_range(values):
                 return None
             rows.append(np.flatnonzero(valid))
             fields.append(np.full(len(values), at))
             levels.append(values)
         names = [field.name for field in column.type]
-        if not set(map(type, names)) <= {str} or not all(map(str.strip, names)):
+        if not _all_names(names):
             return None
         row = np.concatenate([np.empty(0, np.int64), *rows])
         order = np.argsort(row, kind="stable")
@@ -189,9 +201,7 @@ def fast_column(rule: Rule, values: Any) -> Any:
     if isinstance(values, ArrowLists):
         if kind is not Kind.NAMES:
             return None
-        items = values.items
-        fine = set(map(type, items)) <= {str} and all(map(str.strip, items))
-        return _checked(Flat(values.lengths, items, None)) if fine else None
+        return _checked(Flat(values.lengths, values.items, None)) if _all_names(values.items) else None
     if isinstance(values, ArrowStructs):
         return values.flat() if kind is Kind.LEVELS else None
     cells = values.tolist() if isinstance(values, np.ndarray) else list(values)
@@ -241,7 +251,7 @@ def _text(cells: list[Any], kind: Kind) -> Any:
         present = [v for v in cells if v is not None]
     else:
         present = cells
-    if not set(map(type, present)) <= {str} or not all(map(str.strip, present)):
+    if not _all_names(present):
         return None
     if kind is Kind.ID:
         out = np.empty(len(cells), dtype=object)
@@ -309,9 +319,7 @@ def _flat_names(rows: list[Any]) -> Flat | None:
     """Rows of names (lists or tuples) checked and kept flat."""
     counts = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     items = list(chain.from_iterable(rows))
-    if not set(map(type, items)) <= {str} or not all(map(str.strip, items)):
-        return None
-    return _checked(Flat(counts, items, None))
+    return _checked(Flat(counts, items, None)) if _all_names(items) else None
 
 
 def _flat_levels(cells: list[dict[Any, Any]]) -> Flat | None:
@@ -320,10 +328,8 @@ def _flat_levels(cells: list[dict[Any, Any]]) -> Flat | None:
     if not set(map(type, levels)) <= {int}:
         return None
     names = list(chain.from_iterable(cells))
-    if not set(map(type, names)) <= {str} or not all(map(str.strip, names)):
-        return None
     array = np.array(levels, dtype=np.int64)
-    if len(array) and not (array.min() >= MIN_LEVEL and array.max() <= MAX_LEVEL):
+    if not _all_names(names) or not _in_range(array):
         return None
     counts = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
     return Flat(counts, names, array.astype(np.int8))
@@ -338,9 +344,7 @@ def _text_levels(lengths: np.ndarray, items: list[str]) -> Flat | None:
     if not all(colon for _, colon, _ in pieces) or not all(d.isascii() and d.isdigit() and len(d) <= 3 for d in digits):
         return None
     levels = np.array([int(d) for d in digits], dtype=np.int64)
-    if len(levels) and not (levels.min() >= MIN_LEVEL and levels.max() <= MAX_LEVEL):
-        return None
-    if not all(map(str.strip, names)):
+    if not _in_range(levels) or not all(map(str.strip, names)):
         return None
     flat_names = np.array(names, dtype=object)[codes].tolist()
     return _checked(Flat(lengths, flat_names, levels[codes].astype(np.int8)))
@@ -385,9 +389,9 @@ def _levels(cells: list[Any]) -> Flat | None:
         elif not _missing(value):
             return None
         lengths.append(len(names) - before)
-    if not set(map(type, levels)) <= {int} or not set(map(type, names)) <= {str} or not all(map(str.strip, names)):
+    if not set(map(type, levels)) <= {int} or not _all_names(names):
         return None
     array = np.array(levels, dtype=np.int64)
-    if len(array) and not (array.min() >= MIN_LEVEL and array.max() <= MAX_LEVEL):
+    if not _in_range(array):
         return None
     return Flat(np.array(lengths, dtype=np.int64), names, array.astype(np.int8))

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from .._arrays import row_ids
+from .._arrays import indptr_from_counts, row_ids
 from ..data.market import Market
 from ..data.ragged import Ragged
 from ..data.records import record_fields
@@ -169,10 +169,8 @@ class CandidatePool:
     def top(self, k: int) -> CandidateGraph:
         """The first ``k`` jobs of each row: the candidates of a problem of ``k``."""
         g = self.graph
-        within = np.arange(g.nnz) - np.repeat(g.indptr[:-1], np.diff(g.indptr)) < k
-        counts = np.minimum(np.diff(g.indptr), k)
-        indptr = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
+        within = np.arange(g.nnz) - g.indptr[row_ids(g.indptr)] < k  # an arc's place in its row
+        indptr = indptr_from_counts(np.minimum(np.diff(g.indptr), k))
         return CandidateGraph(indptr, g.indices[within], g.scores[within], n_workers=g.n_workers, n_jobs=g.n_jobs)
 
 
@@ -275,8 +273,7 @@ def reuse(previous: CandidatePool, market: Market, policy: Policy, k: int) -> tu
         again = candidates(market.subset(workers=redo), policy, wide)
         count[redo] = np.diff(again.indptr)
         cut[redo], cut_at[redo] = _cuts(again, wide)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(count, out=indptr[1:])
+    indptr = indptr_from_counts(count)
     indices = np.empty(int(indptr[-1]), dtype=np.int32)
     scores = np.empty(int(indptr[-1]), dtype=np.float32)
     mine = np.arange(wide)[None, :] < np.where(exact, count, 0)[:, None]
