@@ -35,7 +35,15 @@ __all__ = ["AUTO_PAIRS", "note", "shown", "stage"]
 #: Worker-job pairs from which a run shows a bar by default (scoring alone is then about a second or more).
 AUTO_PAIRS = 10**9
 
-_BAR: ContextVar[Any] = ContextVar("jobmatch_progress_bar", default=None)
+
+class _Run:
+    """The open bar, the call it belongs to, and whether a stage has begun."""
+
+    def __init__(self, bar: Any, where: str) -> None:
+        self.bar, self.where, self.staged = bar, where, False
+
+
+_BAR: ContextVar[_Run | None] = ContextVar("jobmatch_progress_bar", default=None)
 
 
 def wanted(enabled: bool | None, expected: int) -> bool:
@@ -53,7 +61,7 @@ def shown(where: str, stages: Sequence[str], *, enabled: bool | None, expected: 
         return
     tqdm = optional_import("tqdm", "progress", f"{where}(progress=True)").tqdm
     bar = tqdm(total=len(stages), desc=where, unit="stage", file=sys.stderr, leave=True, dynamic_ncols=True)
-    token = _BAR.set(bar)
+    token = _BAR.set(_Run(bar, where))
     try:
         yield
         bar.update(bar.total - bar.n)
@@ -64,15 +72,16 @@ def shown(where: str, stages: Sequence[str], *, enabled: bool | None, expected: 
 
 def stage(name: str) -> None:
     """Move to stage ``name`` (the previous one is done)."""
-    bar = _BAR.get()
-    if bar is not None:
-        if bar.desc.endswith(")"):  # the stage before is done
-            bar.update(1)
-        bar.set_description(f"{bar.desc.split(' (')[0]} ({name})")
+    run = _BAR.get()
+    if run is not None:
+        if run.staged:  # the stage before is done
+            run.bar.update(1)
+        run.staged = True
+        run.bar.set_description(f"{run.where} ({name})")
 
 
 def note(text: str) -> None:
     """Show ``text`` as the bar's status (a round's bound and gap)."""
-    bar = _BAR.get()
-    if bar is not None:
-        bar.set_postfix_str(text, refresh=True)
+    run = _BAR.get()
+    if run is not None:
+        run.bar.set_postfix_str(text, refresh=True)
