@@ -162,7 +162,7 @@ def compare(
         measure = _outcome_of(outcome)
         if baseline not in solvers:
             solvers = (baseline, *solvers)
-    names = [s if isinstance(s, str) else getattr(s, "__name__", repr(s)) for s in solvers]
+    names = [solver if isinstance(solver, str) else getattr(solver, "__name__", repr(solver)) for solver in solvers]
     steps = ["score"] + [f"{name} seed {seed}" for name in names for seed in seeds]
     rows: list[dict[str, Any]] = []
     with shown("compare", steps, enabled=progress, expected=market.n_workers * market.n_jobs * len(steps)):
@@ -172,8 +172,7 @@ def compare(
         scored = time.perf_counter() - started
         logger.info("compare: scored %d workers x %d jobs into %d arcs (%.2f s)", market.n_workers, market.n_jobs,
                     problem.n_arcs, scored)  # fmt: skip
-        for solver in solvers:
-            name = solver if isinstance(solver, str) else getattr(solver, "__name__", repr(solver))
+        for solver, name in zip(solvers, names):
             # The status quo keeps the job capacities only: it knows nothing of the policy's quotas and caps.
             own = problem.replace(quotas=(), caps=()) if solver in STATUS_QUO else problem
             reason = registry.unsupported(solver, own) if isinstance(solver, str) else None
