@@ -207,6 +207,13 @@ def first_repeat(indptr, cols, n_cols):
     return int(rows[repeated].min()) if len(repeated) else -1
 
 
+def in_rows(indptr, cols, rows, queries):
+    """Whether each (row, column) query is an entry: keys of the entries and of the queries, ``np.isin``."""
+    width = int(max(cols.max(initial=0), queries.max(initial=0))) + 1
+    entries = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr)) * width + cols
+    return np.isin(np.asarray(rows) * width + queries, entries)
+
+
 def rank_lookup(ptr, lst, other_ptr, other_lst):
     """For each entry (a, b), b's rank of a (-1 if absent): sort the other side's (b, a) keys and search."""
     n_a = len(ptr) - 1

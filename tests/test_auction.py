@@ -288,10 +288,10 @@ def test_match_proves_the_optimum_over_every_feasible_pair():
 
 
 def test_auto_scope_stops_proving_over_the_market_beyond_its_size(monkeypatch):
-    from jobmatch.pipeline import match as pipeline_match
+    from jobmatch.pipeline import pricing
 
     market = synth.scenario(600, 30, seed=2)
-    monkeypatch.setattr(pipeline_match, "MARKET_PAIRS", 600 * 30 - 1)
+    monkeypatch.setattr(pricing, "MARKET_PAIRS", 600 * 30 - 1)
     assert match(market, k=3, training=False).proven_over == "candidates"
     assert match(market, k=3, training=False, scope="market").proven_over == "market"
 

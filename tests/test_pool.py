@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -87,15 +88,31 @@ def test_record_keys_follow_the_fields_not_the_vocabulary():
 
 def test_rematch_keeps_a_pool_and_reuses_it():
     market = synth.scenario(400, 25, seed=6)
-    first = rematch(match(market, k=5), week_later(market, 1), k=5)
+    first = rematch(match(market, k=5), week_later(market, 1), k=5, scope="candidates")
     assert first.pool is not None and not first.result.stats["candidates"]["reused"]
     later = week_later(first.market, 2)
-    second = rematch(first, later, k=5)
+    second = rematch(first, later, k=5, scope="candidates")
     assert second.result.stats["candidates"]["reused"]
     first.pool = None  # the same re-match, scoring everything
-    whole = rematch(first, later, k=5)
+    whole = rematch(first, later, k=5, scope="candidates")
     assert second.problem.n_arcs == whole.problem.n_arcs
     assert np.array_equal(second.job_of, whole.job_of) and second.objective == whole.objective
+
+
+def test_a_market_wide_rematch_carries_last_weeks_pairs_and_proves_the_same_optimum():
+    """Over the whole market, the pairs of last week's pricing passes are carried over (same records score the
+    same): fewer pairs to find again, the same proven optimum as a re-match that finds them all."""
+    market = synth.scenario(400, 25, seed=6)
+    first = rematch(match(market, k=3), week_later(market, 1), k=3)
+    later = week_later(first.market, 2)
+    carried = rematch(first, later, k=3, move_penalty=0)
+    assert first.proven_over == carried.proven_over == "market"
+    first.pool = None  # nothing re-used, nothing carried
+    found = rematch(first, later, k=3, move_penalty=0)
+    assert found.proven_over == "market"
+    assert carried.result.stats["pairs_added"] < found.result.stats["pairs_added"]
+    assert carried.objective == pytest.approx(found.objective, abs=1e-6)
+    assert carried.objective == pytest.approx(match(later, k=3, training=False).objective, abs=1e-6)
 
 
 @st.composite

@@ -109,9 +109,11 @@ def test_no_penalty_and_nobody_locked_is_a_fresh_match():
     market = synth.scenario(400, 25, seed=3)
     before = match(market, k=8, scope="candidates")
     later = changed(market, 3)
-    fresh = match(later, k=8, scope="candidates", training=False)
-    after = rematch(before, later, move_penalty=0.0, k=8)
-    assert after.objective == pytest.approx(fresh.objective, abs=1e-6)
+    for scope in ("candidates", "market"):  # the same proof: over the top k, or over every pair
+        fresh = match(later, k=8, scope=scope, training=False)
+        after = rematch(before, later, move_penalty=0.0, k=8, scope=scope)
+        assert after.proven_over == fresh.proven_over == scope
+        assert after.objective == pytest.approx(fresh.objective, abs=1e-6)
     policy = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)])
     fresh = match(later, policy, k=8, scope="candidates", training=False)
     after = rematch(before, later, policy, move_penalty=0.0, k=8)
@@ -240,6 +242,37 @@ def _held_per_worker(n: int, workers: np.ndarray, held: np.ndarray) -> np.ndarra
     return out
 
 
+def test_a_rematch_starts_warm_from_the_prices_before_and_reaches_the_cold_optimum():
+    """A match's prices, then each re-match's (those of its penalised solve), start the next re-match's auction;
+    new jobs start above every value.  From a frame (no prices) the same re-match runs cold."""
+    market = synth.scenario(600, 30, seed=21)
+    week1 = rematch(match(market, k=6, training=False), changed(market, 21), k=6)
+    later = week1.market.subset(workers=range(20, week1.market.n_workers), jobs=range(2, week1.market.n_jobs))
+    warm = rematch(week1, later, k=6, scope="candidates")
+    assert week1.result.stats["warm"] and warm.result.stats["warm"]
+    assert len(week1.result.stats["penalised"]["prices"]) == week1.market.n_jobs
+    cold = rematch(week1.to_frame(), later, k=6, scope="candidates")
+    assert not cold.result.stats["warm"]
+    assert warm.result.stats["penalised"]["bound"] == pytest.approx(cold.result.stats["penalised"]["bound"], abs=1e-6)
+
+
+def test_locked_workers_gain_no_pairs_over_the_whole_market():
+    """The pricing passes add pairs for the free workers only: a locked worker's row is as on the candidates."""
+    market = synth.scenario(400, 25, seed=23)
+    before = match(market, k=3, training=False)
+    later = market.subset(jobs=range(2, 25))
+    narrow = rematch(before, later, keep="placed", k=3, scope="candidates")
+    wide = rematch(before, later, keep="placed", k=3, scope="market")
+    assert wide.proven_over == "market" and wide.result.stats["pairs_added"] > 0
+    locked = wide.changes.locked
+    assert locked.any() and np.array_equal(locked, narrow.changes.locked)
+    rows_narrow, rows_wide = np.diff(narrow.problem.indptr), np.diff(wide.problem.indptr)
+    assert np.array_equal(rows_wide[locked], rows_narrow[locked])
+    assert np.all(rows_wide >= rows_narrow)
+    assert np.array_equal(wide.job_of[locked], narrow.job_of[locked])
+    assert wide.objective >= narrow.objective - 1e-9
+
+
 def test_determinism_and_previous_as_a_frame():
     market = synth.scenario(300, 20, seed=12)
     before = match(market, k=6)
@@ -267,6 +300,7 @@ def test_determinism_and_previous_as_a_frame():
         (pd.DataFrame({"worker": ["a"], "job": [None]}), {"move_penalty": float("inf")}, "move_penalty"),
         (pd.DataFrame({"worker": ["a"], "job": [None]}), {"max_moves": -1}, "max_moves"),
         (pd.DataFrame({"worker": ["a"], "job": [None]}), {"solver": "nope"}, "solver"),
+        (pd.DataFrame({"worker": ["a"], "job": [None]}), {"scope": "everything"}, "scope"),
     ],
 )
 def test_bad_arguments_are_named(previous, kwargs, message):

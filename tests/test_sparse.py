@@ -26,6 +26,19 @@ def test_first_repeat_equals_reference(csr):
     assert _sparse.first_repeat(indptr, cols, n_cols) == reference.first_repeat(indptr, cols, n_cols)
 
 
+@given(lists(unique=False), st.data())
+def test_in_rows_equals_reference(csr, data):
+    indptr, cols, n_cols = csr
+    n_rows = len(indptr) - 1
+    if n_rows == 0:
+        return
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n_rows - 1), st.integers(0, n_cols - 1)), max_size=20))
+    rows = np.array([r for r, _ in pairs], dtype=np.int64)
+    queries = np.array([c for _, c in pairs], dtype=np.int64)
+    got = _sparse.in_rows(indptr, cols, rows, queries)
+    assert got.tolist() == reference.in_rows(indptr, cols, rows, queries).tolist()
+
+
 @given(lists(unique=False))
 def test_bucket_order_equals_reference(csr):
     _, keys, n_buckets = csr

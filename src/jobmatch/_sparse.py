@@ -28,6 +28,19 @@ def first_repeat(indptr, cols, n_cols):
 
 
 @njit(**JIT)
+def in_rows(indptr, cols, rows, queries):
+    """For each ``t``, whether row ``rows[t]`` lists column ``queries[t]``: a scan of that row, O(its length)."""
+    out = np.zeros(len(rows), dtype=np.bool_)
+    for t in range(len(rows)):
+        row, col = rows[t], queries[t]
+        for s in range(indptr[row], indptr[row + 1]):
+            if cols[s] == col:
+                out[t] = True
+                break
+    return out
+
+
+@njit(**JIT)
 def bucket_order(keys, n_buckets):
     """Stable counting sort: (offsets per bucket, positions of ``keys`` grouped by bucket).
 

@@ -34,8 +34,11 @@ def before_of(where: str, previous: Any) -> Before:
         jobs = np.full(len(job_of), None, dtype=object)
         jobs[job_of >= 0] = job_ids[job_of[job_of >= 0]]
         prices = None
-        if previous.result.prices is not None and len(previous.result.prices) == market.n_jobs:
-            prices = dict(zip(job_ids.tolist(), np.asarray(previous.result.prices, dtype=np.float64).tolist()))
+        found = previous.result.prices  # a re-match's are those of its penalised solve: the next one's start
+        if found is None:
+            found = (previous.result.stats.get("penalised") or {}).get("prices")
+        if found is not None and len(found) == market.n_jobs:
+            prices = dict(zip(job_ids.tolist(), np.asarray(found, dtype=np.float64).tolist()))
         return Before(np.asarray(market.workers.ids, dtype=object), jobs.astype(object), None, prices)
     pd = optional_import("pandas", "pandas", where)
     if not isinstance(previous, pd.DataFrame) and callable(getattr(previous, "to_pandas", None)):  # Arrow, Polars

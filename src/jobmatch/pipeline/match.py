@@ -19,7 +19,7 @@ from ..solvers.result import Result
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
 from .compile import compile, time_limit_arg
-from .pricing import MARKET_PAIRS, widen
+from .pricing import scope_of, widen
 from .routes import routes as training_routes
 
 __all__ = ["match"]
@@ -136,10 +136,7 @@ def match(
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):  # the training path needs it
         raise fail(where, "solver", f"one of {available()} or a callable", solver)
     options = checked_options(where, options)
-    if not isinstance(scope, str) or scope not in ("auto", "market", "candidates"):
-        raise fail(where, "scope", "'auto', 'market' or 'candidates'", scope)
-    if scope == "auto":
-        scope = "market" if market.n_workers * market.n_jobs <= MARKET_PAIRS else "candidates"
+    scope = scope_of(where, scope, market)
     progress = param(where, "progress", progress, FLAG, or_none=True)
     with shown(where, ["score", "solve"], enabled=progress, expected=market.n_workers * market.n_jobs):
         return _match(market, policy, solver=solver, k=k, time_limit=time_limit, seed=seed, training=training,

@@ -37,12 +37,13 @@ import numpy as np
 
 from .._arrays import row_ids
 from ..data.market import Market
+from ..data.schema import fail
 from ..policy import Policy
 from ..scoring.scores import priced_candidates
 from ..solvers.problem import Problem
 from ..solvers.result import Result, Status
 
-__all__ = ["MARKET_PAIRS", "MAX_ROUNDS", "widen"]
+__all__ = ["MARKET_PAIRS", "MAX_ROUNDS", "scope_of", "widen"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,15 @@ MARGIN = 0.1
 Resolve = Callable[[Problem, Result, "float | None"], Result]
 
 
+def scope_of(where: str, scope: object, market: Market) -> str:
+    """``scope`` checked, ``"auto"`` read as ``"market"`` up to :data:`MARKET_PAIRS` pairs, else ``"candidates"``."""
+    if not isinstance(scope, str) or scope not in ("auto", "market", "candidates"):
+        raise fail(where, "scope", "'auto', 'market' or 'candidates'", scope)
+    if scope == "auto":
+        return "market" if market.n_workers * market.n_jobs <= MARKET_PAIRS else "candidates"
+    return scope
+
+
 def widen(
     market: Market,
     policy: Policy,
@@ -68,14 +78,22 @@ def widen(
     k: int,
     resolve: Resolve,
     deadline: float | None,
+    fixed: np.ndarray | None = None,
+    margin: float = MARGIN,
 ) -> tuple[Problem, Result]:
     """``problem`` grown by every pair that pays at the result's prices, and its result, until no pair does.
 
     ``resolve(problem, previous, time_limit)`` solves the grown problem
     warm from the previous result.  ``deadline`` is a
-    ``time.perf_counter()`` value (None: no limit).  The returned result's
-    ``stats`` say ``proven_over`` (``"market"`` or ``"candidates"``),
-    ``pricing_passes`` and ``pairs_added``.
+    ``time.perf_counter()`` value (None: no limit).  ``fixed`` marks
+    workers whose pairs are not priced (a re-match's locked workers: they
+    are outside ``problem``, and no pair of theirs may join it).
+    ``margin``: the first pass's, as a share of the top price
+    (:data:`MARGIN`; 0 when ``problem`` holds last week's pairs already).
+    Each worker's added pairs follow its arcs before
+    (:meth:`Problem._with_arcs`).  The returned result's ``stats`` say
+    ``proven_over`` (``"market"`` or ``"candidates"``), ``pricing_passes``
+    and ``pairs_added``.
     """
     added = 0
     passes = 0
@@ -86,12 +104,15 @@ def widen(
         # Values were rounded to integers at this scale: a pair paying within that rounding could not be told from
         # one already priced, and the proof allows for it (the bound widens by as much per worker, below).
         rounding = 0.5 / float(result.stats.get("scale", 1e6)) * (1 + 1e-9)
-        margin = MARGIN * float(np.max(result.prices, initial=0.0)) if passes == 0 else 0.0
-        extra = priced_candidates(market, policy, result.prices, result.surplus + rounding - margin, k=k)
+        near = margin * float(np.max(result.prices, initial=0.0)) if passes == 0 else 0.0
+        line = result.surplus + rounding - near
+        if fixed is not None:
+            line = np.where(fixed, np.finfo(np.float64).max, line)  # no pair of theirs pays
+        extra = priced_candidates(market, policy, result.prices, line, k=k)
         passes += 1
-        logger.info("pricing pass %d: %d pairs pay within %.3g of their workers' surplus", passes, extra.nnz, margin)
+        logger.info("pricing pass %d: %d pairs pay within %.3g of their workers' surplus", passes, extra.nnz, near)
         if extra.nnz == 0:
-            if margin == 0.0:
+            if near == 0.0:
                 scope = "market"
                 break
             continue  # nothing near the line either: the next pass, without margin, proves it

@@ -30,7 +30,8 @@ The answer is an :class:`~jobmatch.Assignment` of the whole new market
 checked against it, with its :class:`~jobmatch.results.changes.Changes`.
 Its objective is the total score; the objective the solve maximised (the
 score plus ``move_penalty`` per free holder kept, locked workers' scores
-included) and its bound are in ``result.stats["penalised"]``.
+included), its bound and the solver's job prices (the next re-match's
+warm start) are in ``result.stats["penalised"]``.
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ from ..results.changes import Changes
 from ..scoring.pool import pool, reuse
 from ..scoring.scores import pair_components
 from ..solvers.check import check
-from ..solvers.limited import solve_limited
+from ..solvers.limited import left_unchosen, solve_limited
 from ..solvers.problem import Cap, Problem
-from ..solvers.registry import SolverFn, auto_solver, available, checked_options
+from ..solvers.registry import SolverFn, auto_solver, available, checked_options, solve
 from ..solvers.result import Result, Status
 from ._previous import before_of, locked_rows
 from .compile import problem_of, time_limit_arg
+from .pricing import MARGIN, scope_of, widen
 
 __all__ = ["rematch"]
 
@@ -88,6 +90,7 @@ def rematch(
     time_limit: float | None = None,
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
+    scope: str = "auto",
 ) -> Assignment:
     """Match a changed market again, moving as few people as the gain justifies (module notes).
 
@@ -123,6 +126,13 @@ def rematch(
         As for :func:`~jobmatch.match`; ``"auto"`` with ``max_moves`` is
         exact by CP-SAT up to :data:`~jobmatch.solvers.limited.EXACT_ARCS`
         arcs.  Training programmes are not offered in a re-match.
+    scope : {"auto", "market", "candidates"}, optional
+        What the answer is proven optimal over, as for
+        :func:`~jobmatch.match` (``"auto"``: the whole market up to
+        :data:`~jobmatch.pipeline.pricing.MARKET_PAIRS` pairs): with the
+        auction, pricing passes add every pair outside the candidates that
+        could improve the answer, warm from the re-match's prices.  A
+        binding ``max_moves`` keeps the candidates' proof.
 
     Returns
     -------
@@ -171,6 +181,7 @@ def rematch(
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):
         raise fail(where, "solver", f"one of {available()} or a callable", solver)
     options = checked_options(where, options)
+    scope = scope_of(where, scope, market)
     before = before_of(where, previous)
     locks = locked_rows(where, keep, before)
     earlier = _earlier(where, placed_earlier, policy)
@@ -196,6 +207,11 @@ def rematch(
     else:
         candidate_pool, reused = reuse(pooled, market, policy, k)
     problem = problem_of(market, policy, candidate_pool.top(k))
+    origin = candidate_pool.origin
+    widens = scope == "market" and solver in ("auto", "auction") and not (problem.quotas or problem.caps)
+    carried = widens and max_moves is None and isinstance(previous, Assignment) and origin is not None
+    if carried:
+        problem = _carried(previous.problem, problem, origin)  # last week's pricing pairs
     if earlier["people"]:  # the quotas count the people placed earlier, in the answer's own check too
         problem = problem.replace(quotas=[dataclasses.replace(q, placed_before=earlier["people"],
                                                               members_before=earlier.get(q.name, 0))
@@ -238,12 +254,19 @@ def rematch(
     name = auto_solver(sub) if solver == "auto" else solver
     given = dict(options)
     if name == "auction" and before.prices is not None and not given:
-        prices = np.array([before.prices.get(str(j), 0.0) for j in market.jobs.ids.tolist()])
+        # A new job starts above every value: nobody bids for it until its reverse steps lower its price to draw
+        # its best workers in.  At 0 it would draw every worker who prefers it at once (a price war).
+        high = float(sub.values.max()) if sub.n_arcs else 0.0
+        prices = np.array([before.prices.get(str(j), high) for j in market.jobs.ids.tolist()])
         hint = np.full(n, -1, dtype=np.int64)
         hint[sub.workers[sub_stays]] = sub.jobs[sub_stays]
         given = {"prices": prices, "hint": hint}
     budget = len(sub_stays) if max_moves is None else max_moves
     solved = solve_limited(sub, sub_stays, budget, solver=solver, time_limit=time_limit, seed=seed, options=given)
+    if scope == "market" and solved.solver == "auction" and solved.stats["method"] == "free":
+        deadline = None if time_limit is None else started + time_limit
+        problem, solved = _widened(market, policy, problem, sub, sub_stays, solved, locked, k=k, seed=seed,
+                                   deadline=deadline, margin=0.0 if carried else MARGIN)  # fmt: skip
     result = _whole(problem, locked, held, solved, move_penalty)
     changes = _changes(previous_id, held, forced, locked, np.asarray(result.job_of), left)
     result.stats["candidates"] = reused
@@ -263,6 +286,43 @@ def _earlier(where: str, placed_earlier: Any, policy: Policy) -> dict[str, int]:
             raise fail(where, f"placed_earlier[{quota.group!r}]", f"at most people ({out['people']})",
                        out[quota.group])  # fmt: skip
     return out
+
+
+def _carried(old: Problem, problem: Problem, origin: tuple[np.ndarray, np.ndarray] | None) -> Problem:
+    """``problem`` with the pairs of ``old`` (a re-match's whole problem, its pricing passes' pairs included) whose
+    worker and job are the same records (``origin``, :class:`~jobmatch.scoring.pool.CandidatePool`): they score
+    as they did, and most of them will pay again, so the pricing passes start near their end."""
+    if origin is None:
+        return problem
+    worker_from, job_map = origin
+    to = np.full(old.n_workers, -1, dtype=np.int64)
+    same = np.flatnonzero(worker_from >= 0)
+    to[worker_from[same]] = same
+    workers, jobs = to[old.workers], job_map[old.jobs]
+    both = (workers >= 0) & (jobs >= 0)
+    return problem._with_arcs(workers[both], jobs[both], old.values[both]) if both.any() else problem
+
+
+def _widened(market: Market, policy: Policy, problem: Problem, sub: Problem, stays: np.ndarray, solved: Result,
+             locked: np.ndarray, *, k: int, seed: int, deadline: float | None,
+             margin: float) -> tuple[Problem, Result]:  # fmt: skip
+    """The pricing passes of :mod:`~jobmatch.pipeline.pricing` on the problem of the unlocked workers: the whole
+    ``problem`` grown by the same pairs (their scores: a pair outside the candidates is nobody's current job),
+    and the answer, with the moves counted on the grown problem."""
+
+    def resolve(grown: Problem, previous: Result, left: float | None) -> Result:
+        warm = {"prices": previous.prices, "hint": previous.job_of}
+        return solve(grown, solver="auction", time_limit=left, seed=seed, options=warm)
+
+    grown, solved = widen(market, policy, sub, solved, k=k, resolve=resolve, deadline=deadline, fixed=locked,
+                          margin=margin)  # fmt: skip
+    before = np.diff(sub.indptr)
+    added = np.arange(grown.n_arcs) - grown.indptr[grown.workers] >= before[grown.workers]  # each row's tail
+    if added.any():
+        problem = problem._with_arcs(grown.workers[added], grown.jobs[added], grown.values[added])
+    marked = grown.indptr[sub.workers[stays]] + stays - sub.indptr[sub.workers[stays]]  # old arcs kept their place
+    stats = {**solved.stats, "left": left_unchosen(grown, marked, solved.job_of), "method": "free"}
+    return problem, dataclasses.replace(solved, stats=stats)
 
 
 def _without_locked(problem: Problem, values: np.ndarray, locked: np.ndarray, pinned: np.ndarray) -> Problem:
@@ -302,7 +362,7 @@ def _whole(problem: Problem, locked: np.ndarray, held: np.ndarray, solved: Resul
     fixed = problem.objective_of(pinned)  # the locked workers' scores, outside the solve
     bound = None if solved.bound is None else solved.bound + fixed
     penalised = {"objective": solved.objective + fixed, "bound": bound, "gap": solved.gap,
-                 "move_penalty": move_penalty}  # fmt: skip
+                 "move_penalty": move_penalty, "prices": solved.prices}  # fmt: skip
     stats = {**solved.stats, "penalised": penalised}
     solution = solved.status in (Status.OPTIMAL, Status.FEASIBLE)
     job_of = np.asarray(solved.job_of).copy() if solution else np.full(problem.n_workers, -1, dtype=np.int64)

@@ -153,6 +153,12 @@ class CandidatePool:
         Per worker, a score and a job index: every job ranking at or before
         them (a higher score, or the same score and an index at most
         ``cut_at``) is in the row; ``-inf``: every feasible job is.
+    origin : tuple of two ndarray of int64, optional
+        For a pool made by :func:`reuse`: per worker, the row of its same
+        record in the previous pool's market (-1: new or changed); per job
+        of the previous market, the index of its same job here (-1: gone or
+        changed).  A pair of same records scores as it did (a re-match
+        carries pairs over by it).
     """
 
     market: Market
@@ -160,6 +166,7 @@ class CandidatePool:
     graph: CandidateGraph
     cut: np.ndarray
     cut_at: np.ndarray
+    origin: tuple[np.ndarray, np.ndarray] | None = None
 
     @cached_property
     def keys(self) -> tuple[np.ndarray, np.ndarray]:
@@ -288,6 +295,6 @@ def reuse(previous: CandidatePool, market: Market, policy: Policy, k: int) -> tu
              "seconds": time.perf_counter() - started}  # fmt: skip
     logger.info("candidates re-used: %d of %d workers scored again, %d fresh jobs (%.2f s)", len(redo), n,
                 len(fresh_jobs), stats["seconds"])  # fmt: skip
-    out = CandidatePool(market, policy, graph, cut, cut_at)
+    out = CandidatePool(market, policy, graph, cut, cut_at, origin=(worker_from, job_map))
     out.__dict__["keys"] = (new_workers, new_jobs)  # known already: the next week's re-use needs them
     return out, stats

@@ -340,8 +340,9 @@ def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any
             state.cnt,
         )  # fmt: skip
     d, primal = state.bound()
-    if warm:  # eps: the gap per worker the start leaves, at least one unit (measured: docs/benchmarks.md)
-        eps = max(market.S, min(eps, (d - primal) // max(1, len(market.owner))))
+    if warm:  # eps: the gap per worker the start leaves, at least one unit (measured: docs/benchmarks.md) ...
+        room = int(np.sum((market.cap - state.cnt) * state.p))  # ... less priced room: reverse steps fill it
+        eps = max(market.S, min(eps, (d - primal - room) // max(1, len(market.owner))))
     built = time.perf_counter()
     exact: np.ndarray | None = None
     finished = True

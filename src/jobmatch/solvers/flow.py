@@ -63,10 +63,8 @@ MAX_LCM_NODES = int(MAX_TOTAL // 10**6)
 
 
 def units_of(problem: Problem) -> np.ndarray | None:
-    """Capacity each worker uses, if every arc of a worker uses the same (else None)."""
-    units = np.ones(problem.n_workers, dtype=np.int64)
-    units[problem.workers] = problem.use
-    return units if np.array_equal(units[problem.workers], problem.use) and np.all(units >= 1) else None
+    """Capacity each worker uses, if every arc of a worker uses the same (else None): :attr:`Problem.units`."""
+    return problem.units
 
 
 def cap_tree(problem: Problem) -> tuple[np.ndarray, np.ndarray] | None:

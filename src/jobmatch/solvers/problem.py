@@ -407,11 +407,10 @@ class Problem:
         the scoring kernels (valid indices, finite values).
         """
 
-        def key(w: np.ndarray, j: np.ndarray) -> np.ndarray:
-            return np.asarray(w, dtype=np.int64) * max(self.n_jobs, 1) + np.asarray(j, dtype=np.int64)
+        from .. import _sparse
 
-        touched = np.isin(self.workers, workers)
-        new = ~np.isin(key(workers, jobs), key(self.workers[touched], self.jobs[touched]))
+        workers, jobs = np.asarray(workers, dtype=np.int64), np.asarray(jobs, dtype=np.int64)
+        new = ~_sparse.in_rows(self.indptr, self.jobs, workers, jobs)  # np.isin on (worker, job) keys: 20x slower
         workers, jobs, values = workers[new], jobs[new], values[new]
         old = np.diff(self.indptr)
         added = np.bincount(workers, minlength=self.n_workers)
@@ -577,6 +576,16 @@ class Problem:
     def workers(self) -> np.ndarray:
         """Worker index of every arc (computed once; read-only)."""
         return readonly(row_ids(self.indptr))
+
+    @cached_property
+    def units(self) -> np.ndarray | None:
+        """Capacity each worker uses, when every arc of a worker uses the same amount, at least 1 (else None).
+
+        Computed once (the solvers ask it several times per solve; read-only).
+        """
+        units = np.ones(self.n_workers, dtype=np.int64)
+        units[self.workers] = self.use
+        return readonly(units) if np.array_equal(units[self.workers], self.use) and np.all(units >= 1) else None
 
     @property
     def graph(self) -> CandidateGraph:
