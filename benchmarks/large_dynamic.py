@@ -1,19 +1,20 @@
 """A living market (issue 17): re-matching against a fresh match, and a simulated year.
 
-    python benchmarks/large_dynamic.py [--only rematch year] [--repeats 3]
+    python benchmarks/large_dynamic.py [--only rematch rematch_market year] [--repeats 3]
 
 Parts (each in a fresh process):
 
-``rematch``
-    ``synth.scenario(100_000, 2_000)`` matched (``k=20``, candidates), then
-    three weeks, each with 5% of the workers and 5% of the jobs gone and as
-    many new ones (another seed's scenario), re-matched week after week
-    (default penalty, nobody locked).  The first re-match scores everything
-    (a match keeps no candidate pool); the third is the steady state.
-    Interleaved ``--repeats`` times in one process: a fresh ``match`` of the
-    third week's market and its ``rematch`` from the second week's, wall
-    seconds of each (median, and the ratio of medians), with the moves and
-    what the candidate pool re-used.
+``rematch``, ``rematch_market``
+    ``synth.scenario(100_000, 2_000)`` matched (``k=20``), then three
+    weeks, each with 5% of the workers and 5% of the jobs gone and as many
+    new ones (another seed's scenario), re-matched week after week (default
+    penalty, nobody locked), all with ``scope="candidates"`` or all with
+    ``scope="market"`` (the same proof on both sides).  The first re-match
+    scores everything (a match keeps no candidate pool); the third is the
+    steady state.  Interleaved ``--repeats`` times in one process: a fresh
+    ``match`` of the third week's market and its ``rematch`` from the
+    second week's, wall seconds of each (median, and the ratio of medians),
+    with the moves, what the candidate pool re-used and the pricing passes.
 ``year``
     ``simulate.run`` over 52 weeks, 10,000 registrations and 500 jobs, seed
     0, for the status quo, the exact match filling the room left,
@@ -58,34 +59,47 @@ def _week_later(market, share: float, seed: int):
     return Market.from_frames(pd.concat([w0, w1], ignore_index=True), pd.concat([j0, j1], ignore_index=True))
 
 
-@part
-def rematch(args):
+def _rematched(args, scope: str):
     from jobmatch import match, rematch, synth
 
     market = synth.scenario(100_000, 2_000, seed=0)
-    before = match(market, k=20, scope="candidates", training=False)
+    before = match(market, k=20, scope=scope, training=False)
     later = _week_later(market, 0.05, 7)
     began = time.perf_counter()
-    week1 = rematch(before, later, k=20)  # from a match: everything scored, a candidate pool kept
+    week1 = rematch(before, later, k=20, scope=scope)  # from a match: everything scored, a candidate pool kept
     week1_s = time.perf_counter() - began
     later = _week_later(later, 0.05, 8)
-    week2 = rematch(week1, later, k=20)  # the steady state: a pool before, and its record keys
+    week2 = rematch(week1, later, k=20, scope=scope)  # the steady state: a pool before, its keys and prices
     later = _week_later(later, 0.05, 9)
     fresh_s, again_s = [], []
     for _ in range(args.repeats):
         began = time.perf_counter()
-        fresh = match(later, k=20, scope="candidates", training=False)
+        fresh = match(later, k=20, scope=scope, training=False)
         fresh_s.append(time.perf_counter() - began)
         began = time.perf_counter()
-        again = rematch(week2, later, k=20)
+        again = rematch(week2, later, k=20, scope=scope)
         again_s.append(time.perf_counter() - began)
     fresh_m, again_m = statistics.median(fresh_s), statistics.median(again_s)
+    stats = again.result.stats
     return {
         "fresh_s": fresh_m, "rematch_s": again_m, "ratio": again_m / fresh_m, "week1_from_match_s": week1_s,
         "fresh_timings": fresh.timings, "rematch_solver_timings": again.result.timings,
-        "candidates": again.result.stats["candidates"], "changes": again.metrics()["changes"],
+        "candidates": stats["candidates"], "changes": again.metrics()["changes"], "warm": stats.get("warm"),
+        "proven_over": [fresh.proven_over, again.proven_over],
+        "pricing_passes": [fresh.result.stats.get("pricing_passes"), stats.get("pricing_passes")],
+        "pairs_added": [fresh.result.stats.get("pairs_added"), stats.get("pairs_added")],
         "fresh_objective": fresh.objective, "rematch_objective": again.objective, "status": again.status.name,
     }  # fmt: skip
+
+
+@part
+def rematch(args):
+    return _rematched(args, "candidates")
+
+
+@part
+def rematch_market(args):
+    return _rematched(args, "market")
 
 
 @part

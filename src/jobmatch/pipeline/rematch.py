@@ -2,7 +2,7 @@
 
 Each week a portal's market changes: workers register and leave, jobs open,
 close and change their headcount.  :func:`rematch` solves the new market
-starting from the placements before, in four steps:
+starting from the placements before, in five steps:
 
 1. *Map* the placements before onto the new market by id.  Workers who left
    are counted (``left``); a worker whose job closed, or whose pair is no
@@ -23,7 +23,17 @@ starting from the placements before, in four steps:
    at most that many holders leave their job, a rule over arcs solved by
    :func:`~jobmatch.solvers.limited.solve_limited` (exact by CP-SAT on small
    problems, priced beyond).  The auction starts warm from the prices
-   before, where the previous result has them.
+   before, where the previous result has them (a match's, or a re-match's
+   penalised solve's); a new job starts above every value, so that its
+   reverse steps, not a price war, draw its workers in.
+5. *Widen* (``scope="market"``, the default up to
+   :data:`~jobmatch.pipeline.pricing.MARKET_PAIRS` pairs, as for
+   :func:`~jobmatch.match`): the pricing passes of
+   :mod:`jobmatch.pipeline.pricing` add every pair outside the candidates
+   that could improve the answer, for the free workers, until none can.
+   The pairs last week's passes added are carried over first, where the
+   worker and the job are the same records (they score as they did), so
+   the passes start near their end.
 
 The answer is an :class:`~jobmatch.Assignment` of the whole new market
 (locked workers included, on the job capacities and the policy as given),
@@ -60,7 +70,7 @@ from ..solvers.registry import SolverFn, auto_solver, available, checked_options
 from ..solvers.result import Result, Status
 from ._previous import before_of, locked_rows
 from .compile import problem_of, time_limit_arg
-from .pricing import MARGIN, scope_of, widen
+from .pricing import MARGIN, WARM_MARGIN, scope_of, widen
 
 __all__ = ["rematch"]
 
@@ -266,7 +276,7 @@ def rematch(
     if scope == "market" and solved.solver == "auction" and solved.stats["method"] == "free":
         deadline = None if time_limit is None else started + time_limit
         problem, solved = _widened(market, policy, problem, sub, sub_stays, solved, locked, k=k, seed=seed,
-                                   deadline=deadline, margin=0.0 if carried else MARGIN)  # fmt: skip
+                                   deadline=deadline, margin=WARM_MARGIN if carried else MARGIN)  # fmt: skip
     result = _whole(problem, locked, held, solved, move_penalty)
     changes = _changes(previous_id, held, forced, locked, np.asarray(result.job_of), left)
     result.stats["candidates"] = reused

@@ -399,8 +399,7 @@ def _result(
     bound_units -= market.shift * len(market.owner)  # must-place: every copy was given the shift
     proven = finished and (exact is not None or d - primal < market.S)
     n = problem.n_workers
-    per_worker = np.zeros(n, dtype=np.float64)
-    np.add.at(per_worker, market.owner, surplus)
+    per_worker = np.bincount(market.owner, weights=surplus, minlength=n)
     job_of, split = _workers(problem, market, state.a_job)
     bound = market.scaled.bound(bound_units / market.per * (1 if problem.maximize else -1), problem.maximize)
     stats: dict[str, Any] = {
@@ -449,13 +448,9 @@ def _workers(problem: Problem, market: _Units, a_job: np.ndarray) -> tuple[np.nd
     n = problem.n_workers
     if market.per == 1:
         return a_job.astype(np.int64), np.zeros(0, dtype=np.int64)
-    first = np.zeros(n, dtype=np.int64)
-    last = np.zeros(n, dtype=np.int64)
     jobs = a_job.astype(np.int64)
-    np.maximum.at(last, market.owner, jobs + 1)
-    first[:] = np.iinfo(np.int64).max
-    np.minimum.at(first, market.owner, jobs + 1)
+    starts = np.searchsorted(market.owner, np.arange(n))  # a worker's copies are consecutive, at least one each
+    first, last = np.minimum.reduceat(jobs, starts), np.maximum.reduceat(jobs, starts)
     split = np.flatnonzero(first != last)
-    job_of = last - 1
-    job_of[split] = -1
-    return job_of, split
+    last[split] = -1
+    return last, split
