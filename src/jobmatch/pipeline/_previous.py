@@ -13,7 +13,7 @@ from ..data.text import name_cell
 from ..exceptions import optional_import
 from ..results.assignment import Assignment
 
-__all__ = ["Before", "before_of", "locked_rows"]
+__all__ = ["Before", "before_of", "locked_rows", "prices_of"]
 
 
 class Before(NamedTuple):
@@ -25,6 +25,17 @@ class Before(NamedTuple):
     prices: dict[str, float] | None
 
 
+def prices_of(assignment: Assignment) -> np.ndarray | None:
+    """An Assignment's job prices, one per job of its market (None without): its solver's, or for a re-match its
+    penalised solve's (the next re-match's start)."""
+    found = assignment.result.prices
+    if found is None:
+        found = (assignment.result.stats.get("penalised") or {}).get("prices")
+    if found is None or len(found) != assignment.market.n_jobs:
+        return None
+    return np.asarray(found, dtype=np.float64)
+
+
 def before_of(where: str, previous: Any) -> Before:
     """``previous`` (an Assignment or a placements frame) as :class:`Before`, checked."""
     if isinstance(previous, Assignment):
@@ -33,12 +44,8 @@ def before_of(where: str, previous: Any) -> Before:
         job_ids = np.asarray(market.jobs.ids, dtype=object)
         jobs = np.full(len(job_of), None, dtype=object)
         jobs[job_of >= 0] = job_ids[job_of[job_of >= 0]]
-        prices = None
-        found = previous.result.prices  # a re-match's are those of its penalised solve: the next one's start
-        if found is None:
-            found = (previous.result.stats.get("penalised") or {}).get("prices")
-        if found is not None and len(found) == market.n_jobs:
-            prices = dict(zip(job_ids.tolist(), np.asarray(found, dtype=np.float64).tolist()))
+        found = prices_of(previous)
+        prices = None if found is None else dict(zip(job_ids.tolist(), found.tolist()))
         return Before(np.asarray(market.workers.ids, dtype=object), jobs.astype(object), None, prices)
     pd = optional_import("pandas", "pandas", where)
     if not isinstance(previous, pd.DataFrame) and callable(getattr(previous, "to_pandas", None)):  # Arrow, Polars

@@ -68,7 +68,7 @@ from ..solvers.limited import left_unchosen, solve_limited
 from ..solvers.problem import Cap, Problem
 from ..solvers.registry import SolverFn, auto_solver, available, checked_options, solve
 from ..solvers.result import Result, Status
-from ._previous import before_of, locked_rows
+from ._previous import before_of, locked_rows, prices_of
 from .compile import problem_of, time_limit_arg
 from .pricing import MARGIN, WARM_MARGIN, scope_of, widen
 
@@ -221,7 +221,7 @@ def rematch(
     widens = scope == "market" and solver in ("auto", "auction") and not (problem.quotas or problem.caps)
     carried = widens and max_moves is None and isinstance(previous, Assignment) and origin is not None
     if carried:
-        problem = _carried(previous.problem, problem, origin)  # last week's pricing pairs
+        problem = _carried(previous.problem, problem, origin, prices_of(previous))  # last week's pricing pairs
     if earlier["people"]:  # the quotas count the people placed earlier, in the answer's own check too
         problem = problem.replace(quotas=[dataclasses.replace(q, placed_before=earlier["people"],
                                                               members_before=earlier.get(q.name, 0))
@@ -298,10 +298,12 @@ def _earlier(where: str, placed_earlier: Any, policy: Policy) -> dict[str, int]:
     return out
 
 
-def _carried(old: Problem, problem: Problem, origin: tuple[np.ndarray, np.ndarray] | None) -> Problem:
+def _carried(old: Problem, problem: Problem, origin: tuple[np.ndarray, np.ndarray] | None,
+             prices: np.ndarray | None) -> Problem:  # fmt: skip
     """``problem`` with the pairs of ``old`` (a re-match's whole problem, its pricing passes' pairs included) whose
-    worker and job are the same records (``origin``, :class:`~jobmatch.scoring.pool.CandidatePool`): they score
-    as they did, and most of them will pay again, so the pricing passes start near their end."""
+    worker and job are the same records (``origin``, :class:`~jobmatch.scoring.pool.CandidatePool`) and that paid
+    their job's price last week (``prices``, one per job of ``old``): they score as they did, and most of them
+    will pay again, so the pricing passes start near their end (measured: docs/benchmarks.md)."""
     if origin is None:
         return problem
     worker_from, job_map = origin
@@ -310,6 +312,8 @@ def _carried(old: Problem, problem: Problem, origin: tuple[np.ndarray, np.ndarra
     to[worker_from[same]] = same
     workers, jobs = to[old.workers], job_map[old.jobs]
     both = (workers >= 0) & (jobs >= 0)
+    if prices is not None:  # a pair that could not pay its job's price is left for the passes to find again
+        both &= old.values >= old.people[old.workers] * prices[old.jobs]
     return problem._with_arcs(workers[both], jobs[both], old.values[both]) if both.any() else problem
 
 
