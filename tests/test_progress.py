@@ -1,4 +1,4 @@
-"""Progress bars (jobmatch._progress) on match and compare, and the log lines of each stage and solve."""
+"""Progress bars (jobmatch._progress) on match, rematch and compare, and the log lines of each stage and solve."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from jobmatch import GroupQuota, Policy, ValidationError, _progress, compare, match, synth
+from jobmatch import GroupQuota, Policy, ValidationError, _progress, compare, match, rematch, synth
 from jobmatch.exceptions import MissingDependency
 
 
@@ -23,6 +23,16 @@ def test_a_bar_steps_through_the_stages_with_the_solver_rounds(market, capsys):
     quota = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)])
     match(market, quota, k=5, solver="lagrangian", progress=True, options={"finish": False})
     assert "round 1: bound" in capsys.readouterr().err
+
+
+def test_a_rematch_bar_steps_through_scoring_solving_and_its_pricing_passes(market, capsys):
+    before = match(market, k=5)
+    capsys.readouterr()
+    rematch(before, market.subset(jobs=range(1, 20)), k=3, progress=True)
+    err = capsys.readouterr().err
+    assert "rematch (solve)" in err and "2/2" in err and "auction phase" in err
+    with pytest.raises(ValidationError, match="progress"):
+        rematch(before, market, progress="yes")
 
 
 def test_no_bar_unless_asked_or_the_run_is_large(market, capsys):

@@ -65,6 +65,12 @@ def test_rematch(n, m, seed, data):
             st.sampled_from([None, {"people": 3}, {"people": 2, "female": 1}, {"people": -1}, {"female": 2}, "x"])
         )
         bad |= value in ({"people": -1}, {"female": 2}, "x")
+    if data.draw(st.booleans()):
+        kwargs["scope"] = value = data.draw(st.sampled_from(["auto", "market", "candidates", "all", None, 1]))
+        bad |= value not in ("auto", "market", "candidates")
+    if data.draw(st.booleans()):
+        kwargs["progress"] = value = data.draw(st.sampled_from([None, False, "yes", 1]))
+        bad |= value not in (None, False)
     after = attempt("rematch", rematch, previous, later, **kwargs)
     if bad:
         refused("rematch", rematch, previous, later, **kwargs)

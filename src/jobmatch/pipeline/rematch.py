@@ -56,8 +56,9 @@ from typing import Any
 import numpy as np
 
 from .._arrays import indptr_from_counts
+from .._progress import note, shown, stage
 from ..data.market import Market
-from ..data.schema import COUNT, NON_NEGATIVE, POSITIVE, SEED, fail, param
+from ..data.schema import COUNT, FLAG, NON_NEGATIVE, POSITIVE, SEED, fail, param
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..results.changes import Changes
@@ -68,7 +69,7 @@ from ..solvers.limited import left_unchosen, solve_limited
 from ..solvers.problem import Cap, Problem
 from ..solvers.registry import SolverFn, auto_solver, available, checked_options, solve
 from ..solvers.result import Result, Status
-from ._previous import before_of, locked_rows, prices_of
+from ._previous import Before, before_of, locked_rows, prices_of
 from .compile import problem_of, time_limit_arg
 from .pricing import MARGIN, WARM_MARGIN, scope_of, widen
 
@@ -101,6 +102,7 @@ def rematch(
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
     scope: str = "auto",
+    progress: bool | None = None,
 ) -> Assignment:
     """Match a changed market again, moving as few people as the gain justifies (module notes).
 
@@ -143,6 +145,8 @@ def rematch(
         auction, pricing passes add every pair outside the candidates that
         could improve the answer, warm from the re-match's prices.  A
         binding ``max_moves`` keeps the candidates' proof.
+    progress : bool, optional
+        A progress bar on stderr, as for :func:`~jobmatch.match`.
 
     Returns
     -------
@@ -196,6 +200,19 @@ def rematch(
     locks = locked_rows(where, keep, before)
     earlier = _earlier(where, placed_earlier, policy)
 
+    progress = param(where, "progress", progress, FLAG, or_none=True)
+    with shown(where, ["score", "solve"], enabled=progress, expected=market.n_workers * market.n_jobs):
+        return _rematch(previous, market, policy, before, locks, earlier, move_penalty=move_penalty,
+                        max_moves=max_moves, solver=solver, k=k, time_limit=time_limit, seed=seed, options=options,
+                        scope=scope, started=started)  # fmt: skip
+
+
+def _rematch(previous: Any, market: Market, policy: Policy, before: Before, locks: np.ndarray,
+             earlier: dict[str, int], *, move_penalty: float, max_moves: int | None, solver: str | SolverFn, k: int,
+             time_limit: float | None, seed: int, options: Mapping[str, Any], scope: str,
+             started: float) -> Assignment:  # fmt: skip
+    """:func:`rematch` on checked arguments."""
+    stage("score")
     # Step 1: map the placements before onto the new market.
     n = market.n_workers
     at = market.workers.positions(before.workers.tolist())
@@ -261,6 +278,8 @@ def rematch(
                 left)  # fmt: skip
 
     # Step 4: solve, warm from the prices before.
+    note(f"{sub.n_arcs:,} arcs")
+    stage("solve")
     name = auto_solver(sub) if solver == "auto" else solver
     given = dict(options)
     if name == "auction" and before.prices is not None and not given:
