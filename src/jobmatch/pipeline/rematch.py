@@ -42,6 +42,11 @@ Its objective is the total score; the objective the solve maximised (the
 score plus ``move_penalty`` per free holder kept, locked workers' scores
 included), its bound and the solver's job prices (the next re-match's
 warm start) are in ``result.stats["penalised"]``.
+
+Why one long module: the five steps share the mapping of the placements
+before (who held what, who is locked, why a holder lost its job) and the
+two problems it builds (the whole market's and the free workers'); apart,
+each step would pass all of them on.
 """
 
 from __future__ import annotations
