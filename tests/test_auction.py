@@ -159,6 +159,25 @@ def test_warm_starts_reach_the_cold_optimum(problem, data):
         certifies(changed, warm)
 
 
+@settings(max_examples=100)
+@given(problems(sizes=True, must_place=False), st.data())
+def test_a_warm_start_from_the_relaxed_answer_makes_no_bid_and_a_hostile_one_no_crash(problem, data):
+    """Couples: from its own prices and relaxed answer (a job per one-person copy) the auction has nothing to do;
+    a per-copy hint with jobs outside the problem starts those copies unplaced and reaches the same bound."""
+    first = solve(problem, solver="auction")
+    relaxed = first.stats["relaxed"]
+    assert len(relaxed) == int(problem.units.sum())
+    again = solve(problem, solver="auction", options={"prices": first.prices, "hint": relaxed})
+    assert again.stats["bids"] == 0 and again.stats["reverse_moves"] == 0
+    assert np.array_equal(again.job_of, first.job_of) and again.bound == pytest.approx(first.bound)
+    hostile = relaxed.astype(np.int64) + np.array(
+        data.draw(st.lists(st.sampled_from([0, 0, 10**9, -5]), min_size=len(relaxed), max_size=len(relaxed)))
+    )
+    other = solve(problem, solver="auction", options={"hint": hostile})
+    assert other.bound == pytest.approx(first.bound, abs=tolerance(problem))
+    certifies(problem, other)
+
+
 def test_determinism_and_a_synthetic_market_against_flow():
     problem = compile(synth.scenario(3000, 120, seed=3), Policy(), k=10)
     unit = Problem._trusted(

@@ -349,7 +349,7 @@ def _widened(market: Market, policy: Policy, problem: Problem, sub: Problem, sta
     and the answer, with the moves counted on the grown problem."""
 
     def resolve(grown: Problem, previous: Result, left: float | None) -> Result:
-        warm = {"prices": previous.prices, "hint": previous.job_of}
+        warm = {"prices": previous.prices, "hint": previous.stats.get("relaxed", previous.job_of)}
         return solve(grown, solver="auction", time_limit=left, seed=seed, options=warm)
 
     grown, solved = widen(market, policy, sub, solved, k=k, resolve=resolve, deadline=deadline, fixed=locked,
