@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from jobmatch import GroupQuota, Policy, Problem, Status, ValidationError, match, rematch, synth
+from jobmatch import GroupQuota, Market, Policy, Problem, Status, ValidationError, match, rematch, synth
 from jobmatch.solvers.limited import left_unchosen, solve_limited
 from test_solvers import satisfies
 
@@ -30,8 +30,6 @@ def changed(market, seed: int, share: float = 0.2):
     jobs["capacity"] = np.maximum(0, jobs["capacity"] + rng.integers(-2, 2, len(jobs)))
     fresh = synth.scenario(max(1, int(share * market.n_workers)), 1, seed=seed + 100).to_frames()[0]
     fresh["id"] = [f"new-{i}" for i in range(len(fresh))]
-    from jobmatch import Market
-
     return Market.from_frames(pd.concat([workers, fresh], ignore_index=True), jobs)
 
 
@@ -244,16 +242,40 @@ def _held_per_worker(n: int, workers: np.ndarray, held: np.ndarray) -> np.ndarra
 
 def test_a_rematch_starts_warm_from_the_prices_before_and_reaches_the_cold_optimum():
     """A match's prices, then each re-match's (those of its penalised solve), start the next re-match's auction;
-    new jobs start above every value.  From a frame (no prices) the same re-match runs cold."""
+    new jobs start above every value.  From a frame (no prices) the same re-match runs cold, to the same bound."""
     market = synth.scenario(600, 30, seed=21)
-    week1 = rematch(match(market, k=6, training=False), changed(market, 21), k=6)
-    later = week1.market.subset(workers=range(20, week1.market.n_workers), jobs=range(2, week1.market.n_jobs))
-    warm = rematch(week1, later, k=6, scope="candidates")
-    assert week1.result.stats["warm"] and warm.result.stats["warm"]
+    week1 = rematch(match(market, k=6, training=False), changed(market, 21), k=6, scope="candidates")
+    assert week1.result.stats["warm"]  # candidates only: the stats are the first solve's, not a pricing pass's
     assert len(week1.result.stats["penalised"]["prices"]) == week1.market.n_jobs
+    workers, jobs, _ = week1.market.subset(workers=range(20, week1.market.n_workers)).to_frames()
+    fresh = synth.scenario(5, 3, seed=99).to_frames()[1]
+    fresh["id"] = [f"new-job-{i}" for i in range(len(fresh))]
+    later = Market.from_frames(workers, pd.concat([jobs.iloc[2:], fresh], ignore_index=True))
+    warm = rematch(week1, later, k=6, scope="candidates")
+    assert warm.result.stats["warm"]
     cold = rematch(week1.to_frame(), later, k=6, scope="candidates")
     assert not cold.result.stats["warm"]
     assert warm.result.stats["penalised"]["bound"] == pytest.approx(cold.result.stats["penalised"]["bound"], abs=1e-6)
+    new = later.jobs.positions([f"new-job-{i}" for i in range(3)])
+    assert np.isin(warm.job_of, new).any()  # the new jobs drew workers in
+
+
+@pytest.mark.parametrize(("penalty", "locks"), [(0.05, 0), (0.3, 12)])
+def test_a_market_wide_rematch_is_the_rematch_over_every_pair(penalty, locks):
+    """The pricing passes' answer equals the re-match given every feasible pair as a candidate."""
+    market = synth.scenario(300, 20, seed=31)
+    before = match(market, k=3, training=False)
+    later = changed(market, 31)
+    staying = set(later.workers.ids)
+    keep = [w for w in market.workers.ids if before.placement(w) is not None and w in staying][:locks]
+    wide = rematch(before, later, k=3, move_penalty=penalty, keep=keep, scope="market")
+    every = rematch(before, later, k=later.n_jobs, move_penalty=penalty, keep=keep, scope="candidates")
+    assert wide.proven_over == "market" and wide.result.stats["pairs_added"] > 0
+    assert np.count_nonzero(wide.changes.locked) == np.count_nonzero(every.changes.locked)
+    ours, theirs = wide.result.stats["penalised"], every.result.stats["penalised"]
+    assert ours["bound"] == pytest.approx(theirs["bound"], abs=1e-6 * later.n_workers)
+    if wide.status is Status.OPTIMAL and every.status is Status.OPTIMAL:
+        assert ours["objective"] == pytest.approx(theirs["objective"], abs=1e-6)
 
 
 def test_locked_workers_gain_no_pairs_over_the_whole_market():

@@ -35,7 +35,7 @@ def test_in_rows_equals_reference(csr, data):
     pairs = data.draw(st.lists(st.tuples(st.integers(0, n_rows - 1), st.integers(0, n_cols - 1)), max_size=20))
     rows = np.array([r for r, _ in pairs], dtype=np.int64)
     queries = np.array([c for _, c in pairs], dtype=np.int64)
-    got = _sparse.in_rows(indptr, cols, rows, queries)
+    got = _sparse.in_rows(indptr, cols.astype(data.draw(st.sampled_from([np.int32, np.int64]))), rows, queries)
     assert got.tolist() == reference.in_rows(indptr, cols, rows, queries).tolist()
 
 

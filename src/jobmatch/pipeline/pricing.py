@@ -1,4 +1,5 @@
-"""Optimal over the whole market, not only the top-k candidates: the pricing pass of :func:`jobmatch.match`.
+"""Optimal over the whole market, not only the top-k candidates: the pricing pass of :func:`jobmatch.match` and
+:func:`jobmatch.rematch`.
 
 ``match`` solves on each worker's ``k`` best jobs.  Alone, that proves the
 answer optimal for those candidate pairs only: a worker whose ``k`` jobs
@@ -22,8 +23,8 @@ stops at ``MARKET_PAIRS``.
 Stopping.  At most ``MAX_ROUNDS`` passes, or until the time limit; the
 result then says its proof covers the candidates only
 (``result.stats["proven_over"]``).  Problems with quotas or caps, a
-blend of outside scores, or a solver without prices keep the candidates'
-proof.
+blend of outside scores, a re-match's move limit, or a solver without
+prices keep the candidates' proof.
 """
 
 from __future__ import annotations

@@ -148,8 +148,10 @@ def rematch(
         :func:`~jobmatch.match` (``"auto"``: the whole market up to
         :data:`~jobmatch.pipeline.pricing.MARKET_PAIRS` pairs): with the
         auction, pricing passes add every pair outside the candidates that
-        could improve the answer, warm from the re-match's prices.  A
-        binding ``max_moves`` keeps the candidates' proof.
+        could improve the answer, warm from the re-match's prices.  Quotas,
+        caps, another solver, or a ``max_moves`` below the free holders
+        keep the candidates' proof (``assignment.proven_over`` says which
+        held).
     progress : bool, optional
         A progress bar on stderr, as for :func:`~jobmatch.match`.
 
@@ -290,7 +292,7 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     if name == "auction" and before.prices is not None and not given:
         # A new job starts above every value: nobody bids for it until its reverse steps lower its price to draw
         # its best workers in.  At 0 it would draw every worker who prefers it at once (a price war).
-        high = float(sub.values.max()) if sub.n_arcs else 0.0
+        high = max(float(sub.values.max()), 0.0) + 1.0 if sub.n_arcs else 1.0
         prices = np.array([before.prices.get(str(j), high) for j in market.jobs.ids.tolist()])
         hint = np.full(n, -1, dtype=np.int64)
         hint[sub.workers[sub_stays]] = sub.jobs[sub_stays]

@@ -137,7 +137,8 @@ def run(
     k : int, optional
         Candidate jobs per worker.  The exact strategies without quotas or a
         move limit prove each week over every pair whatever ``k`` (the
-        pricing passes of :func:`jobmatch.rematch`); first come and the
+        pricing passes of :func:`jobmatch.rematch`, for markets up to
+        :data:`~jobmatch.pipeline.pricing.MARKET_PAIRS` pairs); first come and the
         strategies with quotas or a move limit see only these ``k``, so the
         default is deep: at 10,000 registrations and 500 jobs, ``k=10``
         left first come 2,800 placements short of its own with every job
