@@ -162,8 +162,7 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
         if scope == "market" and blend is None and result.solver == "auction":
 
             def resolve(grown: Problem, previous: Result, left: float | None) -> Result:
-                hint = previous.stats.get("relaxed", previous.job_of)  # the user's options served the first solve
-                warm = {"prices": previous.prices, "hint": hint}
+                warm = {"prices": previous.prices, "hint": previous.job_of}  # the user's options served the first
                 return solve(grown, solver="auction", time_limit=left, seed=seed, options=warm)
 
             deadline = None if time_limit is None else started + time_limit
