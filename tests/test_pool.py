@@ -12,6 +12,7 @@ import reference
 from jobmatch import Market, Policy, candidates, match, rematch, synth
 from jobmatch.scoring import _merge
 from jobmatch.scoring.pool import depth, pool, record_keys, reuse
+from jobmatch.scoring.scores import pair_components
 
 
 def week_later(market: Market, seed: int, *, share: float = 0.1, shuffle: bool = False) -> Market:
@@ -99,12 +100,14 @@ def test_rematch_keeps_a_pool_and_reuses_it():
     assert np.array_equal(second.job_of, whole.job_of) and second.objective == whole.objective
 
 
-def test_a_market_wide_rematch_carries_last_weeks_pairs_and_proves_the_same_optimum():
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_a_market_wide_rematch_carries_last_weeks_pairs_and_proves_the_same_optimum(shuffle):
     """Over the whole market, the pairs of last week's pricing passes are carried over (same records score the
-    same): fewer pairs to find again, the same proven optimum as a re-match that finds them all."""
+    same, in any order): fewer pairs to find again, the same proven optimum as a re-match that finds them all,
+    and every carried pair scores what scoring it now gives."""
     market = synth.scenario(400, 25, seed=6)
     first = rematch(match(market, k=3), week_later(market, 1), k=3)
-    later = week_later(first.market, 2)
+    later = week_later(first.market, 2, shuffle=shuffle)
     carried = rematch(first, later, k=3, move_penalty=0)
     assert first.proven_over == carried.proven_over == "market"
     first.pool = None  # nothing re-used, nothing carried
@@ -113,6 +116,9 @@ def test_a_market_wide_rematch_carries_last_weeks_pairs_and_proves_the_same_opti
     assert carried.result.stats["pairs_added"] < found.result.stats["pairs_added"]
     assert carried.objective == pytest.approx(found.objective, abs=1e-6)
     assert carried.objective == pytest.approx(match(later, k=3, training=False).objective, abs=1e-6)
+    problem = carried.problem
+    scores = pair_components(later, None, problem.workers, problem.jobs)[0]
+    assert np.array_equal(problem.values, scores.astype(np.float64))
 
 
 @st.composite
