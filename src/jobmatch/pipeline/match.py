@@ -13,9 +13,7 @@ from ..data.schema import FLAG, POSITIVE, SEED, fail, param
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
-from ..solvers.problem import Problem
 from ..solvers.registry import SolverFn, available, checked_options, known_options, solve
-from ..solvers.result import Result
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
 from .compile import compile, time_limit_arg
@@ -160,13 +158,8 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
         result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options)
         if scope == "market" and blend is None and result.solver == "auction":
-
-            def resolve(grown: Problem, previous: Result, left: float | None) -> Result:
-                warm = {"prices": previous.prices, "hint": previous.job_of}  # the user's options served the first
-                return solve(grown, solver="auction", time_limit=left, seed=seed, options=warm)
-
             deadline = None if time_limit is None else started + time_limit
-            problem, result = widen(market, policy, problem, result, k=k, resolve=resolve, deadline=deadline)
+            problem, result = widen(market, policy, problem, result, k=k, seed=seed, deadline=deadline)
     else:
         method = method_of(routes, solver)
         given = known_options(f"training method {method!r}", options, TRAINING_OPTIONS[method], where="match")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -42,6 +41,7 @@ from ..data.schema import fail
 from ..policy import Policy
 from ..scoring.scores import priced_candidates
 from ..solvers.problem import Problem
+from ..solvers.registry import solve
 from ..solvers.result import Result, Status
 
 __all__ = ["MARGIN", "MARKET_PAIRS", "MAX_ROUNDS", "WARM_MARGIN", "scope_of", "widen"]
@@ -61,8 +61,6 @@ MARGIN = 0.1
 #: a small margin saves a pass at the end (measured at 100k x 2k: 0 and 0.03 took 6 and 5 passes, 0.01 five).
 WARM_MARGIN = 0.01
 
-Resolve = Callable[[Problem, Result, "float | None"], Result]
-
 
 def scope_of(where: str, scope: object, market: Market) -> str:
     """``scope`` checked, ``"auto"`` read as ``"market"`` up to :data:`MARKET_PAIRS` pairs, else ``"candidates"``."""
@@ -80,23 +78,23 @@ def widen(
     result: Result,
     *,
     k: int,
-    resolve: Resolve,
+    seed: int,
     deadline: float | None,
     fixed: np.ndarray | None = None,
     margin: float = MARGIN,
 ) -> tuple[Problem, Result]:
     """``problem`` grown by every pair that pays at the result's prices, and its result, until no pair does.
 
-    ``resolve(problem, previous, time_limit)`` solves the grown problem
-    warm from the previous result.  ``deadline`` is a
-    ``time.perf_counter()`` value (None: no limit).  ``fixed`` marks
-    workers whose pairs are not priced (a re-match's locked workers: they
-    are outside ``problem``, and no pair of theirs may join it).
-    ``margin``: the first pass's, as a share of the top price
-    (:data:`MARGIN`; :data:`WARM_MARGIN` when ``problem`` holds last
-    week's pairs already).
-    Each worker's added pairs follow its arcs before
-    (:meth:`Problem._with_arcs`).  The returned result's ``stats`` say
+    Each grown problem is solved by the auction warm from the previous
+    result (its prices and ``job_of``; not ``stats["relaxed"]``: from it a
+    re-match's passes took 5 rounds, not 4, docs/benchmarks.md), with
+    ``seed``.  ``deadline`` is a ``time.perf_counter()`` value (None: no
+    limit).  ``fixed`` marks workers whose pairs are not priced (a
+    re-match's locked workers: they are outside ``problem``, and no pair of
+    theirs may join it).  ``margin``: the first pass's, as a share of the
+    top price (:data:`MARGIN`; :data:`WARM_MARGIN` when ``problem`` holds
+    last week's pairs already).  Each worker's added pairs follow its arcs
+    before (:meth:`Problem._with_arcs`).  The returned result's ``stats`` say
     ``proven_over`` (``"market"`` or ``"candidates"``), ``pricing_passes``
     and ``pairs_added``.
     """
@@ -124,7 +122,8 @@ def widen(
         problem = problem._with_arcs(row_ids(extra.indptr), extra.indices, extra.scores.astype(np.float64))
         added += extra.nnz
         left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
-        result = resolve(problem, result, left)
+        warm = {"prices": result.prices, "hint": result.job_of}
+        result = solve(problem, solver="auction", time_limit=left, seed=seed, options=warm)
     stats = {**result.stats, "proven_over": scope, "pricing_passes": passes, "pairs_added": added}
     if scope == "market" and result.bound is not None:  # the rounding allowed above, once per worker
         widened = result.bound + rounding * problem.n_workers

@@ -72,7 +72,7 @@ from ..scoring.scores import pair_components
 from ..solvers.check import check
 from ..solvers.limited import left_unchosen, solve_limited
 from ..solvers.problem import Cap, Problem
-from ..solvers.registry import SolverFn, auto_solver, available, checked_options, solve
+from ..solvers.registry import SolverFn, auto_solver, available, checked_options
 from ..solvers.result import Result, Status
 from ._previous import Before, before_of, locked_rows, prices_of
 from .compile import problem_of, time_limit_arg
@@ -349,13 +349,7 @@ def _widened(market: Market, policy: Policy, problem: Problem, sub: Problem, sta
     """The pricing passes of :mod:`~jobmatch.pipeline.pricing` on the problem of the unlocked workers: the whole
     ``problem`` grown by the same pairs (their scores: a pair outside the candidates is nobody's current job),
     and the answer, with the moves counted on the grown problem."""
-
-    def resolve(grown: Problem, previous: Result, left: float | None) -> Result:
-        # Not stats["relaxed"]: from it the passes took 5 rounds here, not 4 (measured, docs/benchmarks.md).
-        warm = {"prices": previous.prices, "hint": previous.job_of}
-        return solve(grown, solver="auction", time_limit=left, seed=seed, options=warm)
-
-    grown, solved = widen(market, policy, sub, solved, k=k, resolve=resolve, deadline=deadline, fixed=locked,
+    grown, solved = widen(market, policy, sub, solved, k=k, seed=seed, deadline=deadline, fixed=locked,
                           margin=margin)  # fmt: skip
     before = np.diff(sub.indptr)
     added = np.arange(grown.n_arcs) - grown.indptr[grown.workers] >= before[grown.workers]  # each row's tail
