@@ -57,14 +57,16 @@ per place) and ``surplus`` (one per worker); ``bound`` equals
 0; a full job's price is what the last worker it took would give up to
 keep it.
 
-``options={"prices": previous.prices, "hint": previous.stats["relaxed"]}``
-starts from an earlier answer: after a small change (a place more, values
-moved by a percent, pairs added by a pricing pass) most workers keep their
-job and the auction only repairs what the change disturbed.
-``stats["relaxed"]`` is the relaxation's own answer, a job per one-person
-copy; ``previous.job_of`` works too, but a couple the relaxation split
-then starts where its greedy placement put it, not where the prices expect
-it, and the repair cascades through near-tied workers.  Any prices are a
+``options={"prices": previous.prices, "hint": previous.job_of}`` starts
+from an earlier answer: after a small change (a place more, values moved
+by a percent, pairs added by a pricing pass) most workers keep their job
+and the auction only repairs what the change disturbed.  The hint may
+also be ``previous.stats["relaxed"]``, the relaxation's own answer (a job
+per one-person copy): on the same problem it makes no bid, where
+``job_of`` starts a couple the relaxation split where its greedy
+placement put it and the repair cascades through near-tied workers; but
+after a pricing pass it is not reliably better (a re-match's passes took 5
+rounds from it, 4 from ``job_of``; docs/benchmarks.md).  Any prices are a
 valid start; the answer is the same optimum as from scratch, only faster.
 
 Why one long module: building the one-person market, running the phases
@@ -313,10 +315,9 @@ def solve_auction(
         Start assignment, a job index per worker (-1: unplaced), e.g. the
         earlier solve's ``job_of``; workers keep their job where it is
         still one of their arcs and has room.  With workers of several
-        people, better: the earlier solve's ``stats["relaxed"]``, a job per
+        people, also the earlier solve's ``stats["relaxed"]``, a job per
         one-person copy (the relaxation's own answer: a couple it split
-        starts where the prices expect it; from the couple's greedy
-        placement the start makes tens of thousands of bids at 100k x 2k).
+        starts where the prices expect it; module notes).
 
     Returns
     -------
@@ -425,7 +426,7 @@ def _result(
     bound = market.scaled.bound(bound_units / market.per * (1 if problem.maximize else -1), problem.maximize)
     stats: dict[str, Any] = {
         **state.counts,
-        "relaxed": state.a_job.copy(),  # per one-person copy: the best warm start (hint) for a changed problem
+        "relaxed": state.a_job.copy(),  # per one-person copy: a warm start (hint) that places split couples as is
         "scale": market.scaled.scale,
         "S": market.S,
         "warm": warm,

@@ -62,11 +62,6 @@ from .usage import room_left
 MAX_LCM_NODES = int(MAX_TOTAL // 10**6)
 
 
-def units_of(problem: Problem) -> np.ndarray | None:
-    """Capacity each worker uses, if every arc of a worker uses the same (else None): :attr:`Problem.units`."""
-    return problem.units
-
-
 def cap_tree(problem: Problem) -> tuple[np.ndarray, np.ndarray] | None:
     """Caps as a tree when they are laminar (any two apart or nested), else None.
 
@@ -124,7 +119,7 @@ def per_unit(problem: Problem) -> tuple[np.ndarray, int] | str:
     The factor is the least common multiple of the sizes, taken while
     ``lcm x nodes`` stays within :data:`MAX_LCM_NODES` (module notes).
     """
-    units = units_of(problem)
+    units = problem.units
     if units is None:
         return "a worker's arcs use different amounts of capacity (or none)"
     sizes = np.unique(units).tolist()

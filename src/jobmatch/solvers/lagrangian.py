@@ -83,7 +83,7 @@ def _native_caps(problem: Problem) -> bool:
     """Whether the flow subproblem can hold the caps itself (else they are relaxed too)."""
     if not problem.caps:
         return True
-    units = flow.units_of(problem)
+    units = problem.units
     return flow.cap_tree(problem) is not None and units is not None and np.array_equal(units, problem.people)
 
 
