@@ -3,6 +3,8 @@ determinism, time limits, and its kernels against plain-numpy references."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -90,6 +92,8 @@ def certifies(problem: Problem, result) -> None:
     assert float(problem.capacity @ result.prices) + result.surplus.sum() == pytest.approx(
         sign * d, abs=tolerance(problem)
     )  # in the maximisation's terms
+    documented = sign * (math.fsum(problem.capacity * result.prices) + math.fsum(result.surplus) + result.rounding)
+    assert result.bound == pytest.approx(documented, rel=1e-12, abs=1e-9)  # Result.rounding's formula, exactly
     if result.status is Status.OPTIMAL:
         assert abs(d - result.objective) <= tolerance(problem)
 
@@ -215,6 +219,13 @@ def test_time_limit_returns_a_valid_answer_with_a_bound(monkeypatch):
     assert result.status is Status.FEASIBLE and "time limit" in result.diagnosis
     assert result.bound >= result.objective
     assert reference.auction_dual_bound(problem, result.prices) == pytest.approx(result.bound, abs=tolerance(problem))
+    documented = math.fsum(problem.capacity * result.prices) + math.fsum(result.surplus) + result.rounding
+    assert result.bound == pytest.approx(documented, rel=1e-12)
+    calls = iter(range(10**9))  # the same, time-limited from a warm start: its own prices and a shifted answer
+    warm = solve(problem, solver="auction", options={"prices": result.prices * 1.5, "hint": np.roll(result.job_of, 7)})
+    assert warm.status is Status.FEASIBLE and "time limit" in warm.diagnosis
+    documented = math.fsum(problem.capacity * warm.prices) + math.fsum(warm.surplus) + warm.rounding
+    assert warm.bound == pytest.approx(documented, rel=1e-12) and warm.bound >= warm.objective
 
 
 def test_options_and_shapes_it_refuses():
@@ -333,3 +344,52 @@ def test_added_arcs_keep_the_old_ones_and_never_repeat(problem, data):
         if pair in old:
             assert value == old[pair]
     assert np.array_equal(grown.use, grown.people[grown.workers])
+
+
+@settings(max_examples=150)
+@given(problems(sizes=True, must_place=False), st.sampled_from(["job_of", "relaxed", "shuffled"]))
+def test_a_warm_start_is_never_worse_than_its_hint(problem, which):
+    """From its own answer, its relaxed answer or a worse one: the result is worth at least the hint's assignment."""
+    sign = 1.0 if problem.maximize else -1.0
+    first = solve(problem, solver="auction")
+    hint = {"job_of": first.job_of, "relaxed": first.stats["relaxed"],
+            "shuffled": np.roll(first.job_of, 1)}[which]  # fmt: skip
+    warm = solve(problem, solver="auction", options={"prices": first.prices, "hint": hint})
+    if which != "relaxed":  # a job per worker: worth what its arcs are worth, when it fits the capacities
+        chosen = problem.chosen(np.where(np.isin(np.arange(problem.n_workers), problem.workers), hint, -1))
+        people = np.bincount(problem.jobs[chosen], weights=problem.use[chosen], minlength=problem.n_jobs)
+        if np.all(people <= problem.capacity):
+            worth = float(problem.values[chosen].sum())
+            assert sign * warm.objective >= sign * worth - tolerance(problem)
+    assert sign * warm.objective <= sign * warm.bound + tolerance(problem)
+    certifies(problem, warm)
+
+
+@settings(max_examples=150)
+@given(problems(sizes=True, must_place=False), st.sampled_from(["flow", "auction"]))
+def test_no_place_stays_free_beside_an_unplaced_worker_it_would_gain(problem, solver):
+    """After split groups are dropped, the room they leave is offered again: no unplaced worker has an arc that adds
+    value to a job with room for it."""
+    result = solve(problem, solver=solver)
+    sign = 1.0 if problem.maximize else -1.0
+    job_of = result.job_of
+    placed = job_of >= 0
+    room = problem.capacity - np.bincount(job_of[placed], weights=problem.people[placed], minlength=problem.n_jobs)
+    idle = (job_of[problem.workers] < 0) & (sign * problem.values > 0) & (room[problem.jobs] >= problem.use)
+    assert not idle.any(), (result.status, result.diagnosis)
+
+
+def test_must_place_at_scale_keeps_its_sums_in_int64():
+    """20,000 workers who must all be placed, values up to 1,000: the shift that makes placing outweigh any value
+    once wrapped int64 (a bound of -3.7e14 below the objective, a SolverError); now the optimum of flow."""
+    rng = np.random.default_rng(2)
+    n, m = 20_000, 20
+    values = rng.random((n, m)) * 1e3
+    values[rng.random((n, m)) > 0.3] = -np.inf
+    values[np.arange(n), rng.integers(0, m, n)] = rng.random(n) * 1e3
+    problem = Problem.from_dense(values, capacity=np.full(m, int(n / m * 1.02) + 1), must_place=True)
+    result = solve(problem, solver="auction")
+    flow = solve(problem, solver="flow")
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE) and np.all(result.job_of >= 0)
+    assert result.objective == pytest.approx(flow.objective, rel=1e-9)
+    assert result.bound >= result.objective - tolerance(problem)

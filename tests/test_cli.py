@@ -175,7 +175,7 @@ def test_exit_codes_for_infeasible_and_bad_input(tmp_path, capsys):
                  "--out", str(tmp_path / "p.csv"), "--solver", "cpsat"])  # fmt: skip
     assert code == 1 and "no placements:" in capsys.readouterr().err
     assert main(["match", str(paths["workers"]), str(paths["jobs"]), "--out", str(tmp_path / "p.txt")]) == 2
-    assert "--out must be a file ending in .csv or .parquet" in capsys.readouterr().err
+    assert "--out must be a file ending in one of .csv, .parquet, .xlsx" in capsys.readouterr().err
 
 
 def test_policy_template_is_a_valid_policy(capsys):

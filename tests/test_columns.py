@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from jobmatch import Market, ValidationError, Worker, synth
 from jobmatch.data.columns import ArrowLists, ArrowMaps, ArrowStructs, Flat, fast_column
-from jobmatch.data.frames import _check_cells, _Labels
-from jobmatch.data.records import record_fields
+from jobmatch.data.frames import _check_cells
+from jobmatch.data.records import Labels, record_fields
 
 RULES = {name: rule for name, rule, _ in record_fields(Worker)}
 NAMES = st.sampled_from(["rice", "sichuan", "泰安", " rice", "rice ", " ", "", "a:b", "x；y", "a：b", "c，d", "\x00"])
@@ -42,7 +42,7 @@ FIELDS = {"diet": "names", "skills": "levels", "origin": "text", "brand": "text"
 def slow(field: str, cells: list):
     """The per-cell check's column, or the error it raises."""
     try:
-        return _check_cells(RULES[field], cells, _Labels("Worker", [f"W{i}" for i in range(len(cells))]), field)
+        return _check_cells(RULES[field], cells, Labels("Worker", [f"W{i}" for i in range(len(cells))]), field)
     except ValidationError as error:
         return error
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 dd = pytest.importorskip("dask.dataframe", reason="the [dask] extra is not installed")
+dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
 pd = pytest.importorskip("pandas")
 
@@ -307,3 +309,91 @@ def test_without_dask_the_import_names_the_extra():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     extra = 'pip install "jobmatch[dask]"'
     assert done.stdout.strip() == f"MissingDependency jobmatch.distributed needs dask.dataframe: {extra}"
+
+
+# ----------------------------------------------------------------------------- inputs checked like the rest (issue 28)
+def test_a_subset_of_workers_keeps_every_placement(market):
+    workers, jobs, _ = market.to_frames()
+    rows = candidates(workers, jobs, k=5)
+    everyone = assign(rows, jobs).placements.compute()
+    some = workers.iloc[: len(workers) // 3]
+    listed = assign(rows, jobs, workers=some).placements.compute()
+    placed = everyone[everyone.job_id.notna()].set_index("worker_id").job_id
+    again = listed[listed.job_id.notna()].set_index("worker_id").job_id
+    assert again.sort_index().equals(placed.sort_index())  # none dropped for being outside ``workers``
+    assert set(some.id) <= set(listed.worker_id)
+
+
+def test_a_partition_with_other_columns_is_named(market):
+    workers, jobs, _ = market.to_frames()
+    rows = candidates(workers, jobs, k=5).compute()
+    cut = len(rows) // 2
+    cut = int(np.flatnonzero(rows.worker_id.to_numpy()[cut:] != rows.worker_id.to_numpy()[cut - 1])[0]) + cut
+    first, second = rows.iloc[:cut], rows.iloc[cut:].drop(columns="people")  # its couples would count as one
+    mixed = dd.from_delayed([dask.delayed(first), dask.delayed(second)], meta=first.iloc[:0], verify_meta=False)
+    with pytest.raises(ValidationError, match=r"candidates partition 1: columns must be those of the first partition "
+                                              r".*got columns without 'people'"):  # fmt: skip
+        assign(mixed, jobs)
+    renamed = dd.from_delayed([dask.delayed(first), dask.delayed(rows.iloc[cut:].astype({"score": str}))],
+                              meta=first.iloc[:0], verify_meta=False)  # fmt: skip
+    with pytest.raises(ValidationError, match=r"partition 1: .* score \(objects, not number\)"):
+        assign(renamed, jobs)
+    w = split(workers, 2)
+    with dask.config.set({"dataframe.convert-string": False}):  # dict cells stay dicts
+        pieces = [dask.delayed(workers.iloc[:10]), dask.delayed(workers.iloc[10:].drop(columns="size"))]
+        odd = dd.from_delayed(pieces, meta=workers.iloc[:0], verify_meta=False)
+    with pytest.raises(ValidationError, match=r"workers partition 1: columns must be .* without 'size'"):
+        candidates(odd, jobs, k=3).compute()
+    assert len(candidates(w, jobs, k=3).compute()) > 0
+
+
+@pytest.mark.parametrize("bad", [None, ["W1"], 1.5, True])
+def test_null_or_list_ids_are_refused_naming_the_row(market, bad):
+    workers, jobs, _ = market.to_frames()
+    rows = candidates(workers, jobs, k=5).compute()
+    for column in ("worker_id", "job_id"):
+        broken = rows.copy()
+        cells = broken[column].to_numpy(dtype=object).copy()
+        cells[4] = bad
+        broken[column] = pd.Series(cells, index=broken.index, dtype=object)
+        with pytest.raises(ValidationError, match=rf"candidates frame row {broken.index[4]}: {column} must be an id"):
+            assign(broken, jobs)
+
+
+@numba.njit
+def _dialect(worker, job, table):
+    return table[int(worker[0]), int(job[0])]
+
+
+def test_custom_components_score_on_a_process_cluster_as_on_one_machine(client):
+    from jobmatch.components import register, unregister
+
+    market = synth.scenario(300, 12, seed=5)
+    table = np.linspace(0.0, 1.0, len(market.vocab.place) ** 2).reshape(len(market.vocab.place), -1)
+    register("dialect", _dialect, worker=("origin",), job=("region",), data=table)
+    try:
+        policy = Policy(weights={"dialect": 2.0})
+        workers, jobs, _ = market.to_frames()
+        here = single_rows(market, k=4, policy=policy)
+        there = candidates(split(workers, 3), jobs, policy, k=4, client=client).compute()
+        there = there.sort_values(["worker_id", "score", "job_id"], ascending=[True, False, True])
+        here = here.sort_values(["worker_id", "score", "job_id"], ascending=[True, False, True])
+        assert np.array_equal(there.job_id.to_numpy(dtype=object), here.job_id.to_numpy(dtype=object))
+    finally:
+        unregister("dialect")
+
+
+def test_parquet_files_with_other_columns_are_named_before_dask_reads_them(market, tmp_path):
+    workers, jobs, _ = market.to_frames()
+    rows = candidates(workers, jobs, k=3).compute()
+    rows.iloc[:100].to_parquet(tmp_path / "a.parquet")
+    rows.iloc[100:].drop(columns="people").to_parquet(tmp_path / "b.parquet")
+    with pytest.raises(
+        ValidationError, match=r"candidates file '.*b\.parquet' must have the columns of .* without \['people'\]"
+    ):
+        assign([str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet")], jobs)
+    with pytest.raises(ValidationError, match=r"b\.parquet' must have the columns"):
+        assign(str(tmp_path), jobs)  # a folder of parts
+    (tmp_path / "b.parquet").write_bytes(b"PAR1 broken")
+    with pytest.raises(ValidationError, match=r"b\.parquet' must be a Parquet file"):
+        assign(str(tmp_path / "*.parquet"), jobs)  # a pattern

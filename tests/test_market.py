@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from jobmatch import Job, Market, TrainingProgram, ValidationError, Worker, score_matrix, synth
 from jobmatch.data.ragged import Ragged
+from jobmatch.exceptions import ColumnWarning
 from strategies import markets, policies, record_lists
 
 
@@ -135,7 +136,7 @@ def _frames():
         ("id", ["W1", ""], r"Worker at row 1: id must be non-empty text, got ''"),
         ("id", ["W1", "W1"], r"Worker 'W1': id must be unique"),
         ("origin", ["巫溪", None], r"Worker 'W2': origin must be non-empty text, got None"),
-        ("needs_heating", [True, "yes"], r"Worker 'W2': needs_heating must be True or False, got 'yes'"),
+        ("needs_heating", [True, "maybe"], r"Worker 'W2': needs_heating must be True or False, got 'maybe'"),
         ("skills", [{"welding": 9}, {}], r"Worker 'W1': skills\['welding'\] must be a level from 1 to 5, got 9"),
         ("skills", ["welding:x", ""], r"Worker 'W1': skills must be text of the form 'skill:level;skill:level'"),
         ("diet", [["rice", "rice"], []], r"Worker 'W1': diet must be a set without repeated values"),
@@ -151,8 +152,11 @@ def test_bad_frame_values_name_record_and_field(column, values, message):
 
 def test_frame_columns_checked():
     workers, jobs = _frames()
-    with pytest.raises(ValidationError, match=r"workers frame: columns must be only known columns .* got \['wage'\]"):
-        Market.from_frames(workers.assign(wage=1.0), jobs)
+    with pytest.warns(ColumnWarning, match=r"workers frame: 2 column\(s\) ignored, not Worker fields: 'wage', 'phone'"):
+        extra = Market.from_frames(workers.assign(wage=1.0, phone="138"), jobs)
+    assert extra == Market.from_frames(workers, jobs)
+    with pytest.raises(ValidationError, match=r"workers frame: columns must be fields of workers \(is 'diett' a typo"):
+        Market.from_frames(workers.assign(diett="rice"), jobs)
     with pytest.raises(ValidationError, match=r"jobs frame: columns must be a 'capacity' column"):
         Market.from_frames(workers, jobs.drop(columns="capacity"))
     with pytest.raises(ValidationError, match=r"jobs frame: type must be a pandas DataFrame, a pyarrow Table or a fr"):

@@ -49,7 +49,7 @@ def test_reused_candidates_equal_fresh_ones_week_after_week(seed, k, shuffle, sh
         kept, stats = reuse(kept, market, Policy(), k)
         assert stats["reused"]
         assert kept.top(k) == candidates(market, k=k)
-        assert kept.graph.nnz <= depth(k) * market.n_workers
+        assert kept.graph.nnz <= depth(k, market.n_jobs) * market.n_workers
 
 
 def test_reuse_scores_only_what_changed():

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from jobmatch import GroupQuota, Market, Policy, Problem, Status, ValidationError, match, rematch, synth
+from jobmatch.pipeline.rematch import MAX_MOVE_PENALTY
 from jobmatch.solvers.limited import left_unchosen, solve_limited
 from test_solvers import satisfies
 
@@ -122,7 +123,7 @@ def test_a_huge_penalty_moves_nobody_and_counts_add_up():
     market = synth.scenario(500, 30, seed=4)
     before = match(market, k=8)
     later = changed(market, 4)
-    after = rematch(before, later, move_penalty=1e3, k=8)
+    after = rematch(before, later, move_penalty=MAX_MOVE_PENALTY, k=8)
     c = after.changes
     moved_freely = (c.change == "moved") & ~np.isin(c.reason, FORCED)
     assert not moved_freely.any()
@@ -145,7 +146,7 @@ def test_capacity_cuts_evict_the_lowest_scores_and_spare_locked_workers():
     later = type(market).from_frames(workers, jobs)
     lowest = holders[np.argmin([before.to_frame().score[h] for h in holders])]
     locked_id = market.workers.ids[lowest]
-    after = rematch(before, later, keep=[locked_id], move_penalty=1e3, k=10)
+    after = rematch(before, later, keep=[locked_id], move_penalty=MAX_MOVE_PENALTY, k=10)
     c = after.changes
     assert after.placement(locked_id) == market.jobs.ids[job]  # the lowest scorer, locked, keeps its seat
     cut = np.flatnonzero(c.reason == "capacity_cut")

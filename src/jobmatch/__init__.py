@@ -12,8 +12,8 @@ import importlib
 from typing import Any
 
 from . import datasets, synth
-from .data import Job, Market, TrainingProgram, Worker
-from .exceptions import JobmatchError, ValidationError
+from .data import Catalogue, Job, Market, TrainingProgram, Worker
+from .exceptions import JobmatchError, NameWarning, ValidationError
 from .policy import COMPONENTS, GroupQuota, Policy
 from .results import Assignment
 from .scoring import CandidateGraph
@@ -25,10 +25,12 @@ __all__ = [
     "COMPONENTS",
     "Assignment",
     "CandidateGraph",
+    "Catalogue",
     "GroupQuota",
     "Job",
     "JobmatchError",
     "Market",
+    "NameWarning",
     "Policy",
     "Problem",
     "Result",

@@ -12,7 +12,16 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["JobmatchError", "MissingDependency", "OptionWarning", "SolverError", "ValidationError", "optional_import"]
+__all__ = [
+    "ColumnWarning",
+    "JobmatchError",
+    "MissingDependency",
+    "NameWarning",
+    "OptionWarning",
+    "SolverError",
+    "ValidationError",
+    "optional_import",
+]
 
 
 class JobmatchError(Exception):
@@ -78,6 +87,25 @@ class OptionWarning(UserWarning):
     Warned by :func:`jobmatch.solve`, :func:`jobmatch.match` and
     :func:`jobmatch.compare` for an ``options`` key the solver they run does
     not declare; the message names the key and the options it does take.
+    """
+
+
+class ColumnWarning(UserWarning):
+    """Columns of a frame that are no field of its records, ignored (:mod:`jobmatch.data.layout`).
+
+    Warned once per frame by :meth:`jobmatch.Market.from_frames` (and
+    ``from_files``), naming the columns; map or drop them with ``columns=``
+    to silence it.
+    """
+
+
+class NameWarning(UserWarning):
+    """Names found on one side of the market only, or near duplicates (:mod:`jobmatch.data.coverage`).
+
+    Warned by :func:`jobmatch.match` once per call, listing the likely
+    mistakes (a strict diet no canteen serves, a name close to one on the
+    other side, such as ``weldng`` beside ``welding``); never an error by
+    itself.  ``jobmatch validate`` prints every notice.
     """
 
 

@@ -15,7 +15,6 @@ examples.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,6 +28,7 @@ import numpy as np
 from ._html import html_table
 from .components import COMPONENTS, registered
 from .data.market import Market
+from .data.names import close_names, normalise
 from .data.schema import NON_NEGATIVE, SHARE, Kind, Rule, fail, param
 from .exceptions import ValidationError
 
@@ -99,7 +99,7 @@ def _close(name: object, known: Iterable[str], *, listed: bool = False) -> str:
     ``listed``: the error already lists every known name, so say nothing when none is close.
     """
     known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5) if isinstance(name, str) else []
+    close = close_names(name, known, cutoff=0.5)
     if close:
         return " (close: " + ", ".join(map(repr, close)) + ")"
     if listed:
@@ -300,24 +300,20 @@ class Policy:
         if not isinstance(market, Market):
             raise fail("Policy.check_names", "market", "a jobmatch.Market", type(market).__name__)
         vocab, jobs, workers = market.vocab, market.jobs, market.workers
-        regions = set(vocab.place.decode(np.unique(jobs.region)))
-        employers = set(vocab.employer.decode(np.unique(jobs.employer)))
-        for field_name, caps, known, what in (
-            ("employer_caps", self.employer_caps, employers, "an employer of the market's jobs"),
-            ("region_caps", self.region_caps, regions, "a region of the market's jobs"),
-        ):
-            for name in caps:
-                if name not in known:
-                    _unknown(_POLICY, f"{field_name} key", what, name, known)
-        if self.quotas:
-            groups = set(vocab.group.decode(np.unique(workers.groups.codes)))
-            for quota in self.quotas:
-                if quota.group not in groups:
-                    _unknown(_POLICY, "quotas group", "a group of the market's workers", quota.group, groups)
-        foods = set(vocab.food.decode(np.unique(np.r_[workers.diet.codes, jobs.canteen.codes])))
-        for diet in sorted(self.strict_diets - _DEFAULT_STRICT):
-            if diet not in foods:
-                _unknown(_POLICY, "strict_diets item", "a food of the market (a diet or a canteen's)", diet, foods)
+        foods = np.r_[workers.diet.codes, jobs.canteen.codes]
+        strict = sorted(d for d in self.strict_diets if normalise(d) not in _DEFAULT_STRICT)  # halal: always
+        for field_name, names, words, codes, what in (
+            ("employer_caps key", self.employer_caps, vocab.employer, jobs.employer,
+             "an employer of the market's jobs"),
+            ("region_caps key", self.region_caps, vocab.place, jobs.region, "a region of the market's jobs"),
+            ("quotas group", [q.group for q in self.quotas], vocab.group, workers.groups.codes,
+             "a group of the market's workers"),
+            ("strict_diets item", strict, vocab.food, foods, "a food of the market (a diet or a canteen's)"),
+        ):  # fmt: skip
+            used = words.used(codes)
+            for name in names:
+                if not (name in words and used[words.code(name)]):  # names compared by key, as the market's
+                    _unknown(_POLICY, field_name, what, name, [words[c] for c in np.flatnonzero(used)])
 
     def to_json(self) -> str:
         """The policy as JSON text (Unicode kept as written).

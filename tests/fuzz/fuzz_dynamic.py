@@ -21,12 +21,17 @@ from hypothesis import strategies as st
 pd = pytest.importorskip("pandas")
 
 from jobmatch import GroupQuota, Policy, match, rematch, synth  # noqa: E402
+from jobmatch.data.names import normalise  # noqa: E402
+from jobmatch.pipeline.rematch import MAX_MOVE_PENALTY  # noqa: E402
+from jobmatch.pipeline.simulate import MAX_WEEKS  # noqa: E402
 from jobmatch.results.changes import CHANGES  # noqa: E402
 from jobmatch.simulate import Strategy, compare, run  # noqa: E402
 
 HUGE = [0, -1, 2**31, 2**63, 2**70, -(2**70), 10**400]
 ODD = [None, True, "3", "", b"\xff", 1.5, math.nan, math.inf, -math.inf, np.int64(3), [3], {"k": 3}, object()]
 hostile = st.one_of(st.sampled_from(HUGE), st.sampled_from(ODD))
+EARLIER = [None, {"people": 3}, {"people": 2, "female": 1}, {"people": -1}, {"female": 2}, "x",
+           {"people": 2, "femal": 1}, {"people": 2, "FEMALE ": 1}]  # fmt: skip
 BAD_CELLS = [None, math.nan, "", b"\xff", 2**70, 1.5, [1], {"a": 1}, "yes", -1]
 
 
@@ -47,8 +52,10 @@ def test_rematch(n, m, seed, data):
     kwargs: dict = {"k": 3}
     bad = previous is None or isinstance(previous, str) or (hasattr(previous, "columns") and "j" in previous.columns)
     if data.draw(st.booleans()):
-        kwargs["move_penalty"] = value = data.draw(st.one_of(st.sampled_from([0.0, 0.05, 2]), hostile))
-        bad |= not valid_amount(value)
+        kwargs["move_penalty"] = value = data.draw(
+            st.one_of(st.sampled_from([0.0, 0.05, 2, 100, 100.5, 1e14]), hostile)
+        )
+        bad |= not (valid_amount(value) and float(value) <= MAX_MOVE_PENALTY)
     if data.draw(st.booleans()):
         kwargs["max_moves"] = value = data.draw(st.one_of(st.sampled_from([None, 0, 1, 3]), hostile))
         bad |= value is not None and not valid_int(value, 0)
@@ -61,10 +68,11 @@ def test_rematch(n, m, seed, data):
             kwargs["policy"] = Policy(quotas=[GroupQuota(groups[0], min_share=data.draw(st.floats(0, 0.9)))])
             kwargs["options"] = {"finish": False}
     if data.draw(st.booleans()):
-        kwargs["placed_earlier"] = value = data.draw(
-            st.sampled_from([None, {"people": 3}, {"people": 2, "female": 1}, {"people": -1}, {"female": 2}, "x"])
-        )
-        bad |= value in ({"people": -1}, {"female": 2}, "x")
+        kwargs["placed_earlier"] = value = data.draw(st.sampled_from(EARLIER))
+        bad |= value in ({"people": -1}, {"female": 2}, "x", {"people": 2, "femal": 1})  # a typo: never ignored
+        quotas = getattr(kwargs.get("policy"), "quotas", ())
+        groups = {normalise(g) for g in later.vocab.group} | {normalise(q.group) for q in quotas}
+        bad |= isinstance(value, dict) and any(normalise(key) not in groups for key in value if key != "people")
     if data.draw(st.booleans()):
         kwargs["scope"] = value = data.draw(st.sampled_from(["auto", "market", "candidates", "all", None, 1]))
         bad |= value not in ("auto", "market", "candidates")
@@ -95,8 +103,11 @@ def test_simulate(data):
     bad = False
     for name in ("weeks", "notice", "patience", "seed"):
         if data.draw(st.integers(0, 3)) == 0:
-            kwargs[name] = value = data.draw(st.one_of(st.integers(0, 4), hostile))
-            bad |= not valid_int(value, 0 if name == "seed" else 1)
+            kwargs[name] = value = data.draw(st.one_of(st.integers(0, 4), st.sampled_from([520, 521]), hostile))
+            bad |= not valid_int(value, 0 if name == "seed" else 1, MAX_WEEKS if name == "weeks" else 2**31 - 1)
+    if data.draw(st.integers(0, 3)) == 0:  # what the user's departures model says: probabilities, or not
+        said = data.draw(st.sampled_from([0.5, 1.0, -0.1, 1.5, math.nan, "x"]))
+        kwargs["departures"] = lambda market, said=said: lambda w, j: np.full(len(w), said, dtype=object)
     strategy = data.draw(st.sampled_from([Strategy("a"), Strategy("b", moves=False, solver="first_come"), "a"]))
     bad |= not isinstance(strategy, Strategy)
     year = attempt("simulate.run", run, strategy, **kwargs)
@@ -105,8 +116,12 @@ def test_simulate(data):
     if year is REFUSED:
         return
     assert len(year.weeks) == kwargs["weeks"]
+    employed = [year.totals[f"employed_{months}m"] for months in (3, 6, 12)]
+    assert all(math.isfinite(e) and e >= 0 for e in employed), employed  # never negative employment
     w = year.weeks
     assert (w.registered.cumsum() == w.waiting + w.pending + w.employed_workers + w.left.cumsum()
             + w.gave_up.cumsum()).all()  # fmt: skip
-    table = attempt("simulate.compare", compare, [strategy], seeds=(0,), **kwargs)
+    seed = kwargs.pop("seed", 0)
+    table = attempt("simulate.compare", compare, [strategy], seeds=(seed,), **kwargs)
     assert table is not REFUSED and len(table) == 1
+    refused("simulate.compare", compare, [strategy], seeds=(seed,), seed=seed, **kwargs)  # seeds= holds the seeds

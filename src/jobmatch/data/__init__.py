@@ -8,6 +8,7 @@ reads scores or solutions.
 
 from __future__ import annotations
 
+from .catalogue import Catalogue
 from .market import Market
 from .ragged import Ragged
 from .records import Job, TrainingProgram, Worker
@@ -16,6 +17,7 @@ from .table import Table
 from .vocabulary import Vocabularies, Vocabulary
 
 __all__ = [
+    "Catalogue",
     "Job",
     "Kind",
     "LevelMap",

@@ -234,15 +234,15 @@ def _checked(flat: Flat) -> Flat | None:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (type(value) is float and value != value)
+    return value is None or (type(value) is float and value != value) or type(value).__name__ == "NAType"
 
 
 def _without_missing(cells: list[Any], empty: Any) -> list[Any]:
-    """``cells`` with each missing one (None, NaN) as ``empty``; the list itself when there is none."""
+    """``cells`` with each missing one (None, NaN, pandas.NA) as ``empty``; the list itself when there is none."""
     kinds = set(map(type, cells))
-    if type(None) not in kinds and float not in kinds:
+    if type(None) not in kinds and float not in kinds and not any(k.__name__ == "NAType" for k in kinds):
         return cells
-    return [empty if v is None or (v != v and type(v) is float) else v for v in cells]  # _missing, inlined
+    return [empty if _missing(v) else v for v in cells]
 
 
 def _text(cells: list[Any], kind: Kind) -> Any:

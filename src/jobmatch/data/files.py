@@ -12,21 +12,34 @@ pyarrow), and a file written by pandas from ``to_frames()`` reads back too.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._atomic import atomic_path
 from ..exceptions import ValidationError, optional_import
-from .frames import is_missing
+from .layout import Layout, flag_value
 from .records import Job, Record, TrainingProgram, Worker, record_fields
 from .schema import Kind, fail
-from .text import name_cell
+from .text import is_missing, name_cell
 
 if TYPE_CHECKING:
     from .market import Market
 
-__all__ = ["FORMATS", "listed", "problems", "read_frames", "write"]
+__all__ = [
+    "FORMATS",
+    "PLACEMENT_TEXT",
+    "WRITABLE",
+    "listed",
+    "problems",
+    "read_frames",
+    "read_placements",
+    "write",
+    "write_frame",
+]
 
 #: What :func:`write` writes, by ``format``, and what :func:`read` reads, by suffix.
 FORMATS = {"csv": ".csv", "parquet": ".parquet"}
@@ -35,27 +48,112 @@ _TEXT_KINDS = (Kind.ID, Kind.NAME, Kind.OPTIONAL, Kind.NAMES, Kind.LEVELS)
 _KINDS: dict[str, type[Record]] = {"worker": Worker, "job": Job, "program": TrainingProgram}
 
 
-def _frame(where: str, path: Any, kind: str) -> Any:
-    """One file as a frame: CSV with its text columns as text, Parquet as an Arrow table, Excel by pandas."""
-    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
-        raise fail(where, f"{kind} file", "a path (text or a pathlib.Path)", path)
-    path = Path(path)
+#: The encodings a text file is read in when none is given: UTF-8 (a byte-order mark or none), or UTF-16 when
+#: the file starts with its byte-order mark (what Excel's "Unicode text" writes).
+_BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"), (b"\xef\xbb\xbf", "utf-8-sig"))
+
+
+def encoding_arg(where: str, encoding: object) -> str | None:
+    """An ``encoding`` argument, checked: None, or the name of a text encoding Python knows."""
+    if encoding is None:
+        return None
+    expected = "the name of a text encoding, such as 'utf-8' or 'gbk'"
+    if not isinstance(encoding, str):
+        raise fail(where, "encoding", expected, encoding)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise fail(where, "encoding", expected, encoding) from None
+    return encoding
+
+
+def _read_csv(pd: Any, path: Path, kind: str, encoding: str | None, text: dict[str, Any]) -> Any:
+    """A CSV file as a pandas frame, its ``text`` columns as text.
+
+    The encoding: the one its byte-order mark names (:data:`_BOMS`); else
+    UTF-8; else, for a file that is not UTF-8, the caller's ``encoding``
+    (checked by :func:`encoding_arg`).  So one ``encoding="gbk"`` reads a
+    GBK workers file beside a UTF-8 jobs file: GBK bytes almost never
+    decode as UTF-8, while UTF-8 read as GBK would garble in silence.
+    """
+    with path.open("rb") as file:
+        start = file.read(3)
+    bom = next((name for mark, name in _BOMS if start.startswith(mark)), None)
+    tried = [bom] if bom else ["utf-8", *([encoding] if encoding else [])]
+    for chosen in tried:
+        try:
+            return pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""], encoding=chosen)
+        except UnicodeDecodeError as error:
+            if chosen != tried[-1]:
+                continue
+            hint = (" (a file saved by Excel on a Chinese system is often GBK: pass --encoding gbk, or "
+                    "encoding='gbk')") if encoding is None and bom is None else ""  # fmt: skip
+            what = f"text in {' or '.join(tried)}{' (with or without a byte-order mark)' * (bom is None)}{hint}"
+            raise _unreadable(path, kind, what, error) from None
+    raise AssertionError("unreachable: the last encoding tried returns or raises")
+
+
+def _unreadable(path: Path, kind: str, what: str, error: BaseException) -> ValidationError:
+    """The error for a file that cannot be read as ``what``, with the reader's own words and what to do."""
+    said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return ValidationError(
+        f"{path.name}: the {kind} file must be {what}, got: {said}",
+        record=str(path), field=f"{kind} file", expected=what, got=said,
+    )  # fmt: skip
+
+
+def _frame(where: str, path: Any, kind: str, *, encoding: str | None = None) -> Any:
+    """One file as a frame: CSV with its text columns as text, Parquet as an Arrow table, Excel by pandas.
+
+    Every way a file can fail to read (missing, a folder, empty, another
+    encoding, broken Parquet or Excel, no Excel reader installed) is a
+    :class:`~jobmatch.ValidationError` naming the file and what to do.
+    """
+    path = _path(where, f"{kind} file", path)
     suffix = path.suffix.lower()
     if suffix not in _READABLE:
         raise fail(where, f"{kind} file", f"a file ending in one of {', '.join(_READABLE)}", str(path))
     if not path.is_file():
-        raise fail(where, f"{kind} file", "an existing file", str(path))
+        got = "a folder" if path.is_dir() else "no such file"
+        raise fail(where, f"{kind} file", "an existing file", f"{str(path)!r}: {got}", described=True)
+    if path.stat().st_size == 0:
+        raise fail(where, f"{kind} file", "a file with a header row", f"{str(path)!r}: an empty file", described=True)
     if suffix == ".parquet":
         parquet = optional_import("pyarrow.parquet", "pandas", where)
-        return parquet.read_table(path)
+        try:
+            return parquet.read_table(path)
+        except (
+            OSError,
+            ValueError,
+            TypeError,
+        ) as error:  # pyarrow's ArrowInvalid is a ValueError, ArrowIOError an OSError
+            raise _unreadable(path, kind, "a Parquet file", error) from None
     pd = optional_import("pandas", "pandas", where)
     text = {name: str for name, rule, _ in record_fields(_KINDS[kind]) if rule.kind in _TEXT_KINDS}
     if suffix == ".csv":
-        return pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
-    return pd.read_excel(path, dtype=text)
+        try:
+            return _read_csv(pd, path, kind, encoding, text)
+        except pd.errors.EmptyDataError:
+            raise fail(where, f"{kind} file", "a file with a header row", f"{str(path)!r}: no columns",
+                       described=True) from None  # fmt: skip
+        except (pd.errors.ParserError, ValueError, OSError) as error:
+            raise _unreadable(path, kind, "a CSV file (comma-separated, one header row)", error) from None
+    engine = "openpyxl" if suffix == ".xlsx" else "xlrd"
+    optional_import(engine, "excel", where)
+    try:
+        return pd.read_excel(path, dtype=text, engine=engine)
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as error:
+        raise _unreadable(path, kind, "an Excel workbook (its first sheet is read)", error) from None
 
 
-def read_frames(workers: Any, jobs: Any, programs: Any = None) -> tuple[Any, Any, Any]:
+def _path(where: str, field: str, path: object) -> Path:
+    """A path argument, checked: text or a path-like (not bytes), not empty."""
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes) or not os.fspath(path):
+        raise fail(where, field, "a path (text or a pathlib.Path)", path)
+    return Path(path)
+
+
+def read_frames(workers: Any, jobs: Any, programs: Any = None, *, encoding: str | None = None) -> tuple[Any, Any, Any]:
     """The frames of one file per record kind (module notes), for :meth:`~jobmatch.Market.from_files`.
 
     Parameters
@@ -64,6 +162,10 @@ def read_frames(workers: Any, jobs: Any, programs: Any = None) -> tuple[Any, Any
         ``.csv``, ``.parquet``, ``.xlsx`` or ``.xls`` files with the columns
         of :meth:`~jobmatch.Market.from_frames`.
     programs : str or path, optional
+    encoding : str, optional
+        The text encoding of CSV files that are not UTF-8 (such as
+        ``"gbk"``).  A file with a byte-order mark (UTF-8, UTF-16) is read
+        in the encoding it names, and any other in UTF-8 when it decodes.
 
     Examples
     --------
@@ -77,8 +179,9 @@ def read_frames(workers: Any, jobs: Any, programs: Any = None) -> tuple[Any, Any
     True
     """
     where = "Market.from_files"
-    frames = [_frame(where, path, kind) for path, kind in ((workers, "worker"), (jobs, "job"))]
-    return frames[0], frames[1], None if programs is None else _frame(where, programs, "program")
+    encoding = encoding_arg(where, encoding)
+    frames = [_frame(where, path, kind, encoding=encoding) for path, kind in ((workers, "worker"), (jobs, "job"))]
+    return frames[0], frames[1], None if programs is None else _frame(where, programs, "program", encoding=encoding)
 
 
 def write(market: Market, directory: Any, *, format: str = "csv") -> dict[str, Path]:
@@ -93,12 +196,44 @@ def write(market: Market, directory: Any, *, format: str = "csv") -> dict[str, P
     paths = {name: folder / f"{name}{FORMATS[format]}" for name in ("workers", "jobs", "programs")}
     if format == "csv":
         for path, frame in zip(paths.values(), market.to_frames(backend="text")):
-            frame.to_csv(path, index=False)
+            write_frame(frame, path)
     else:
         parquet = optional_import("pyarrow.parquet", "pandas", where)
         for path, table in zip(paths.values(), market.to_frames(backend="arrow")):
-            parquet.write_table(table, path)
+            with atomic_path(path) as part:
+                parquet.write_table(table, part)
     return paths
+
+
+#: What :func:`write_frame` writes, by suffix.
+WRITABLE = (".csv", ".parquet", ".xlsx")
+
+
+def write_frame(frame: Any, path: Any) -> Path:
+    """Write a pandas DataFrame to ``path`` (``.csv`` in UTF-8, ``.parquet``, or ``.xlsx`` with the ``excel`` extra),
+    atomically: a failed or interrupted write leaves the file that was there as it was.
+
+    Examples
+    --------
+    >>> import pandas as pd, pathlib, tempfile
+    >>> out = write_frame(pd.DataFrame({"worker": ["001"]}), pathlib.Path(tempfile.mkdtemp()) / "p.csv")
+    >>> out.read_text(encoding="utf-8")
+    'worker\\n001\\n'
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in WRITABLE:
+        raise fail("write_frame", "path", f"a file ending in one of {', '.join(WRITABLE)}", str(path))
+    if suffix == ".xlsx":
+        optional_import("openpyxl", "excel", "writing .xlsx files")
+    with atomic_path(path) as part:
+        if suffix == ".csv":
+            frame.to_csv(part, index=False, encoding="utf-8")
+        elif suffix == ".parquet":
+            frame.to_parquet(part, index=False)
+        else:
+            frame.to_excel(part, index=False, engine="openpyxl")
+    return path
 
 
 def _cells(frame: Any) -> dict[str, list[Any]]:
@@ -108,7 +243,7 @@ def _cells(frame: Any) -> dict[str, list[Any]]:
     return {str(name): frame[name].tolist() for name in frame.columns}
 
 
-def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
+def problems(workers: Any, jobs: Any, programs: Any = None, *, encoding: str | None = None) -> list[str]:
     """Every problem in the cells of the files, each with its file, row and column; [] when none.
 
     Cell by cell, with the rules of :meth:`~jobmatch.Market.from_frames`
@@ -131,30 +266,47 @@ def problems(workers: Any, jobs: Any, programs: Any = None) -> list[str]:
     w.csv row 2, column origin: non-empty text, got an empty cell
     w.csv row 2, column min_wage: a finite number from 0 to 1e+07, got -5
     """
-    return listed(workers, jobs, programs)[0]
+    return listed(workers, jobs, programs, encoding=encoding)[0]
 
 
-def listed(workers: Any, jobs: Any, programs: Any = None) -> tuple[list[str], tuple[Any, Any, Any]]:
-    """:func:`problems`, and the frames read (None for a file that could not be read), each file read once."""
+def listed(
+    workers: Any, jobs: Any, programs: Any = None, *, encoding: str | None = None, layout: Layout | None = None
+) -> tuple[list[str], tuple[Any, Any, Any], list[str]]:
+    """:func:`problems`, the frames read (None for a file that could not be read), each file read once, and notes
+    (the columns ignored, once per file).  ``layout`` maps the columns as :meth:`~jobmatch.Market.from_frames`
+    does; a flag column of ``groups_from`` is checked cell by cell too."""
     where = "jobmatch validate"
+    encoding = encoding_arg(where, encoding)
+    layout = layout or Layout()
     found: list[str] = []
+    notes: list[str] = []
     frames: list[Any] = []
     for path, kind in ((workers, "worker"), (jobs, "job"), (programs, "program")):
         frames.append(None)
         if path is None:
             continue
         try:
-            frame = frames[-1] = _frame(where, path, kind)
+            frame = frames[-1] = _frame(where, path, kind, encoding=encoding)
         except ValidationError as err:
             found.append(str(err))
             continue
         name = Path(path).name
-        cells = _cells(frame)
+        try:
+            cells, flags, ignored = layout.apply(f"{kind}s", _cells(frame), name)
+        except ValidationError as err:
+            found.append(str(err))
+            continue
+        if ignored:
+            notes.append(
+                f"{name}: {len(ignored)} column(s) ignored, not {kind} fields: {', '.join(map(repr, ignored))}"
+            )
         fields = list(record_fields(_KINDS[kind]))
-        known = {field for field, _, _ in fields}
-        found += [f"{name} column {column}: not a {kind} field (known: {sorted(known)})"
-                  for column in cells if column not in known]  # fmt: skip
         cell_problems: list[tuple[int, int, str]] = []  # (row, column order, text): reported row by row
+        for group, (column, values) in flags.items():
+            for row, value in enumerate(values):
+                if flag_value(value) is None:
+                    text = f"{name} row {row + 1}, column {column}: yes or no for group {group!r}, got {value!r}"
+                    cell_problems.append((row, -1, text))
         for order, (field, rule, default) in enumerate(fields):
             if field not in cells:
                 if default is dataclasses.MISSING:
@@ -172,7 +324,7 @@ def listed(workers: Any, jobs: Any, programs: Any = None) -> tuple[list[str], tu
                     cell_problems.append((row, order, text))
         found += [text for _, _, text in sorted(cell_problems)]
         found += _repeated_ids(name, kind, cells.get("id", []))
-    return found, (frames[0], frames[1], frames[2])
+    return found, (frames[0], frames[1], frames[2]), notes
 
 
 def _repeated_ids(name: str, kind: str, ids: list[Any]) -> list[str]:
@@ -183,3 +335,46 @@ def _repeated_ids(name: str, kind: str, ids: list[Any]) -> list[str]:
             rows.setdefault(name_cell(value), []).append(row + 1)
     return [f"{name} rows {', '.join(map(str, at))}, column id: each {kind} id once, got {value!r} {len(at)} times"
             for value, at in rows.items() if len(at) > 1]  # fmt: skip
+
+
+#: The placements frame's text columns (:func:`jobmatch.results.frame.to_frame`): read as text, so that ids
+#: such as ``"001"`` keep their zeros.
+PLACEMENT_TEXT = ("worker", "origin", "job", "employer", "region", "program", "reason", "why", "previous_job",
+                  "change", "change_reason")  # fmt: skip
+
+
+def read_placements(path: Any, *, encoding: str | None = None) -> Any:
+    """A placements file written from :meth:`~jobmatch.Assignment.to_frame` (CSV, Parquet or Excel), as pandas.
+
+    Ids and names are read as text (``"001"`` stays ``"001"``), and a
+    missing job is missing: what :func:`jobmatch.rematch` and ``jobmatch
+    explain --placements`` read.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from jobmatch import match, synth
+    >>> placed = match(synth.scenario(30, 4, seed=1), k=3)
+    >>> out = write_frame(placed.to_frame(backend="pandas"), pathlib.Path(tempfile.mkdtemp()) / "p.csv")
+    >>> back = read_placements(out)
+    >>> back["worker"].tolist() == placed.market.workers.ids.tolist()
+    True
+    >>> int(back["job"].isna().sum()) == int((placed.job_of < 0).sum())
+    True
+    """
+    where = "read_placements"
+    path = _path(where, "placements file", path)
+    if not path.is_file() or path.suffix.lower() not in _READABLE:
+        raise fail(where, "placements file", f"an existing file ending in one of {', '.join(_READABLE)}", str(path))
+    pd = optional_import("pandas", "pandas", where)
+    text = dict.fromkeys(PLACEMENT_TEXT, str)
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        if path.suffix.lower() == ".csv":
+            return _read_csv(pd, path, "placements", encoding_arg(where, encoding), text)
+        engine = "openpyxl" if path.suffix.lower() == ".xlsx" else "xlrd"
+        optional_import(engine, "excel", where)
+        return pd.read_excel(path, dtype=text, engine=engine)
+    except (UnicodeDecodeError, ValueError, OSError, KeyError, zipfile.BadZipFile, pd.errors.ParserError) as error:
+        raise _unreadable(path, "placements", "a placements file (as to_frame() writes)", error) from None

@@ -10,18 +10,20 @@ the raw columns with the market's vocabularies.
 from __future__ import annotations
 
 import dataclasses
-import math
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..exceptions import ValidationError
+from ..exceptions import ColumnWarning, ValidationError
 from .columns import ArrowLists, ArrowMaps, ArrowStructs, Flat, fast_column
+from .layout import Layout
 from .libraries import arrow_table, library_of
-from .records import Record, record_fields
+from .records import Labels, Record, record_fields
 from .schema import Kind, Rule, fail
+from .text import is_missing
 from .vocabulary import DOMAINS, Vocabularies, Vocabulary
 
 __all__ = ["RawColumns", "build_vocabularies", "raw_from_frame", "raw_from_records", "strings_by_domain"]
@@ -29,31 +31,6 @@ __all__ = ["RawColumns", "build_vocabularies", "raw_from_frame", "raw_from_recor
 #: What a column holds before its strings are encoded: a checked numpy array
 #: (numbers, flags, ids) or a list of checked Python values (names, sets, maps).
 RawColumns = dict[str, Any]
-
-
-class _Labels(Sequence[str]):
-    """Record labels (``"Worker 'W1'"``) computed only when an error needs one."""
-
-    def __init__(self, kind: str, ids: Sequence[object]) -> None:
-        self.kind, self.ids = kind, ids
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, row):
-        value = self.ids[row]
-        if isinstance(value, str) and value.strip():
-            return f"{self.kind} {value!r}"
-        return f"{self.kind} at row {row}"
-
-
-def is_missing(value: object) -> bool:
-    """A data-frame missing value (None, NaN, pandas.NA)."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ == "NAType"
 
 
 def raw_from_records(record_type: type[Record], records: Iterable[Any], label: str) -> RawColumns:
@@ -85,20 +62,25 @@ def _typed_array(rule: Rule, values: Sequence[Any]) -> np.ndarray:
     return np.asarray(values, dtype=dtype)
 
 
-def raw_from_frame(record_type: type[Record], frame: Any, label: str) -> RawColumns:
-    """Check a pandas DataFrame or pyarrow Table (any other frame read through Arrow) column by column."""
-    names = [name for name, _, _ in record_fields(record_type)]
+def raw_from_frame(record_type: type[Record], frame: Any, label: str, *, layout: Layout | None = None) -> RawColumns:
+    """Check a pandas DataFrame or pyarrow Table (any other frame read through Arrow) column by column.
+
+    ``layout`` (:class:`~jobmatch.data.layout.Layout`) renames columns onto
+    fields and reads flag columns as groups; columns that are no field are
+    ignored and listed once in a :class:`~jobmatch.exceptions.ColumnWarning`.
+    """
     if library_of(frame) in ("arrow", "polars") and not hasattr(frame, "column_names"):  # Polars, DuckDB, ...
         frame = arrow_table(frame, label)  # read once: a stream may not be read twice
-    columns = _frame_columns(frame, label)
-    unknown = [c for c in columns if c not in names]
-    if unknown:
-        raise fail(label, "columns", f"only known columns {names}", unknown)
+    kind = {"Worker": "workers", "Job": "jobs", "TrainingProgram": "programs"}[record_type.kind]
+    columns, flags, ignored = (layout or Layout()).apply(kind, _frame_columns(frame, label), label)
+    if ignored:
+        warnings.warn(f"{label}: {len(ignored)} column(s) ignored, not {record_type.kind} fields: "
+                      f"{', '.join(map(repr, ignored))}", ColumnWarning, stacklevel=3)  # fmt: skip
     n = _frame_length(frame)
     ids = columns["id"]() if "id" in columns else None
     if ids is None:
         raise fail(label, "columns", "an 'id' column", sorted(columns))
-    where = _Labels(record_type.kind, ids)
+    where = Labels(record_type.kind, ids)
     raw: RawColumns = {}
     for name, rule, default in record_fields(record_type):
         if name not in columns:
@@ -116,10 +98,12 @@ def raw_from_frame(record_type: type[Record], frame: Any, label: str) -> RawColu
             continue
         checked = _check_cells(rule, values, where, name)
         raw[name] = _typed_array(rule, checked) if rule.kind is Kind.ID else checked
+    if flags:
+        raw["groups"] = Layout.with_groups(raw["groups"], flags, ids)
     return raw
 
 
-def _numeric(rule: Rule, values: Any, where: _Labels, name: str) -> np.ndarray:
+def _numeric(rule: Rule, values: Any, where: Labels, name: str) -> np.ndarray:
     """A number or flag column as a 1-d array of numbers, flags or objects (checked cell by cell).
 
     Other dtypes (durations, dates, complex numbers, text, bytes) hold no
@@ -131,7 +115,7 @@ def _numeric(rule: Rule, values: Any, where: _Labels, name: str) -> np.ndarray:
     return values
 
 
-def _check_cells(rule: Rule, values: Sequence[Any], where: _Labels, name: str) -> list[Any]:
+def _check_cells(rule: Rule, values: Sequence[Any], where: Labels, name: str) -> list[Any]:
     """Check a text, set or skill-map column cell by cell.
 
     The record label is formatted only for a cell that fails (formatting it
@@ -200,9 +184,10 @@ def _frame_length(frame: Any) -> int:
     return int(frame.num_rows) if hasattr(frame, "num_rows") else len(frame)
 
 
-def strings_by_domain(raws: Iterable[tuple[type, RawColumns]]) -> dict[str, set[str]]:
-    """Every string each domain's vocabulary must hold."""
-    found: dict[str, set[str]] = {domain: set() for domain in DOMAINS}
+def strings_by_domain(raws: Iterable[tuple[type, RawColumns]]) -> dict[str, dict[str, None]]:
+    """Every string each domain's vocabulary must hold, in the order met (records, then fields, then rows): the
+    first spelling of a name is the one its vocabulary shows."""
+    found: dict[str, dict[str, None]] = {domain: {} for domain in DOMAINS}
     for record_type, raw in raws:
         for name, rule, _ in record_fields(record_type):
             bucket = found.get(rule.domain or "")
@@ -210,17 +195,21 @@ def strings_by_domain(raws: Iterable[tuple[type, RawColumns]]) -> dict[str, set[
                 continue
             values = raw[name]
             if rule.kind is Kind.NAME:
-                bucket.update(values)
+                bucket.update(dict.fromkeys(values))
             elif rule.kind is Kind.OPTIONAL:
-                bucket.update(v for v in values if v is not None)
+                bucket.update(dict.fromkeys(v for v in values if v is not None))
             elif isinstance(values, Flat):
-                bucket.update(values.coded[1])  # the distinct names
+                bucket.update(dict.fromkeys(values.coded[1]))  # the distinct names, in the order met
             else:  # sets and level maps
                 for cell in values:
-                    bucket.update(cell)
+                    bucket.update(dict.fromkeys(cell))
     return found
 
 
-def build_vocabularies(found: dict[str, set[str]]) -> Vocabularies:
-    """One vocabulary per domain from the strings :func:`strings_by_domain` found."""
-    return Vocabularies(**{domain: Vocabulary(found[domain]) for domain in DOMAINS})
+def build_vocabularies(
+    found: dict[str, dict[str, None]], aliases: Mapping[str, Mapping[str, str]] | None = None
+) -> Vocabularies:
+    """One vocabulary per domain from the strings :func:`strings_by_domain` found (and, with a catalogue, the
+    spellings that read as another name: :class:`~jobmatch.data.catalogue.Catalogue`)."""
+    aliases = aliases or {}
+    return Vocabularies(**{domain: Vocabulary(found[domain], aliases=aliases.get(domain)) for domain in DOMAINS})

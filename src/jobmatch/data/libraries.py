@@ -18,7 +18,7 @@ from typing import Any
 from ..exceptions import optional_import
 from .schema import fail
 
-__all__ = ["BACKENDS", "arrow_table", "backend_for", "from_arrow", "library_of"]
+__all__ = ["BACKENDS", "arrow_table", "backend_for", "eager", "from_arrow", "library_of"]
 
 #: The libraries results can be given in (``"text"``, pandas frames in the CSV text form, for markets only).
 BACKENDS = ("pandas", "arrow", "polars")
@@ -42,6 +42,20 @@ def library_of(frame: Any) -> str | None:
     if (root == "pyarrow" and hasattr(frame, "column_names")) or hasattr(frame, "__arrow_c_stream__"):
         return "arrow"
     return None
+
+
+def eager(frame: Any) -> Any:
+    """A lazy frame (a Polars ``LazyFrame``) computed; any other frame as it is.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> eager(pl.DataFrame({"a": [1]}).lazy()).shape, eager([1])
+    ((1, 1), [1])
+    """
+    if type(frame).__name__ == "LazyFrame" and callable(getattr(frame, "collect", None)):
+        return frame.collect()
+    return frame
 
 
 def arrow_table(frame: Any, label: str) -> Any:

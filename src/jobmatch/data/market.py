@@ -18,8 +18,11 @@ from typing import Any
 import numpy as np
 
 from .._html import html_table
+from .catalogue import Catalogue
 from .frames import build_vocabularies, raw_from_frame, raw_from_records, strings_by_domain
-from .libraries import BACKENDS, backend_for, from_arrow, library_of
+from .layout import Layout
+from .libraries import BACKENDS, backend_for, eager, from_arrow, library_of
+from .names import close_names
 from .ragged import Ragged
 from .records import Job, TrainingProgram, Worker, check_program_levels, record_fields
 from .schema import COUNT, TEXT, Kind, fail, param
@@ -40,8 +43,11 @@ class Market:
     jobs : iterable of Job
     programs : iterable of TrainingProgram, optional
     skills : iterable of str, optional
-        A skill catalogue.  When given, every skill a record mentions must be
-        in it, which catches misspelt skill names early.
+        A skill catalogue: short for ``catalogue=Catalogue(skills=skills)``.
+    catalogue : Catalogue, optional
+        The names the portal allows per kind, with aliases
+        (:class:`~jobmatch.data.catalogue.Catalogue`): a name outside it is
+        refused with the closest allowed names, an alias reads as its name.
 
     Raises
     ------
@@ -49,7 +55,8 @@ class Market:
         ``workers``, ``jobs`` or ``programs`` not an iterable of records
         (a data frame goes to :meth:`from_frames`), a record of the wrong
         type, duplicate ids within a kind, ``skills`` not an iterable of
-        non-empty text, or a skill outside the catalogue.
+        non-empty text, a name outside the catalogue, or both ``skills``
+        and ``catalogue``.
 
     See Also
     --------
@@ -98,12 +105,13 @@ class Market:
         programs: Iterable[TrainingProgram] = (),
         *,
         skills: Iterable[str] | None = None,
+        catalogue: Catalogue | None = None,
     ) -> None:
         raws = {
             key: raw_from_records(record_type, records, key)
             for (key, record_type), records in zip(_KINDS, (workers, jobs, programs))
         }
-        self._build(raws, skills)
+        self._build(raws, _catalogue(skills, catalogue))
 
     @classmethod
     def from_frames(
@@ -113,6 +121,9 @@ class Market:
         programs: Any = None,
         *,
         skills: Iterable[str] | None = None,
+        catalogue: Catalogue | None = None,
+        columns: Mapping[str, Mapping[str, str | None]] | None = None,
+        groups_from: Mapping[str, str] | None = None,
     ) -> Market:
         """Build a market from data frames.
 
@@ -130,6 +141,15 @@ class Market:
             One row per :class:`~jobmatch.TrainingProgram`.
         skills : iterable of str, optional
             A skill catalogue, as for :class:`Market`.
+        catalogue : Catalogue, optional
+            The allowed names and aliases, as for :class:`Market`.
+        columns : mapping, optional
+            Per kind (``"workers"``, ``"jobs"``, ``"programs"``), a column's
+            field (or None to drop it): ``{"workers": {"工号": "id"}}``.
+        groups_from : mapping of str to str, optional
+            Worker columns of yes/no flags -> the group their yes rows
+            belong to: ``{"poverty_alleviated": "poverty_alleviated"}``
+            (see :mod:`jobmatch.data.layout`).
 
         Returns
         -------
@@ -152,7 +172,10 @@ class Market:
           ``"welding:3;assembly:2"``.
         - A missing set or skill-map cell means empty ("" in a CSV file).
 
-        Unknown, repeated and missing required columns raise
+        Columns that are no field are ignored and listed once in a
+        :class:`~jobmatch.exceptions.ColumnWarning` (one whose name is close
+        to a field the frame lacks, such as ``diett``, is refused as a typo).
+        Repeated and missing required columns raise
         :class:`~jobmatch.ValidationError`; so does any bad cell, naming the
         record (its id, or its row) and the column: a number or flag column
         of another dtype (durations, dates, complex numbers, text, bytes),
@@ -175,15 +198,17 @@ class Market:
         >>> again == market
         True
         """
+        workers, jobs, programs = (eager(frame) for frame in (workers, jobs, programs))  # a LazyFrame, computed
         frames = (workers, jobs, programs)
+        layout = Layout(columns=columns or {}, groups_from=groups_from or {})
         raws = {}
         for (key, record_type), frame in zip(_KINDS, frames):
             if frame is None and key == "programs":
                 raws[key] = raw_from_records(record_type, (), key)
             else:
-                raws[key] = raw_from_frame(record_type, frame, f"{key} frame")
+                raws[key] = raw_from_frame(record_type, frame, f"{key} frame", layout=layout)
         market = cls.__new__(cls)
-        market._build(raws, skills)
+        market._build(raws, _catalogue(skills, catalogue))
         market.frame_library = library_of(workers)
         return market
 
@@ -200,31 +225,17 @@ class Market:
         return market
 
     # ------------------------------------------------------------------ build
-    def _build(self, raws: dict[str, dict[str, Any]], skills: Iterable[str] | None) -> None:
+    def _build(self, raws: dict[str, dict[str, Any]], catalogue: Catalogue | None) -> None:
         found = strings_by_domain((record_type, raws[key]) for key, record_type in _KINDS)
-        if skills is not None:
-            catalogue = _catalogue(skills)
-            if found["skill"] - catalogue:
-                self._raise_unknown_skill(raws, catalogue)
+        aliases: dict[str, dict[str, str]] = {}
+        if catalogue is not None:
+            found, aliases = _in_catalogue(raws, found, catalogue)
         programs = raws["programs"]
         for row, (grants, prerequisites) in enumerate(zip(programs["grants"], programs["prerequisites"])):
             check_program_levels(f"TrainingProgram {programs['id'][row]!r}", grants, prerequisites)
-        vocab = build_vocabularies(found)
+        vocab = build_vocabularies(found, aliases)
         tables = {key: Table.encode(record_type, raws[key], vocab) for key, record_type in _KINDS}
         self._finish(tables, vocab)
-
-    @staticmethod
-    def _raise_unknown_skill(raws: dict[str, dict[str, Any]], catalogue: set[str]) -> None:
-        for key, record_type in _KINDS:
-            raw = raws[key]
-            for name, rule, _ in record_fields(record_type):
-                if rule.kind is not Kind.LEVELS:
-                    continue
-                for row, cell in enumerate(raw[name]):
-                    for skill in cell:
-                        if skill not in catalogue:
-                            where = f"{record_type.kind} {raw['id'][row]!r}"
-                            raise fail(where, f"{name}[{skill!r}]", "a skill in the catalogue", skill)
 
     def _finish(self, tables: dict[str, Table], vocab: Vocabularies) -> None:
         for key, record_type in _KINDS:
@@ -387,12 +398,27 @@ class Market:
 
     @classmethod
     def from_files(
-        cls, workers: Any, jobs: Any, programs: Any = None, *, skills: Iterable[str] | None = None
+        cls,
+        workers: Any,
+        jobs: Any,
+        programs: Any = None,
+        *,
+        skills: Iterable[str] | None = None,
+        catalogue: Catalogue | None = None,
+        encoding: str | None = None,
+        columns: Mapping[str, Mapping[str, str | None]] | None = None,
+        groups_from: Mapping[str, str] | None = None,
     ) -> Market:
-        """A market from CSV, Parquet or Excel files, one per record kind (see :mod:`jobmatch.data.files`)."""
+        """A market from CSV, Parquet or Excel files, one per record kind (see :mod:`jobmatch.data.files`).
+
+        ``encoding`` names the text encoding of CSV files that are not UTF-8 (such as ``"gbk"``); a file with a
+        byte-order mark (UTF-8, UTF-16) is read in the encoding it names.  Every way a file fails to read is a
+        :class:`~jobmatch.ValidationError` naming the file.  ``catalogue``, ``columns`` and ``groups_from`` are
+        those of :meth:`from_frames`."""
         from .files import read_frames
 
-        market = cls.from_frames(*read_frames(workers, jobs, programs), skills=skills)
+        frames = read_frames(workers, jobs, programs, encoding=encoding)
+        market = cls.from_frames(*frames, skills=skills, catalogue=catalogue, columns=columns, groups_from=groups_from)
         market.frame_library = None  # how a file is read is not the caller's choice: results default to pandas
         return market
 
@@ -438,11 +464,55 @@ class Market:
         return html_table("jobmatch Market", rows)
 
 
-def _catalogue(skills: object) -> set[str]:
-    """A skill catalogue, checked: an iterable (not a str) of non-empty text."""
+def _catalogue(skills: object, catalogue: object) -> Catalogue | None:
+    """The catalogue a market is built with: ``catalogue``, or one of ``skills`` (not both), checked."""
+    if catalogue is not None and not isinstance(catalogue, Catalogue):
+        raise fail("Market", "catalogue", "a jobmatch.Catalogue or None", type(catalogue).__name__)
+    if skills is None:
+        return catalogue
+    if catalogue is not None:
+        raise fail("Market", "skills", "None when a catalogue is given (put the skills in it)", "both",
+                   described=True)  # fmt: skip
     if isinstance(skills, (str, bytes, Mapping)) or not isinstance(skills, Iterable):
         raise fail("Market", "skills", "an iterable of skill names (a str is not one)", skills)
-    return {param("Market", "skills item", skill, TEXT) for skill in skills}
+    return Catalogue(skills=[param("Market", "skills item", skill, TEXT) for skill in skills])
+
+
+def _in_catalogue(
+    raws: dict[str, dict[str, Any]], found: dict[str, dict[str, None]], catalogue: Catalogue
+) -> tuple[dict[str, dict[str, None]], dict[str, dict[str, str]]]:
+    """The names found, each as the catalogue spells it, and per domain the spellings that differ (aliases);
+    a name outside the catalogue raises, naming the first record that uses it."""
+    out, aliases = dict(found), {}
+    for domain, names in found.items():
+        if not catalogue.closes(domain):
+            continue
+        resolved = {name: catalogue.resolve(domain, name) for name in names}
+        unknown = {name for name, canonical in resolved.items() if canonical is None}
+        if unknown:
+            _raise_outside(raws, domain, unknown, catalogue)
+        out[domain] = dict.fromkeys(canonical for canonical in resolved.values() if canonical is not None)
+        aliases[domain] = {name: canonical for name, canonical in resolved.items()
+                           if canonical is not None and canonical != name}  # fmt: skip
+    return out, aliases
+
+
+def _raise_outside(raws: dict[str, dict[str, Any]], domain: str, unknown: set[str], catalogue: Catalogue) -> None:
+    """The error for the first record (in kind, field and row order) that uses a name of ``unknown``."""
+    for key, record_type in _KINDS:
+        raw = raws[key]
+        for name, rule, _ in record_fields(record_type):
+            if rule.domain != domain:
+                continue
+            for row, cell in enumerate(raw[name]):
+                items = [cell] if isinstance(cell, str) else [] if cell is None else list(cell)
+                bad = next((item for item in items if item in unknown), None)
+                if bad is None:
+                    continue
+                field = {Kind.LEVELS: f"{name}[{bad!r}]", Kind.NAMES: f"{name} item"}.get(rule.kind, name)
+                close = close_names(bad, catalogue.allowed(domain), cutoff=0.5)
+                near = f" (close: {', '.join(map(repr, close))})" if close else ""
+                raise fail(f"{record_type.kind} {raw['id'][row]!r}", field, f"a {domain} in the catalogue{near}", bad)
 
 
 def _position(table: Table, key: str | int) -> int:

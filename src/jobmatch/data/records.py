@@ -11,13 +11,13 @@ Checks that span records (unique ids, known skills) belong to
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .schema import MAX_LEVEL, Kind, LevelMap, Rule, fail
 
-__all__ = ["Job", "Record", "TrainingProgram", "Worker", "record_fields"]
+__all__ = ["Job", "Labels", "Record", "TrainingProgram", "Worker", "record_fields"]
 
 MAX_COUNT = 1_000_000_000  # headcounts and seats: far above any real employer
 MAX_SIZE = 1_000  # people who move together as one unit
@@ -48,6 +48,22 @@ def record_fields(record_type: type[Record]) -> Iterator[tuple[str, Rule, Any]]:
         else:
             default = dataclasses.MISSING
         yield f.name, f.metadata["rule"], default
+
+
+class Labels(Sequence[str]):
+    """Record labels (``"Worker 'W1'"``) computed only when an error needs one."""
+
+    def __init__(self, kind: str, ids: Sequence[object]) -> None:
+        self.kind, self.ids = kind, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, row):
+        value = self.ids[row]
+        if isinstance(value, str) and value.strip():
+            return f"{self.kind} {value!r}"
+        return f"{self.kind} at row {row}"
 
 
 class Record:

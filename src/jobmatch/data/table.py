@@ -15,12 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from .._arrays import readonly
+from .._arrays import readonly, row_ids
 from .columns import Flat
 from .frames import RawColumns
+from .names import normalise
 from .ragged import Ragged
-from .records import Record, record_fields
-from .schema import Kind, LevelMap
+from .records import Labels, Record, record_fields
+from .schema import Kind, LevelMap, fail
 from .vocabulary import Vocabularies
 
 __all__ = ["Table"]
@@ -43,28 +44,37 @@ class Table:
 
     @classmethod
     def encode(cls, record_type: type[Record], raw: RawColumns, vocab: Vocabularies) -> Table:
-        """Encode checked raw columns with the market's vocabularies."""
+        """Encode checked raw columns with the market's vocabularies.
+
+        Raises
+        ------
+        ValidationError
+            A set or skill map that names one thing twice in two spellings
+            (``{"Halal", "halal"}``: names are compared by their key,
+            :func:`~jobmatch.data.names.normalise`).
+        """
         columns: dict[str, Any] = {}
         for name, rule, _ in record_fields(record_type):
             values = raw[name]
-            if rule.kind in (Kind.NAME, Kind.OPTIONAL):
-                index = vocab[rule.domain]._index
-                look = map(index.__getitem__, values) if rule.kind is Kind.NAME else (
-                    -1 if v is None else index[v] for v in values)  # fmt: skip
-                codes = np.fromiter(look, np.int32, len(values))
-                columns[name] = readonly(codes)
+            if rule.kind is Kind.NAME:
+                columns[name] = readonly(vocab[rule.domain].encode(values))
+            elif rule.kind is Kind.OPTIONAL:
+                code = vocab[rule.domain].code
+                columns[name] = readonly(np.fromiter((-1 if v is None else code(v) for v in values), np.int32,
+                                                     len(values)))  # fmt: skip
             elif isinstance(values, Flat):  # checked whole (jobmatch.data.columns): the distinct names encoded
                 positions, distinct = values.coded
                 codes = vocab[rule.domain].encode(distinct)[positions]
-                columns[name] = Ragged.from_flat(values.lengths, codes, values.levels)
+                columns[name] = _once_each(record_type, raw, name, Ragged.from_flat(values.lengths, codes,
+                                                                                    values.levels))  # fmt: skip
             elif rule.kind in (Kind.NAMES, Kind.LEVELS):
                 words = vocab[rule.domain]
                 lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-                codes = words.encode(k for cell in values for k in cell)
+                codes = words.encode([k for cell in values for k in cell])
                 levels = None
                 if rule.kind is Kind.LEVELS:
                     levels = np.fromiter((v for cell in values for v in cell.values()), np.int8, len(codes))
-                columns[name] = Ragged.from_flat(lengths, codes, levels)
+                columns[name] = _once_each(record_type, raw, name, Ragged.from_flat(lengths, codes, levels))
             else:
                 columns[name] = readonly(np.asarray(values))
         return cls(record_type, columns, vocab)
@@ -274,6 +284,28 @@ class Table:
             else:
                 arrays[name] = pa.array(column)
         return pa.table(arrays)
+
+
+def _once_each(record_type: type[Record], raw: RawColumns, name: str, ragged: Ragged) -> Ragged:
+    """``ragged``, whose rows are sorted by code, when no row holds a code twice: else the error naming the
+    record, the field and the two spellings that are one name."""
+    codes, rows = ragged.codes, row_ids(ragged.indptr)
+    twice = np.flatnonzero((codes[1:] == codes[:-1]) & (rows[1:] == rows[:-1]))
+    if not len(twice):
+        return ragged
+    row = int(rows[twice[0]])
+    items = sorted(raw[name][row])  # a Flat column's row is a frozenset or LevelMap too
+    keys = [normalise(item) for item in items]
+    first = next(at for at, key in enumerate(keys) if keys.count(key) > 1)
+    other = next(at for at in range(first + 1, len(items)) if keys[at] == keys[first])
+    label = Labels(record_type.kind, raw["id"])[row]
+    raise fail(
+        label,
+        name,
+        "each name once (case, width and spacing are ignored)",
+        f"{items[first]!r} and {items[other]!r}",
+        described=True,
+    )
 
 
 def _with_none(names: np.ndarray) -> np.ndarray:

@@ -16,12 +16,15 @@ import re
 
 import numpy as np
 
-__all__ = ["ITEM_SEPARATORS", "LEVEL_SEPARATOR", "name_cell", "number_cell"]
+__all__ = ["FLAG_WORDS", "ITEM_SEPARATORS", "LEVEL_SEPARATOR", "is_missing", "name_cell", "number_cell"]
 
 #: What separates the items of a set or skill map in the text form: semicolons or commas, ASCII or full-width.
 ITEM_SEPARATORS = re.compile(r"[;,\uff1b\uff0c]")
 #: What separates a skill from its level in the text form: a colon, ASCII or full-width.
 LEVEL_SEPARATOR = re.compile(r"[:\uff1a]")
+#: The spellings of yes and no a flag written as text may take (trimmed, compared in lower case).
+FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False, "t": True, "f": False,
+              "1": True, "0": False, "是": True, "否": False}  # fmt: skip
 
 
 def name_cell(value: object) -> object:
@@ -53,8 +56,17 @@ def number_cell(value: str, *, flag: bool) -> object:
     """
     text = value.strip()
     if flag:
-        return {"true": True, "false": False}.get(text.lower(), value)
+        return FLAG_WORDS.get(text.lower(), value)
     try:
         return int(text) if text.lstrip("+-").isdigit() and text.isascii() else float(text)
     except ValueError:
         return value
+
+
+def is_missing(value: object) -> bool:
+    """A data-frame missing value (None, NaN, pandas.NA)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ == "NAType"

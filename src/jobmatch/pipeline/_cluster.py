@@ -19,7 +19,8 @@ import numpy as np
 
 from ..exceptions import ValidationError, optional_import
 
-__all__ = ["Cluster", "frame_arg", "in_partition", "partitions", "read_small", "require_dask"]
+__all__ = ["Cluster", "column_kinds", "frame_arg", "in_partition", "partitions", "read_small", "require_dask",
+           "same_columns"]  # fmt: skip
 
 
 def require_dask(feature: str) -> Any:
@@ -90,6 +91,36 @@ class Cluster:
         if self.client is not None:
             self.client.run(_warm_up)
 
+    def components(self, policies: Sequence[Any]) -> None:
+        """Register the custom components the ``policies`` weight on every worker of the cluster (and on workers
+        that join later): a worker process has a registry of its own, empty until then.  Without a client the
+        tasks run in this process, which has them already."""
+        from ..components import active
+
+        used = {c.name: c for policy in policies if policy is not None for c in active(policy)}
+        if self.client is None or not used:
+            return
+        plugin = _components_plugin(list(used.values()))
+        self.client.register_plugin(plugin, name="jobmatch-components-" + self.dask.base.tokenize(sorted(used)))
+
+
+def _components_plugin(components: list[Any]) -> Any:
+    """A ``distributed`` worker plugin that registers ``components`` (:func:`jobmatch.components.register`) when
+    it starts on a worker."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class Components(WorkerPlugin):
+        def __init__(self, components: list[Any]) -> None:
+            self.components = components
+
+        def setup(self, worker: Any) -> None:
+            from ..components import register
+
+            for c in self.components:
+                register(c.name, c.fn, worker=c.worker, job=c.job, data=c.data, checked=c.checked)
+
+    return Components(components)
+
 
 def _warm_up() -> None:
     from ..data import synth
@@ -113,6 +144,7 @@ def frame_arg(where: str, name: str, frame: Any, parts: int = 1, *, key: str | N
         isinstance(frame, (list, tuple)) and frame and all(isinstance(f, (str, os.PathLike)) for f in frame)
     ):
         paths = [os.fspath(f) for f in frame] if isinstance(frame, (list, tuple)) else os.fspath(frame)
+        _same_parquet_columns(where, name, [paths] if isinstance(paths, str) else paths)
         return dd.read_parquet(paths)
     if hasattr(frame, "schema") and hasattr(frame, "column_names"):  # pyarrow.Table
         frame = frame.to_pandas()
@@ -137,6 +169,42 @@ def frame_arg(where: str, name: str, frame: Any, parts: int = 1, *, key: str | N
     )
 
 
+def _same_parquet_columns(where: str, name: str, paths: list[str]) -> None:
+    """Every Parquet file of ``paths`` (files, folders of ``*.parquet``, glob patterns) has the first file's
+    columns (read from the files' footers, not their data); else the error names the file.  Dask would read a
+    file without a column of the first one as a ``KeyError`` deep in a task."""
+    import glob
+
+    parquet = optional_import("pyarrow.parquet", "dask", where)
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            files += sorted(glob.glob(os.path.join(path, "**", "*.parquet"), recursive=True))
+        elif glob.has_magic(path):
+            files += sorted(glob.glob(path))
+        elif os.path.isfile(path):
+            files.append(path)
+    first: set[str] | None = None
+    for file in files:
+        try:
+            columns = {c for c in parquet.read_schema(file).names if not c.startswith("__index_level_")}
+        except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+            raise ValidationError(
+                f"{where}: {name} file {file!r} must be a Parquet file, got: {error}",
+                record=file, field=name, expected="a Parquet file", got=str(error),
+            ) from None  # fmt: skip
+        if first is None:
+            first, first_file = columns, file
+        elif columns != first:
+            missing, extra = sorted(first - columns), sorted(columns - first)
+            said = "; ".join(part for part in (f"without {missing}" if missing else "",
+                                               f"with {extra} besides" if extra else "") if part)  # fmt: skip
+            raise ValidationError(
+                f"{where}: {name} file {file!r} must have the columns of {first_file!r}, got columns {said}",
+                record=file, field=name, expected=f"the columns of {first_file!r}", got=sorted(columns),
+            )  # fmt: skip
+
+
 def read_small(where: str, name: str, frame: Any) -> Any:
     """A small input (jobs, programmes) as one pandas DataFrame: read whole from Parquet path(s) or a dask
     DataFrame; a pandas DataFrame or pyarrow Table as it is."""
@@ -153,6 +221,42 @@ def read_small(where: str, name: str, frame: Any) -> Any:
 def partitions(frame: Any) -> list[Any]:
     """The partitions of a dask DataFrame, as delayed pandas DataFrames in order."""
     return list(frame.to_delayed())
+
+
+def column_kinds(frame: Any) -> tuple[tuple[str, str], ...]:
+    """Each column of a pandas frame (or a dask DataFrame's meta) and the family of its dtype: ``number``, ``flag``,
+    ``objects`` (text, lists, dicts, categories) or the dtype's own name.  Families, not dtypes: a partition with a
+    gap reads an integer column as floats, and that is the same column."""
+    out = []
+    for name, dtype in zip(frame.columns, frame.dtypes):
+        kind = getattr(dtype, "kind", "O")
+        family = {"i": "number", "u": "number", "f": "number", "b": "flag", "O": "objects", "U": "objects",
+                  "S": "objects"}.get(kind, str(dtype))  # fmt: skip
+        out.append((str(name), family))
+    return tuple(out)
+
+
+def same_columns(label: str, index: int, frame: Any, expected: tuple[tuple[str, str], ...]) -> None:
+    """Partition ``index`` has the columns (and dtype families) of the first one, ``expected``; else the error
+    names the partition and the difference (a partition without ``people`` would count its couples as one person
+    each)."""
+    got = column_kinds(frame)
+    if got == expected:
+        return
+    names, wanted = [n for n, _ in got], dict(expected)
+    missing = [n for n in wanted if n not in names]
+    extra = [n for n in names if n not in wanted]
+    other = [f"{n} ({k}, not {wanted[n]})" for n, k in got if n in wanted and wanted[n] != k]
+    said = "; ".join(part for part in (
+        f"without {', '.join(map(repr, missing))}" if missing else "",
+        f"with {', '.join(map(repr, extra))} besides" if extra else "",
+        f"with {', '.join(other)}" if other else "",
+    ) if part) or "in another order"  # fmt: skip
+    where = f"{label} partition {index}"
+    raise ValidationError(
+        f"{where}: columns must be those of the first partition ({', '.join(wanted)}), got columns {said}",
+        record=where, field="columns", expected="the first partition's columns and dtypes", got=names,
+    )  # fmt: skip
 
 
 def in_partition(label: str, index: int, err: ValidationError, hint: str = "") -> ValidationError:

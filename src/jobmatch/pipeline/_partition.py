@@ -18,7 +18,7 @@ import numpy as np
 from .._arrays import indptr_from_counts
 from ..data.schema import fail
 from ..exceptions import ValidationError
-from ._cluster import in_partition
+from ._cluster import in_partition, same_columns
 
 __all__ = ["Arcs", "best_responses", "ids_hashed", "keep", "placed", "prepare", "respond", "sample", "shape", "verify"]
 
@@ -40,10 +40,12 @@ class Arcs(NamedTuple):
         return np.repeat(np.arange(len(self.people)), np.diff(self.indptr))
 
 
-def prepare(frame: Any, job_ids: np.ndarray, index: int) -> Arcs:
-    """Partition ``index``'s candidate rows as checked arrays (step 1)."""
+def prepare(frame: Any, job_ids: np.ndarray, index: int, expected: tuple[tuple[str, str], ...]) -> Arcs:
+    """Partition ``index``'s candidate rows as checked arrays (step 1); its columns must be the first
+    partition's (``expected``)."""
     import pandas as pd
 
+    same_columns("candidates", index, frame, expected)
     try:
         return _arcs_of(frame, pd.Index(job_ids), pd)
     except ValidationError as err:
@@ -62,10 +64,16 @@ def _arcs_of(frame: Any, jobs_index: Any, pd: Any) -> Arcs:
     if missing:
         raise fail(label, "columns", "'worker_id', 'job_id' and 'score' (and optionally 'people')", list(frame.columns))
     worker_ids = frame["worker_id"].to_numpy(dtype=object)
+    job_cells = frame["job_id"].to_numpy(dtype=object)
+    for column, cells in (("worker_id", worker_ids), ("job_id", job_cells)):
+        if pd.api.types.infer_dtype(cells, skipna=False) not in ("string", "integer", "empty"):
+            bad = np.array([not (isinstance(c, (str, int, np.integer)) and not isinstance(c, bool)) for c in cells])
+            if bad.any():  # null, a list, a float: never hashed or matched (text mixed with integers is fine)
+                raise refuse(bad, column, "an id (text or an integer)")
     codes, ids = pd.factorize(worker_ids, sort=False)
     if len(codes) and codes.min() < 0:
         raise refuse(codes < 0, "worker_id", "a worker id")
-    jobs = jobs_index.get_indexer(frame["job_id"].to_numpy(dtype=object))
+    jobs = jobs_index.get_indexer(job_cells)
     if np.any(jobs < 0):
         raise refuse(jobs < 0, "job_id", "the id of a job in the jobs frame")
     values = pd.to_numeric(frame["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)

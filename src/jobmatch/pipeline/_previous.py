@@ -7,9 +7,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..data.frames import is_missing
 from ..data.schema import fail
-from ..data.text import name_cell
+from ..data.text import is_missing, name_cell
 from ..exceptions import optional_import
 from ..results.assignment import Assignment
 

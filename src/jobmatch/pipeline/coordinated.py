@@ -61,7 +61,7 @@ from ..solvers.problem import Problem
 from ..solvers.registry import solve
 from ..solvers.result import Result, Status
 from . import _partition as each
-from ._cluster import Cluster, frame_arg, partitions, read_small
+from ._cluster import Cluster, column_kinds, frame_arg, partitions, read_small
 from .compile import time_limit_arg
 
 __all__ = ["Coordinated", "assign"]
@@ -264,9 +264,10 @@ def assign(
         logger.info("assign: %s done (%.2f s)", name, timings[name])
 
     shared_ids = cluster.share(job_ids, "job-ids")
-    parts = cluster.persist(
-        [cluster.task(each.prepare, f"prepare-{i}", part, shared_ids, i) for i, part in enumerate(partitions(frame))]
-    )
+    expected = column_kinds(frame._meta)
+    prepared = [cluster.task(each.prepare, f"prepare-{i}", part, shared_ids, i, expected)
+                for i, part in enumerate(partitions(frame))]  # fmt: skip
+    parts = cluster.persist(prepared)
     shapes = cluster.compute([cluster.task(each.shape, f"shape-{i}", part) for i, part in enumerate(parts)])
     counts = np.array([len(s[0]) for s in shapes], dtype=np.int64)
     people = np.concatenate([s[0] for s in shapes]) if shapes else np.zeros(0, dtype=np.int64)
@@ -390,11 +391,12 @@ def _placed_meta() -> Any:
 
 
 def _with_everyone(where: str, placements: Any, workers: Any, parts: int) -> Any:
-    """``placements`` with a row for each worker of ``workers`` that has no candidate (``no_feasible_job``)."""
+    """``placements`` with a row for each worker of ``workers`` that has no candidate (``no_feasible_job``); a
+    worker with candidates keeps its row whether ``workers`` lists it or not."""
     frame = frame_arg(where, "workers", workers, parts)
     if "id" not in frame.columns:
         raise fail(where, "workers", "a frame with an 'id' column", list(frame.columns))
     everyone = frame[["id"]].rename(columns={"id": "worker_id"}).astype({"worker_id": "string"})
-    merged = everyone.merge(placements, on="worker_id", how="left")
+    merged = everyone.merge(placements, on="worker_id", how="outer")  # a subset of workers drops no placement
     merged["reason"] = merged["reason"].mask(merged["people"].isna(), "no_feasible_job")
     return merged

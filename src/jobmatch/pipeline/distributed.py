@@ -28,10 +28,11 @@ from typing import Any
 import numpy as np
 
 from ..data.market import Market
+from ..data.names import normalise
 from ..data.schema import POSITIVE, fail, param
 from ..exceptions import ValidationError, optional_import
 from ..policy import Policy
-from ._cluster import Cluster, frame_arg, in_partition, partitions, read_small
+from ._cluster import Cluster, column_kinds, frame_arg, in_partition, partitions, read_small, same_columns
 
 __all__ = ["candidates", "partition_market", "sweep"]
 
@@ -71,17 +72,21 @@ def _scoring_policy(policy: Policy, market: Market) -> Policy:
     """``policy`` for scoring one partition: quotas left out (they do not change scores), and strict diets only
     those the partition's workers or canteens use (any other filters nothing there)."""
     vocab = market.vocab
-    foods = set(vocab.food.decode(np.unique(np.r_[market.workers.diet.codes, market.jobs.canteen.codes])))
-    strict = frozenset(d for d in policy.strict_diets if d in foods or d == "halal")
+    used = vocab.food.used(np.r_[market.workers.diet.codes, market.jobs.canteen.codes])
+    strict = frozenset(d for d in policy.strict_diets if (d in vocab.food and used[vocab.food.code(d)])
+                       or normalise(d) == "halal")  # fmt: skip
     return dataclasses.replace(policy, quotas=(), strict_diets=strict)
 
 
-def _candidate_rows(frame: Any, jobs: Any, programs: Any, policy: Policy, k: int, index: int) -> Any:
-    """One partition's candidate rows (the task :func:`candidates` runs per partition)."""
+def _candidate_rows(frame: Any, jobs: Any, programs: Any, policy: Policy, k: int, index: int,
+                    expected: tuple[tuple[str, str], ...]) -> Any:  # fmt: skip
+    """One partition's candidate rows (the task :func:`candidates` runs per partition); its columns must be the
+    first partition's (``expected``)."""
     import pandas as pd
 
     from ..scoring.scores import candidates as top_k
 
+    same_columns("workers", index, frame, expected)
     market = partition_market(frame, jobs, programs, index)
     graph = top_k(market, _scoring_policy(policy, market), k)
     counts = np.diff(graph.indptr)
@@ -161,8 +166,10 @@ def candidates(
     shared_jobs = cluster.share(jobs, "jobs")
     shared_programs = cluster.share(programs, "programs")
     cluster.warm()
+    cluster.components([policy])
+    expected = column_kinds(frame._meta)
     tasks = [
-        cluster.task(_candidate_rows, f"candidates-{i}", part, shared_jobs, shared_programs, policy, k, i)
+        cluster.task(_candidate_rows, f"candidates-{i}", part, shared_jobs, shared_programs, policy, k, i, expected)
         for i, part in enumerate(partitions(frame))
     ]
     return dd.from_delayed(tasks, meta=_meta(), verify_meta=False)
@@ -265,6 +272,7 @@ def sweep(
     else:
         raise fail("jobmatch.distributed.sweep", "market", "a jobmatch.Market or (workers, jobs[, programs]) paths",
                    type(market).__name__)  # fmt: skip
+    cluster.components([item.get("policy") for item in items])
     tasks = [
         cluster.task(_scenario_row, f"scenario-{i}", shared, item, solver, k, options, i)
         for i, item in enumerate(items)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from .._progress import note, shown, stage
+from ..data.coverage import name_notices
 from ..data.market import Market
 from ..data.schema import FLAG, POSITIVE, SEED, fail, param
+from ..exceptions import NameWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
@@ -131,6 +134,7 @@ def match(
     seed = param(where, "seed", seed, SEED)
     training = param(where, "training", training, FLAG)
     time_limit = time_limit_arg(where, time_limit)
+    _warn_names(where, market, policy)
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):  # the training path needs it
         raise fail(where, "solver", f"one of {available()} or a callable", solver)
     options = checked_options(where, options)
@@ -170,3 +174,12 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     logger.info("match: solved by %s: %s, objective %.6g, %d of %d workers placed (%.2f s)", result.solver,
                 result.status.name, result.objective, result.n_placed, market.n_workers, timings["solve"])  # fmt: skip
     return Assignment(market, policy, problem, result, timings, routes=routes)
+
+
+def _warn_names(where: str, market: Market, policy: Policy) -> None:
+    """One :class:`~jobmatch.NameWarning` listing the likely mistakes among the names found on one side only
+    (:mod:`jobmatch.data.coverage`)."""
+    notices = [n for n in name_notices(market, strict_diets=policy.strict_diets) if n.likely_mistake]
+    if notices:
+        listed = "\n  ".join(map(str, notices))
+        warnings.warn(f"{where}: names that match nothing on the other side:\n  {listed}", NameWarning, stacklevel=3)

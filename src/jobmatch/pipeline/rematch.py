@@ -53,8 +53,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import time
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,7 +63,10 @@ import numpy as np
 from .._arrays import indptr_from_counts
 from .._progress import note, shown, stage
 from ..data.market import Market
-from ..data.schema import COUNT, FLAG, NON_NEGATIVE, POSITIVE, SEED, fail, param
+from ..data.names import close_names, normalise
+from ..data.schema import COUNT, FLAG, POSITIVE, SEED, Kind, Rule, fail, param
+from ..data.vocabulary import Vocabulary
+from ..exceptions import NameWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..results.changes import Changes
@@ -84,6 +87,12 @@ logger = logging.getLogger(__name__)
 
 #: The default ``move_penalty``, in score units (composite scores run from 0 to about 1).
 MOVE_PENALTY = 0.05
+#: The largest ``move_penalty``: 1 already keeps every holder (no score gains more than 1), and a penalty far
+#: above the scores would crowd them out of the solvers' integer scale (six decimal digits for values of about
+#: 1, fewer as the largest value grows: at 1e14 every score rounded to 0 and arrivals stayed unplaced beside
+#: free places).
+MAX_MOVE_PENALTY = 100.0
+PENALTY = Rule(Kind.AMOUNT, low=0.0, high=MAX_MOVE_PENALTY)
 
 
 def _arcs_held(problem: Problem, held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -128,8 +137,9 @@ def rematch(
         ``started`` column, ``"placed"`` locks everyone placed before (new
         arrivals then fill the room left), or the ids.  Default: nobody.
     move_penalty : float, optional
-        Added to each holder's current job (score units): a holder moves
-        only when the gain is larger.  0 gives a fresh match's optimum.
+        Added to each holder's current job (score units, from 0 to
+        :data:`MAX_MOVE_PENALTY`): a holder moves only when the gain is
+        larger.  0 gives a fresh match's optimum; 1 keeps every holder.
     max_moves : int, optional
         At most this many holders leave their job (moved or unplaced by the
         solve; workers whose job closed, shrank or became disallowed are not
@@ -138,7 +148,8 @@ def rematch(
         People placed earlier who are no longer in the market (they left
         their job, or earlier batches): ``{"people": total, group: people
         of the group, ...}``.  The policy's quotas count them, so a share is
-        a programme-level target over everyone placed so far.
+        a programme-level target over everyone placed so far.  Each group
+        must be one of the quotas' or the market's (any spelling).
     solver, k, time_limit, seed, options
         As for :func:`~jobmatch.match`; ``"auto"`` with ``max_moves`` is
         exact by CP-SAT up to :data:`~jobmatch.solvers.limited.EXACT_ARCS`
@@ -194,9 +205,7 @@ def rematch(
     k = param(where, "k", k, POSITIVE)
     seed = param(where, "seed", seed, SEED)
     time_limit = time_limit_arg(where, time_limit)
-    move_penalty = param(where, "move_penalty", move_penalty, NON_NEGATIVE)
-    if not math.isfinite(move_penalty):
-        raise fail(where, "move_penalty", "a finite number of score units >= 0", move_penalty)
+    move_penalty = param(where, "move_penalty", move_penalty, PENALTY)
     if max_moves is not None:
         max_moves = param(where, "max_moves", max_moves, COUNT)
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):
@@ -204,8 +213,10 @@ def rematch(
     options = checked_options(where, options)
     scope = scope_of(where, scope, market)
     before = before_of(where, previous)
+    if not isinstance(previous, Assignment):
+        _warn_unknown_ids(where, before, market)
     locks = locked_rows(where, keep, before)
-    earlier = _earlier(where, placed_earlier, policy)
+    earlier = _earlier(where, placed_earlier, policy, market)
 
     progress = param(where, "progress", progress, FLAG, or_none=True)
     with shown(where, ["score", "solve"], enabled=progress, expected=market.n_workers * market.n_jobs):
@@ -310,13 +321,25 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     return Assignment(market, policy, problem, result, timings, changes=changes, pool=candidate_pool)
 
 
-def _earlier(where: str, placed_earlier: Any, policy: Policy) -> dict[str, int]:
-    """``placed_earlier`` checked: counts of people, ``people`` at least each group's."""
+def _earlier(where: str, placed_earlier: Any, policy: Policy, market: Market) -> dict[str, int]:
+    """``placed_earlier`` checked: counts of people, ``people`` at least each group's, and each group one of the
+    policy's quotas or the market's (names compared by key: a typo would count for no quota, silently).  The
+    counts are keyed by the quotas' own group names."""
     if placed_earlier is None:
         return {"people": 0}
     if not isinstance(placed_earlier, Mapping) or "people" not in placed_earlier:
         raise fail(where, "placed_earlier", "a dict with 'people' and counts per group", placed_earlier)
-    out = {str(key): param(where, f"placed_earlier[{key!r}]", value, COUNT) for key, value in placed_earlier.items()}
+    counts = {key: param(where, f"placed_earlier[{key!r}]", value, COUNT) for key, value in placed_earlier.items()}
+    groups = [quota.group for quota in policy.quotas]
+    known = Vocabulary([*groups, *market.vocab.group])
+    out = {"people": counts.pop("people")}
+    for key, value in counts.items():
+        if not isinstance(key, str) or key not in known:
+            close = close_names(key, known, cutoff=0.5)
+            near = f" (close: {', '.join(map(repr, close))})" if close else ""
+            raise fail(where, "placed_earlier key", f"'people' or a group of the policy's quotas or the market{near}",
+                       key)  # fmt: skip
+        out[next((g for g in groups if normalise(g) == normalise(key)), key)] = value
     for quota in policy.quotas:
         if out.get(quota.group, 0) > out["people"]:
             raise fail(where, f"placed_earlier[{quota.group!r}]", f"at most people ({out['people']})",
@@ -425,3 +448,21 @@ def _changes(previous_id: np.ndarray, held: np.ndarray, forced: np.ndarray, lock
     reason[moved_or_out] = np.where(forced[moved_or_out] != None, forced[moved_or_out],  # noqa: E711
                                     np.where(now[moved_or_out], "better_match", "displaced"))  # fmt: skip
     return Changes(previous_id, change, reason, locked.copy(), int(left))
+
+
+def _warn_unknown_ids(where: str, before: Before, market: Market) -> None:
+    """A :class:`~jobmatch.NameWarning` when a placements frame names no worker of the market at all: most often ids
+    read as numbers (``001`` became ``1``), which would make every placement before look gone, in silence."""
+    if not len(before.workers) or not market.n_workers:
+        return
+    if np.any(market.workers.positions(before.workers.tolist()) >= 0):
+        return
+    shown = ", ".join(map(repr, before.workers[:3].tolist()))
+    warnings.warn(
+        f"{where}: none of the {len(before.workers):,} workers of the placements before ({shown}, ...) is a worker "
+        f"of the market ({', '.join(map(repr, market.workers.ids[:3].tolist()))}, ...): every placement before "
+        "counts as gone.  Ids read as numbers lose their zeros: read a placements file with "
+        "jobmatch.data.files.read_placements (or pandas with dtype=str)",
+        NameWarning,
+        stacklevel=3,
+    )

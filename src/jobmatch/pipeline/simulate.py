@@ -26,22 +26,22 @@ same seed gives the same year, whatever the strategy (the draws are made
 per worker and week, before the strategy acts).  "Still employed at 3, 6
 and 12 months" is the outcome model's expectation over every worker who
 started (the sum of ``r ** (months / 12)`` in people), not a count
-censored by the year's end.
+censored by the year's end.  Years are compared over seeds and drawn by
+:mod:`jobmatch.pipeline.years`.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..data.market import Market
-from ..data.schema import POSITIVE, SEED, fail, param
+from ..data.schema import POSITIVE, SEED, Kind, Rule, fail, param
 from ..data.synth import scenario
 from ..exceptions import SolverError, optional_import
 from ..policy import Policy
@@ -51,7 +51,7 @@ from ..solvers.registry import SolverFn
 from ..solvers.result import Status
 from .rematch import MOVE_PENALTY, rematch
 
-__all__ = ["STATUS_QUO", "Strategy", "Year", "compare", "plot", "run"]
+__all__ = ["MAX_DRAW_BYTES", "MAX_WEEKS", "STATUS_QUO", "Strategy", "Year", "run"]
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,41 @@ class Year:
     totals: dict[str, float] = field(default_factory=dict)
 
 
+#: The longest year :func:`run` simulates, in weeks (ten years).
+MAX_WEEKS = 520
+WEEKS = Rule(Kind.COUNT, low=1, high=MAX_WEEKS)
+#: The most memory the year's draws (one float per worker and week) may take.
+MAX_DRAW_BYTES = 4 * 2**30
+
+
+def _checked_stays(
+    where: str, departures: Callable[[Market], Callable[..., np.ndarray]] | None, market: Market
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The yearly probability of staying, ``fn(workers, jobs)``: :func:`jobmatch.outcomes.retention`'s or what
+    ``departures(market)`` gives, its answers checked each time (one finite probability in [0, 1] per pair:
+    anything else would report negative or impossible employment)."""
+    if departures is not None and not callable(departures):
+        raise fail(where, "departures", "a function market -> fn(workers, jobs) or None", type(departures).__name__)
+    fn = (departures or retention)(market)
+    if not callable(fn):
+        raise fail(where, "departures(market)", "a function fn(workers, jobs) -> probabilities", type(fn).__name__)
+
+    def stays(workers: np.ndarray, jobs: np.ndarray) -> np.ndarray:
+        try:
+            out = np.asarray(fn(workers, jobs), dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise fail(where, "departures", "probabilities (numbers)", f"{type(error).__name__}: {error}",
+                       described=True) from None  # fmt: skip
+        if out.shape != workers.shape or not bool(np.all((out >= 0.0) & (out <= 1.0))):  # NaN fails too
+            bad = out if out.shape != workers.shape else out[~((out >= 0.0) & (out <= 1.0))][:3]
+            got = f"shape {out.shape}" if out.shape != workers.shape else f"{bad.tolist()}"
+            raise fail(where, "departures", f"{len(workers)} probabilities of staying in [0, 1], one per pair", got,
+                       described=True)  # fmt: skip
+        return out
+
+    return stays
+
+
 def run(
     strategy: Strategy,
     *,
@@ -129,9 +164,10 @@ def run(
         Registrations and jobs over the year (``synth.scenario(workers,
         jobs, seed=seed)``), unless ``market`` gives them (in arrival order).
     weeks, notice, patience : int, optional
-        The year's length; weeks from a placement to the start of work
-        (a placement may move until then); weeks a worker waits before
-        giving up.
+        The year's length (1 to :data:`MAX_WEEKS`, and at most
+        :data:`MAX_DRAW_BYTES` of draws: one per worker and week); weeks
+        from a placement to the start of work (a placement may move until
+        then); weeks a worker waits before giving up.
     seed : int, optional
         Seeds the market and every draw.
     k : int, optional
@@ -145,7 +181,9 @@ def run(
         (measured, docs/benchmarks.md), ``k=100`` 22.
     departures : callable, optional
         ``departures(market)`` returns ``fn(workers, jobs)``, the yearly
-        probability of staying (default :func:`jobmatch.outcomes.retention`).
+        probability of staying (default :func:`jobmatch.outcomes.retention`);
+        its answers are checked each time (a probability in [0, 1] per pair,
+        else a :class:`~jobmatch.ValidationError`).
 
     Returns
     -------
@@ -176,7 +214,7 @@ def run(
     where = "simulate.run"
     if not isinstance(strategy, Strategy):
         raise fail(where, "strategy", "a jobmatch.simulate.Strategy", type(strategy).__name__)
-    weeks = param(where, "weeks", weeks, POSITIVE)
+    weeks = param(where, "weeks", weeks, WEEKS)
     notice = param(where, "notice", notice, POSITIVE)
     patience = param(where, "patience", patience, POSITIVE)
     seed = param(where, "seed", seed, SEED)
@@ -184,9 +222,14 @@ def run(
         market = scenario(param(where, "workers", workers, POSITIVE), param(where, "jobs", jobs, POSITIVE), seed=seed)
     elif not isinstance(market, Market):
         raise fail(where, "market", "a jobmatch.Market or None", type(market).__name__)
+    need = weeks * market.n_workers * 8  # one draw per worker and week
+    if need > MAX_DRAW_BYTES:
+        raise fail(where, "weeks", f"at most {MAX_DRAW_BYTES // (8 * max(market.n_workers, 1)):,} for "
+                   f"{market.n_workers:,} workers (a draw per worker and week, {MAX_DRAW_BYTES / 2**30:g} GiB at most)",
+                   weeks)  # fmt: skip
     began = time.perf_counter()
     pd = optional_import("pandas", "pandas", where)
-    stays = (departures or retention)(market)
+    stays = _checked_stays(where, departures, market)
     n, m = market.n_workers, market.n_jobs
     arrives = np.arange(n) * weeks // max(n, 1)
     opens = np.arange(m) * weeks // max(m, 1)
@@ -302,113 +345,3 @@ def _apply(after: Assignment, present: np.ndarray, open_jobs: np.ndarray, state:
     state[evicted], since[evicted] = WAITING, week
     job_of[present] = now
     return moves, len(newly)
-
-
-def compare(
-    strategies: Sequence[Strategy], *, seeds: Sequence[int] = (0, 1, 2), level: float = 0.95, **options: Any
-) -> Any:
-    """Each strategy's year over ``seeds``: the mean of each total and its ``level`` confidence interval.
-
-    Parameters
-    ----------
-    strategies : sequence of Strategy
-        Names must differ (the first is the baseline of ``uplift``).
-    seeds : sequence of int
-    level : float
-        Of the normal-approximation interval (``mean +- z sd / sqrt(seeds)``),
-        as :func:`jobmatch.comparison.uplift_summary` computes it.
-    **options
-        For :func:`run` (``workers``, ``jobs``, ``weeks``, ...).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per strategy: ``seeds``, and for each total of :func:`run`
-        its mean, ``_low`` and ``_high``; ``uplift_12m`` (employed at 12
-        months over the first strategy's, paired by seed) with its interval.
-        The runs themselves are in ``frame.attrs["years"]``.
-
-    Examples
-    --------
-    >>> from jobmatch.simulate import STATUS_QUO, Strategy, compare
-    >>> table = compare([STATUS_QUO, Strategy("matched")], seeds=(0, 1), workers=400, jobs=20, weeks=6)
-    >>> table["strategy"].tolist(), table["seeds"].tolist()
-    (['first_come', 'matched'], [2, 2])
-    >>> bool(table.loc[0, "uplift_12m"] == 0.0)
-    True
-    """
-    from statistics import NormalDist
-
-    pd = optional_import("pandas", "pandas", "simulate.compare")
-    where = "simulate.compare"
-    strategies = list(strategies)
-    if not strategies or not all(isinstance(s, Strategy) for s in strategies):
-        raise fail(where, "strategies", "a non-empty sequence of jobmatch.simulate.Strategy", strategies)
-    if len({s.name for s in strategies}) != len(strategies):
-        raise fail(where, "strategies", "distinct names", [s.name for s in strategies])
-    if not isinstance(level, float) or not 0 < level < 1:
-        raise fail(where, "level", "a number strictly between 0 and 1", level)
-    seeds = [param(where, "seeds", s, SEED) for s in seeds]
-    if not seeds:
-        raise fail(where, "seeds", "at least one seed", seeds)
-    years = {(s.name, seed): run(s, seed=seed, **options) for s in strategies for seed in seeds}
-    z = NormalDist().inv_cdf(0.5 + level / 2)
-    base = np.array([years[(strategies[0].name, seed)].totals["employed_12m"] for seed in seeds])
-    rows = []
-    for s in strategies:
-        totals = [years[(s.name, seed)].totals for seed in seeds]
-        row: dict[str, Any] = {"strategy": s.name, "seeds": len(seeds)}
-        columns = {key: np.array([t[key] for t in totals], dtype=float) for key in totals[0]}
-        columns["uplift_12m"] = columns["employed_12m"] - base
-        for key, values in columns.items():
-            half = z * values.std(ddof=1) / math.sqrt(len(values)) if len(values) > 1 else float("nan")
-            row.update({key: values.mean(), f"{key}_low": values.mean() - half, f"{key}_high": values.mean() + half})
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    table.attrs["years"] = list(years.values())
-    return table
-
-
-def plot(years: Sequence[Year] | Mapping[str, Sequence[Year]], *, axes: Any = None) -> Any:
-    """People employed over the weeks per strategy (mean over seeds), and each strategy's difference from the
-    first one, paired by seed (mean, the seeds' range shaded).
-
-    Parameters
-    ----------
-    years : sequence of Year
-        Such as ``compare(...).attrs["years"]``; the first strategy is the baseline.
-    axes : pair of matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    plt = optional_import("matplotlib.pyplot", "plot", "simulate.plot")
-    runs = [y for group in years.values() for y in group] if isinstance(years, Mapping) else list(years)
-    if not runs or not all(isinstance(y, Year) for y in runs):
-        raise fail("simulate.plot", "years", "a non-empty sequence of jobmatch.simulate.Year", years)
-    if axes is None:
-        figure, axes = plt.subplots(1, 2, figsize=(11, 4))
-    else:
-        figure = axes[0].figure
-    names = list(dict.fromkeys(y.strategy for y in runs))
-
-    def lines(name: str) -> dict[int, np.ndarray]:
-        return {y.seed: y.weeks["employed"].to_numpy(dtype=float) for y in runs if y.strategy == name}
-
-    base = lines(names[0])
-    for name in names:
-        mine = lines(name)
-        weeks = np.arange(len(next(iter(mine.values()))))
-        axes[0].plot(weeks, np.mean(list(mine.values()), axis=0), label=name)
-        paired = np.array([mine[seed] - base[seed] for seed in mine if seed in base])
-        if len(paired):
-            axes[1].plot(weeks, paired.mean(axis=0), label=name)
-            axes[1].fill_between(weeks, paired.min(axis=0), paired.max(axis=0), alpha=0.2)
-    axes[0].set_xlabel("week")
-    axes[0].set_ylabel("people employed")
-    axes[1].set_xlabel("week")
-    axes[1].set_ylabel(f"people employed, minus {names[0]!r} (same seed)")
-    axes[0].legend()
-    figure.tight_layout()
-    return figure

@@ -41,6 +41,9 @@ class Effect:
     people : int
         People placed in ``other`` less those in ``base`` (a count, not
         what the solvers optimise: read it only when ``proven``).
+    unsolved : str or None
+        Which run found no solution (INFEASIBLE or UNKNOWN) and why: then
+        nothing is compared (``difference`` NaN, the interval unbounded).
     """
 
     difference: float
@@ -48,8 +51,11 @@ class Effect:
     high: float
     proven: bool
     people: int
+    unsolved: str | None = None
 
     def __str__(self) -> str:
+        if self.unsolved is not None:
+            return f"no comparison: {self.unsolved}"
         interval = f"proven between {self.low:+,.4g} and {self.high:+,.4g}"
         if self.proven:
             return f"objective {self.difference:+,.4g} ({interval}); {self.people:+,} people placed"
@@ -83,12 +89,21 @@ def effect(base: Assignment, other: Assignment) -> Effect:
     >>> bigger = effect(base, match(Market.from_frames(workers, jobs), k=5))
     >>> bigger.proven, bigger.low > 0, bigger.people > 0
     (True, True, True)
+    >>> from jobmatch import GroupQuota, Policy
+    >>> impossible = Policy(quotas=[GroupQuota("poverty_alleviated", min_count=10_000)])
+    >>> print(effect(base, match(market, impossible, k=5, solver="cpsat")))  # doctest: +ELLIPSIS
+    no comparison: the what-if run has no solution (INFEASIBLE: ...)
     """
+    from ..solvers.result import Status
     from .assignment import Assignment
 
     for name, run in (("base", base), ("other", other)):
         if not isinstance(run, Assignment):
             raise fail("effect", name, "a jobmatch.Assignment", type(run).__name__)
+    for name, run in (("base", base), ("what-if", other)):
+        if run.status in (Status.INFEASIBLE, Status.UNKNOWN):  # no solution: its objective means nothing
+            why = f"the {name} run has no solution ({run.status.name}: {run.diagnosis or run.status.value})"
+            return Effect(math.nan, -math.inf, math.inf, False, 0, unsolved=why)
     b_obj, o_obj = float(base.objective), float(other.objective)
     b_bound, o_bound = _bound(base), _bound(other)
     low = -math.inf if b_bound is None else o_obj - b_bound

@@ -47,7 +47,7 @@ from ..solvers.usage import Usage
 if TYPE_CHECKING:
     from .assignment import Assignment
 
-__all__ = ["REASONS", "STATES", "arc_states", "state_words", "unplaced_reasons"]
+__all__ = ["REASONS", "STATES", "arc_states", "state_words", "unmet_anywhere", "unplaced_reasons"]
 
 #: Reason codes for unplaced workers, in the order they are tried, with their meaning.
 REASONS = {
@@ -144,6 +144,47 @@ def state_words(
     return _WORDS[about][code].format(solver=solver, limits=limits, lowest=lowest, **names)
 
 
+def unmet_anywhere(assignment: Assignment, workers: np.ndarray) -> list[str]:
+    """For each of ``workers``, the hard requirements of its own that no job in the whole market meets, in words
+    ('' when each is met somewhere and only their combination, or a job's skill rule, rules every job out).
+
+    What is checked: the strict diets (and every diet when ``diet`` is a hard fit) against every canteen, a
+    heated dormitory when ``climate`` is hard, the wage floor against the best pay when ``wage`` is hard, and
+    the household size against the largest headcount.  A name on one side only (a strict ``"Halal"`` that no
+    canteen serves under any spelling) is named here, so it is never an unexplained ``no_feasible_job``.
+
+    Examples
+    --------
+    >>> from jobmatch import Job, Market, Worker, match
+    >>> market = Market([Worker(id="W1", origin="巫溪", min_wage=3000, diet={"Halal", "rice"})],
+    ...                 [Job(id="J1", employer="E", region="泰安", capacity=2, wage=4000, canteen={"pork", "rice"})])
+    >>> unmet_anywhere(match(market), np.array([0]))
+    ["the strict diet 'Halal' (no canteen serves it)"]
+    """
+    market, policy = assignment.market, assignment.policy
+    if market is None or policy is None or not len(workers):
+        return [""] * len(workers)
+    w, j, foods = market.workers, market.jobs, market.vocab.food
+    needed = foods.mask(policy.strict_diets) | ("diet" in policy.hard)
+    served = np.zeros(len(foods), dtype=bool)
+    served[j.canteen.codes] = True
+    best_pay = float((j.wage + j.subsidy).max()) if len(j) else 0.0
+    largest = int(j.capacity.max()) if len(j) else 0
+    heated = bool(j.heated_dorm.any())
+    out = []
+    for i in workers.tolist():
+        found = [f"the {'strict ' * ('diet' not in policy.hard)}diet {foods[c]!r} (no canteen serves it)"
+                 for c in w.diet.row(i)[0].tolist() if needed[c] and not served[c]]  # fmt: skip
+        if "climate" in policy.hard and w.needs_heating[i] and not heated:
+            found.append("a heated dormitory (no job has one)")
+        if "wage" in policy.hard and w.min_wage[i] > best_pay:
+            found.append(f"a wage of at least {w.min_wage[i]:,.0f} (the best job pays {best_pay:,.0f})")
+        if w.size[i] > largest:
+            found.append(f"room for {int(w.size[i])} people (the largest job takes {largest:,})")
+        out.append("; ".join(found))
+    return out
+
+
 def unplaced_reasons(assignment: Assignment) -> tuple[np.ndarray, list[str | None]]:
     """Each worker's reason code (None when placed) and the reason in words, naming the job or the limit.
 
@@ -177,9 +218,15 @@ def unplaced_reasons(assignment: Assignment) -> tuple[np.ndarray, list[str | Non
     pick = np.lexsort((-value, state, owner))
     first = pick[np.r_[True, owner[pick][1:] != owner[pick][:-1]]] if len(arcs) else pick
     job_ids = assignment.market.jobs.ids
-    for i in unplaced[counts[unplaced] == 0]:
+    no_job = unplaced[counts[unplaced] == 0]
+    unmet = unmet_anywhere(assignment, no_job)
+    for i, what in zip(no_job, unmet):
         codes[i] = "no_feasible_job"
-        words[i] = "no job passes this worker's hard requirements (wage floor, skills, strict diet, household size)"
+        words[i] = (
+            f"no job in the market offers what this worker must have: {what}"
+            if what
+            else "no job passes this worker's hard requirements (wage floor, skills, strict diet, household size)"
+        )
     for a, s, c, q in zip(arcs[first], state[first], cap[first], quota[first]):
         w = int(problem.workers[a])
         k = int(counts[w])

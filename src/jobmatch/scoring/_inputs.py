@@ -291,7 +291,7 @@ def kernel_inputs(market: Market, policy: Policy) -> tuple[WorkerArrays, JobArra
     params = PolicyArrays(
         weights=weights,
         hard=np.int64(hard),
-        strict=np.array([name in policy.strict_diets for name in vocab.food], dtype=np.bool_),
+        strict=vocab.food.mask(policy.strict_diets),  # names compared by key: "Halal" is halal
         n_skills=np.int64(len(vocab.skill)),
         n_foods=np.int64(len(vocab.food)),
         n_places=np.int64(len(vocab.place)),

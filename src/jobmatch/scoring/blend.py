@@ -254,7 +254,11 @@ def blended(
     if not isinstance(blend, Blend):
         raise fail(where, "blend", "a jobmatch.blend.Blend", type(blend).__name__)
     workers, jobs = pairs(where, market, workers, jobs)
-    composite = np.asarray(composite)
+    try:
+        composite = np.asarray(composite)
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:  # ragged, deeply nested...
+        raise fail(where, "composite", f"{len(workers)} numbers (one per pair)", f"{type(error).__name__}: {error}",
+                   described=True) from None  # fmt: skip
     if composite.shape != workers.shape or composite.dtype.kind not in "iuf":
         got = f"shape {composite.shape}, dtype {composite.dtype}"
         raise fail(where, "composite", f"{len(workers)} numbers (one per pair)", got, described=True)

@@ -11,8 +11,9 @@ every feasible job).  :func:`reuse` builds the next market's pool from it:
    markets and its :func:`record_keys` agree: a 64-bit hash of every field
    but the id (and a job's capacity, which only decides whether a group
    fits: a job whose capacity changed is the same unless either capacity is
-   below the largest group).  Names are hashed as text, so the two markets'
-   vocabularies may differ.
+   below the largest group).  Names are hashed as the text of their keys
+   (:func:`~jobmatch.data.names.normalise`), so the two markets'
+   vocabularies may differ, in their names and in how they spell them.
 2. *Fresh jobs* (new or changed) are scored against the same workers, their
    best ``depth`` kept (one kernel pass over a few columns).
 3. *Merge* (:func:`jobmatch.scoring._merge.merge_rows`): each same worker's
@@ -63,10 +64,17 @@ _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
-def depth(k: int) -> int:
+def depth(k: int, n_jobs: int) -> int:
     """Candidates kept per worker for a problem of ``k``: half as many again, so a week's closed jobs rarely
-    empty a row's top ``k`` (measured in docs/benchmarks.md, "A living market")."""
-    return k + (k + 1) // 2
+    empty a row's top ``k`` (measured in docs/benchmarks.md, "A living market"); never more than the market's
+    jobs (a row holds them all then), so any ``k`` the caller may pass stays a valid ``k`` here.
+
+    Examples
+    --------
+    >>> depth(20, 500), depth(20, 25), depth(2**31 - 1, 500)
+    (30, 25, 2147483647)
+    """
+    return min(k + (k + 1) // 2, max(k, n_jobs))
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -89,11 +97,11 @@ def _text_hash(names: Any) -> np.ndarray:
 def _column_hash(column: Any, rule: Any, vocab: Any) -> np.ndarray:
     """Each record's hash of one encoded column, from the names its codes stand for."""
     if rule.kind in (Kind.NAME, Kind.OPTIONAL):
-        names = np.append(_text_hash(vocab[rule.domain]), np.uint64(0))  # code -1 (None) picks the last
+        names = np.append(_text_hash(vocab[rule.domain].keys), np.uint64(0))  # code -1 (None) picks the last
         return names[column]
     if rule.kind in (Kind.NAMES, Kind.LEVELS):
         ragged: Ragged = column
-        entry = _text_hash(vocab[rule.domain])[ragged.codes]
+        entry = _text_hash(vocab[rule.domain].keys)[ragged.codes]
         if ragged.levels is not None:
             entry = entry ^ _mix(ragged.levels.astype(np.uint64))
         total = np.zeros(len(entry) + 1, dtype=np.uint64)
@@ -205,7 +213,7 @@ def pool(market: Market, policy: Policy, k: int) -> CandidatePool:
     >>> kept.top(5) == candidates(market, k=5), kept.graph.nnz > kept.top(5).nnz
     (True, True)
     """
-    wide = depth(k)
+    wide = depth(k, market.n_jobs)
     graph = candidates(market, policy, wide)
     return CandidatePool(market, policy, graph, *_cuts(graph, wide))
 
@@ -227,7 +235,7 @@ def reuse(previous: CandidatePool, market: Market, policy: Policy, k: int) -> tu
     (True, True, True)
     """
     started = time.perf_counter()
-    n, wide = market.n_workers, depth(k)
+    n, wide = market.n_workers, depth(k, market.n_jobs)
     scoring = _scoring(policy)
     if scoring is None or scoring != _scoring(previous.policy) or not n or not market.n_jobs:
         fresh = pool(market, policy, k)

@@ -53,7 +53,9 @@ Prices and warm starts
 ----------------------
 The result carries ``prices`` (one per job, in the problem's value units
 per place) and ``surplus`` (one per worker); ``bound`` equals
-``sum(capacity * prices) + sum(surplus)``.  A job with room left has price
+``sum(capacity * prices) + sum(surplus) + rounding`` (``Result.rounding``:
+what rounding the values to integers may cost; the negated right-hand side
+for a minimisation, whose prices are those of the negated costs).  A job with room left has price
 0; a full job's price is what the last worker it took would give up to
 keep it.
 
@@ -160,7 +162,11 @@ def _units(problem: Problem) -> _Units | str:
     if problem.must_place and per != 1:
         return "workers of several people when every worker must be placed"
     n = problem.n_workers
-    scaled = scaled_values(problem.values, n, nodes=per * (n + problem.n_jobs + 4))
+    nodes = per * (n + problem.n_jobs + 4)
+    if problem.must_place:  # the shift below lifts values to about copies x their range, and D(p) sums copies of
+        copies = int(np.sum(units)) if per != 1 else n  # them: |value| <= 2**59 / copies**2 keeps every sum in int64
+        nodes = max(nodes, copies * (copies + 1) // 32 + 1)
+    scaled = scaled_values(problem.values, n, nodes=nodes)
     ints = scaled.ints if problem.maximize else -scaled.ints
     if per == 1:
         indptr, jobs, owner, arcs = problem.indptr, problem.jobs, np.arange(n), None
@@ -354,8 +360,10 @@ def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any
     warm = prices is not None or hint is not None
     if prices is not None:
         state.p = _start_prices(prices, market, m)
+    hinted = None
     if hint is not None:
         start = _start(problem, market, hint)
+        hinted = _assignment(problem, market, start)
         _auction.seed(
             market.indptr, market.jobs, market.w, state.off, market.S, market.cap, state.p,
             start, state.a_job, state.a_val, state.key, state.who, state.pos, state.hoff,
@@ -388,7 +396,18 @@ def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any
         eps = max(1, eps // THETA)
     if finished and exact is None and d - primal < market.S:  # optimal: the least exact prices are the cutoffs
         exact = state.tighten()
-    return _result(problem, state, exact, d, primal, finished, warm, started, built)
+    return _result(problem, state, exact, d, primal, finished, warm, started, built, hinted)
+
+
+def _assignment(problem: Problem, market: _Units, start: np.ndarray) -> np.ndarray | None:
+    """The hint as a job per worker (a group whose copies disagree unplaced), when it is a valid assignment of the
+    problem (no job over its capacity, everyone placed when every worker must be); else None."""
+    job_of, _ = _workers(problem, market, start)
+    placed = job_of >= 0
+    people = np.bincount(job_of[placed], weights=problem.people[placed], minlength=problem.n_jobs)
+    if np.any(people > problem.capacity) or (problem.must_place and not placed.all()):
+        return None
+    return job_of
 
 
 def _result(
@@ -401,6 +420,7 @@ def _result(
     warm: bool,
     started: float,
     built: float,
+    hinted: np.ndarray | None = None,
 ) -> Result:
     """The Result of a run: workers from their copies (split couples placed greedily), prices, surplus, bound."""
     market = state.market
@@ -434,10 +454,10 @@ def _result(
         "certificate": "exact prices" if exact is not None else ("gap below one unit" if proven else "bound"),
     }
     timings = {"build": built - started, "solve": time.perf_counter() - built}
-    extra: dict[str, Any] = {"bound": bound, "prices": prices, "surplus": per_worker, "stats": stats}
+    extra: dict[str, Any] = {"bound": bound, "prices": prices, "surplus": per_worker, "stats": stats,
+                             "rounding": market.scaled.slack}  # fmt: skip
     if len(split):
-        whole = problem.chosen(job_of)
-        job_of = _place_split(problem, whole, split, job_of)
+        job_of = _place_split(problem, split, job_of)
         extra["diagnosis"] = (
             f"{len(split):,} groups of several people were split by the relaxation; they were placed greedily "
             "where room was left, so optimality is not proven"
@@ -447,9 +467,18 @@ def _result(
     elif not proven:
         extra["diagnosis"] = "the gap did not close within the integer range: the bound of the final prices"
     status = Status.OPTIMAL if proven and not len(split) else Status.FEASIBLE
+    sign = 1.0 if problem.maximize else -1.0
+    if hinted is not None and status is not Status.OPTIMAL:  # a start is never worth more than the answer
+        if sign * problem.objective_of(hinted) > sign * problem.objective_of(job_of):
+            job_of = hinted
+            extra["diagnosis"] = (extra.get("diagnosis") or "not proven") + "; the hint given was better and is kept"
+            stats["hint_kept"] = True
     if problem.must_place and np.any(job_of < 0):  # placing one more outweighs any value: nobody more fits
-        if not proven:
+        if not finished:
             return out_of_time(problem, "auction", started, "time limit reached before every worker was placed")
+        if not proven:
+            why = "the gap did not close within the integer range before every worker was placed"
+            return pack(problem, Status.UNKNOWN, None, "auction", started, diagnosis=why, timings=timings, stats=stats)
         return infeasible(problem, "auction", started, diagnosis=_diagnose(problem), timings=timings, stats=stats)
     return pack(problem, status, job_of, "auction", started, timings=timings, **extra)
 

@@ -321,7 +321,7 @@ def _read(problem: Problem, flows: np.ndarray, bound: float, started: float, **e
     return pack(
         problem,
         Status.FEASIBLE,
-        _place_split(problem, whole, split, job_of),
+        _place_split(problem, split, job_of),
         "flow",
         started,
         bound=bound,
@@ -331,29 +331,27 @@ def _read(problem: Problem, flows: np.ndarray, bound: float, started: float, **e
     )
 
 
-def _place_split(problem: Problem, whole: np.ndarray, split: np.ndarray, job_of: np.ndarray) -> np.ndarray:
-    """``job_of`` with the workers the flow split placed greedily, best value first, where room is left.
+def _place_split(problem: Problem, split: np.ndarray, job_of: np.ndarray) -> np.ndarray:
+    """``job_of`` with the workers the flow split placed greedily, best value first, where room is left; then the
+    room a split group could not use offered again to every worker still unplaced, so no place stays free beside
+    an unplaced worker it would gain.  Only arcs that add value are taken (unless every worker must be placed): a
+    group placed at a loss would make the answer worse than leaving it out.
 
-    ``whole`` marks the arcs the flow used whole; the caps stay within their
-    limits (flow takes no quotas together with workers of several people).
+    ``job_of`` holds the workers the flow placed whole; the caps stay within
+    their limits (flow takes no quotas together with workers of several people).
     """
-    left = room_left(problem, whole)
-    theirs = np.flatnonzero(np.isin(problem.workers, split))
     sign = -1.0 if problem.maximize else 1.0
-    order = theirs[np.lexsort((problem.jobs[theirs], problem.workers[theirs], sign * problem.values[theirs]))]
     rows = rows_of(problem)
-    return _kernels.fill_within_rows(
-        order,
-        problem.workers,
-        problem.jobs,
-        problem.use,
-        left,
-        job_of,
-        rows.by_worker,
-        rows.by_job,
-        rows.activity(job_of),
-        rows.rhs,
-    )
+
+    def fill(arcs: np.ndarray, job_of: np.ndarray) -> np.ndarray:
+        left = room_left(problem, problem.chosen(job_of))
+        order = arcs[np.lexsort((problem.jobs[arcs], problem.workers[arcs], sign * problem.values[arcs]))]
+        return _kernels.fill_within_rows(order, problem.workers, problem.jobs, problem.use, left, job_of,
+                                         rows.by_worker, rows.by_job, rows.activity(job_of), rows.rhs)  # fmt: skip
+
+    worth = (sign * problem.values < 0) | problem.must_place  # an arc that adds value (a negative cost), or must
+    job_of = fill(np.flatnonzero(np.isin(problem.workers, split) & worth), job_of)
+    return fill(np.flatnonzero((job_of[problem.workers] < 0) & worth), job_of)
 
 
 def most_placed(problem: Problem, *, with_caps: bool) -> int:

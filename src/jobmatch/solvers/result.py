@@ -88,6 +88,13 @@ class Result:
         prices_j))``, the most it could gain at those prices.  Together
         they prove the bound: ``sum(capacity x prices) + sum(surplus)``
         is at least the optimum's value, whatever the prices.
+    rounding : float
+        With ``prices``: the most rounding the values to the solver's
+        integers can change a total (0 when they are exact).  In every
+        status and start, ``bound == capacity @ prices + surplus.sum() +
+        rounding`` when maximising; when minimising the prices are those of
+        the negated costs and ``bound == -(capacity @ prices +
+        surplus.sum()) - rounding``.
     """
 
     status: Status
@@ -102,6 +109,7 @@ class Result:
     slack: Slack | None = None
     prices: np.ndarray | None = None
     surplus: np.ndarray | None = None
+    rounding: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("prices", "surplus"):

@@ -1,105 +1,29 @@
-"""Command line: ``jobmatch`` (or ``python -m jobmatch``) ``demo | match | explain | validate | policy``.
+"""``jobmatch demo``: the main job end to end on a synthetic Shandong–Chongqing scenario, and its report.
 
-``demo`` runs the library's main job end to end on a synthetic
-Shandong–Chongqing scenario (market, scoring, matching with the programme's
-share, training and a more-seats what-if) and prints a short report with
-the time of each stage.  The others work on the user's own files (CSV,
-Parquet or Excel; see docs/cli.md): ``match`` writes the placements,
-``explain`` says why a worker got its job or none, ``validate`` lists
-every problem in the files, ``policy --template`` prints a starting
-policy.  Exit status: 0 done, 1 infeasible (the diagnosis is printed), 2
-bad input (every problem is printed).
+The summaries (:func:`summarise`, :func:`summarise_candidates`,
+:func:`summarise_assignment`) are the headline figures an officer would
+report; :func:`run_demo` times each stage and prints them.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .data import synth
-from .data.market import Market
-from .policy import GroupQuota, Policy
-from .results.metrics import metrics
-from .scoring.graph import CandidateGraph
+from ..data import synth
+from ..data.market import Market
+from ..policy import GroupQuota, Policy
+from ..results.metrics import metrics
+from ..scoring.graph import CandidateGraph
 
 if TYPE_CHECKING:
-    from .results.assignment import Assignment
+    from ..results.assignment import Assignment
 
-__all__ = ["main", "summarise", "summarise_assignment", "summarise_candidates"]
-
-
-def _at_least(low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        value = int(text)
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
-        return value
-
-    return parse
-
-
-_positive = _at_least(0)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m jobmatch", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run the main job on a synthetic Shandong–Chongqing scenario")
-    demo.add_argument("--workers", type=_positive, default=10_000, help="workers (default 10000)")
-    demo.add_argument("--jobs", type=_positive, default=500, help="jobs (default 500)")
-    demo.add_argument("--programs", type=_positive, default=20, help="training programmes (default 20)")
-    demo.add_argument("--seed", type=_positive, default=0, help="random seed (default 0)")
-    demo.add_argument("--k", type=_at_least(1), default=20, help="candidate jobs kept per worker (default 20)")
-    demo.add_argument(
-        "--more-seats",
-        type=_at_least(1),
-        default=100,
-        help="what-if: seats added to the most wanted full programme (default 100)",
-    )
-    demo.add_argument(
-        "--share",
-        type=_share,
-        default=0.75,
-        help="minimum poverty-alleviated share of the people placed, the programme's target (default 0.75)",
-    )
-    for name, text in (("match", "match your files' workers and jobs; write the placements"),
-                       ("explain", "why workers of your files got their job, or none")):  # fmt: skip
-        command = commands.add_parser(name, help=text)
-        _file_arguments(command)
-        command.add_argument("--policy", help="a policy JSON file (see: policy --template)")
-        command.add_argument("--solver", default="auto", help="a solver name (default auto)")
-        command.add_argument("--k", type=_at_least(1), default=20, help="candidate jobs per worker (default 20)")
-        command.add_argument("--time-limit", type=float, default=None, help="seconds for the solve")
-        command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                             help="a progress bar on stderr (default: on when tqdm is installed)")  # fmt: skip
-        if name == "match":
-            command.add_argument("--out", required=True, help="placements file to write (.csv or .parquet)")
-        else:
-            command.add_argument("--worker", action="append", required=True, help="a worker id (repeatable)")
-    validate = commands.add_parser("validate", help="list every problem in your files, with row and column")
-    _file_arguments(validate)
-    policy = commands.add_parser("policy", help="print a starting policy file")
-    policy.add_argument("--template", action="store_true", required=True, help="a commented, valid policy JSON")
-    return parser
-
-
-def _file_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("workers", help="workers file (.csv, .parquet, .xlsx)")
-    command.add_argument("jobs", help="jobs file")
-    command.add_argument("--programs", default=None, help="training programmes file")
-
-
-def _share(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"a share in 0..1, got {text}")
-    return value
+__all__ = ["busiest_program", "run_demo", "summarise", "summarise_assignment", "summarise_candidates"]
 
 
 def _timed(stages: list[tuple[str, float]], name: str, fn: Callable[[], Any]) -> Any:
@@ -271,78 +195,13 @@ def _report(args: argparse.Namespace, facts: dict[str, Any], stages: list[tuple[
     return "\n".join(lines)
 
 
-def _on_files(args: argparse.Namespace) -> int:
-    """``match``, ``explain``, ``validate`` and ``policy`` (module notes); returns the exit status."""
-    from .data.files import listed
-    from .exceptions import ValidationError
-    from .policy import TEMPLATE
-
-    if args.command == "policy":
-        print(TEMPLATE, end="")
-        return 0
-    if args.command == "validate":
-        found, frames = listed(args.workers, args.jobs, args.programs)  # each file read once
-        if not found:
-            try:
-                market = Market.from_frames(*frames)  # the checks across records, as reading does
-            except ValidationError as err:
-                found = [str(err)]
-            else:
-                print(f"ok: {market.n_workers:,} workers, {market.n_jobs:,} jobs, {market.n_programs:,} programmes")
-                return 0
-        for line in found:
-            print(line, file=sys.stderr)
-        print(f"{len(found):,} problem{'s' * (len(found) != 1)}", file=sys.stderr)
-        return 2
-    try:
-        return _solve_files(args)
-    except ValidationError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-
-
-def _solve_files(args: argparse.Namespace) -> int:
-    """``match`` and ``explain`` on the user's files."""
-    from pathlib import Path
-
-    from .data.schema import fail
-    from .pipeline.match import match
-
-    out = None
-    if args.command == "match":
-        out = Path(args.out)
-        if out.suffix.lower() not in (".csv", ".parquet"):
-            raise fail("jobmatch match", "--out", "a file ending in .csv or .parquet", args.out)
-    market = Market.from_files(args.workers, args.jobs, args.programs)
-    policy = None if args.policy is None else Policy.from_json(Path(args.policy).read_bytes())
-    progress = importlib.util.find_spec("tqdm") is not None if args.progress is None else args.progress
-    placed = match(market, policy, solver=args.solver, k=args.k, time_limit=args.time_limit, progress=progress)
-    print(placed)
-    if placed.status.name in ("INFEASIBLE", "UNKNOWN"):
-        print(f"no placements: {placed.diagnosis}", file=sys.stderr)
-        return 1
-    if out is None:
-        for worker in args.worker:
-            print(placed.explain(worker))
-        return 0
-    frame = placed.to_frame(backend="pandas")
-    if out.suffix.lower() == ".csv":
-        frame.to_csv(out, index=False)
-    else:
-        frame.to_parquet(out, index=False)
-    print(f"wrote {out} ({len(frame):,} rows)")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m jobmatch``; returns the exit status."""
-    args = _parser().parse_args(argv)
-    if args.command != "demo":
-        return _on_files(args)
-    from .pipeline.match import match  # here, so that importing jobmatch.cli loads no numba
-    from .pipeline.routes import more_seats
-    from .results.effect import effect
-    from .scoring.scores import candidates
+def run_demo(args: argparse.Namespace) -> int:
+    """``jobmatch demo``: build the scenario, score, match (plain, with the share, with training, a what-if) and
+    print the report; returns the exit status."""
+    from ..pipeline.match import match  # here, so that importing jobmatch.cli loads no numba
+    from ..pipeline.routes import more_seats
+    from ..results.effect import effect
+    from ..scoring.scores import candidates
 
     stages: list[tuple[str, float]] = []
     market = _timed(
@@ -374,7 +233,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
     print(_report(args, facts, stages))
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
