@@ -240,9 +240,12 @@ def _missing(value: Any) -> bool:
 def _without_missing(cells: list[Any], empty: Any) -> list[Any]:
     """``cells`` with each missing one (None, NaN, pandas.NA) as ``empty``; the list itself when there is none."""
     kinds = set(map(type, cells))
-    if type(None) not in kinds and float not in kinds and not any(k.__name__ == "NAType" for k in kinds):
+    na = next((k for k in kinds if k.__name__ == "NAType"), None)
+    if type(None) not in kinds and float not in kinds and na is None:
         return cells
-    return [empty if _missing(v) else v for v in cells]
+    if na is None:  # _missing, inlined: a million cells
+        return [empty if v is None or (v != v and type(v) is float) else v for v in cells]
+    return [empty if v is None or type(v) is na or (type(v) is float and v != v) else v for v in cells]
 
 
 def _text(cells: list[Any], kind: Kind) -> Any:
