@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .names import close_names, normalise
-from .schema import fail
+from .schema import fail, json_object
 
 __all__ = ["FIELDS", "Catalogue"]
 
@@ -147,18 +147,7 @@ class Catalogue:
         >>> Catalogue.from_json('{"groups": ["poverty_alleviated"]}').groups
         ('poverty_alleviated',)
         """
-        where = "Catalogue JSON"
-        try:
-            data: Any = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
-            raise fail(where, "text", "valid JSON (UTF-8)", f"{type(err).__name__}: {err}", described=True) from None
-        if not isinstance(data, dict):
-            raise fail(where, "top level", "an object", data)
-        data = {key: value for key, value in data.items() if not key.startswith("#")}  # "#..." keys are comments
-        unknown = sorted(set(data) - {*FIELDS, "aliases"})
-        if unknown:
-            raise fail(where, "keys", f"only {[*FIELDS, 'aliases']}", unknown)
-        return cls(**data)
+        return cls(**json_object("Catalogue JSON", text, [*FIELDS, "aliases"]))
 
     def to_json(self) -> str:
         """The catalogue as JSON text (Unicode kept as written); :meth:`from_json` reads it back."""

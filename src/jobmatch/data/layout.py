@@ -30,7 +30,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -40,7 +39,7 @@ import numpy as np
 
 from .names import close_names, normalise
 from .records import Job, Labels, Record, TrainingProgram, Worker, record_fields
-from .schema import fail
+from .schema import fail, json_object
 from .text import FLAG_WORDS, is_missing
 
 __all__ = ["KINDS", "Layout", "flag_value"]
@@ -138,17 +137,7 @@ class Layout:
         >>> Layout.from_json('{"workers": {"工号": "id"}, "#": "a comment"}').columns["workers"]["工号"]
         'id'
         """
-        where = "Layout JSON"
-        try:
-            data: Any = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
-            raise fail(where, "text", "valid JSON (UTF-8)", f"{type(err).__name__}: {err}", described=True) from None
-        if not isinstance(data, dict):
-            raise fail(where, "top level", "an object", data)
-        data = {key: value for key, value in data.items() if not key.startswith("#")}  # "#..." keys are comments
-        unknown = sorted(set(data) - {*KINDS, "groups_from"})
-        if unknown:
-            raise fail(where, "keys", f"only {[*KINDS, 'groups_from']}", unknown)
+        data = json_object("Layout JSON", text, [*KINDS, "groups_from"])
         groups = data.pop("groups_from", {})
         return cls(columns=data, groups_from=groups)
 
