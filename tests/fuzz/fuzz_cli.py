@@ -5,8 +5,9 @@ same path in and out, missing folders and unknown ids: every run must end
 with exit 0 (done), 1 (the policy cannot be met) or 2 (bad input, with an
 ``error:`` or problem line), never a traceback; the input files are never
 changed, and the output is either the whole placements file or the file
-that was there before.  Each run is counted in the tally under
-``cli <command>``: exit 2 as a refusal, 0 and 1 as accepted.
+that was there before, also when Ctrl-C or a full disk interrupts the
+write.  Each run is counted in the tally under ``cli <command>``: exit 2
+as a refusal, 0 and 1 as accepted, 130 as interrupted.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def _run(command: str, argv: list[str]) -> tuple[int, str, str]:
         except BaseException:
             counts["other"] += 1
             raise
-    counts["validation_error" if code == 2 else "accepted"] += 1
-    assert code in (0, 1, 2), (argv, code, err.getvalue()[-2000:])
+    counts[{2: "validation_error", 130: "interrupted"}.get(code, "accepted")] += 1
+    assert code in (0, 1, 2, 130), (argv, code, err.getvalue()[-2000:])
     assert "Traceback" not in err.getvalue() + out.getvalue(), err.getvalue()[-2000:]
     if code == 2:
         assert err.getvalue().strip(), f"exit 2 without a word: {argv}"
@@ -105,7 +106,7 @@ def test_validate_never_crashes(workers, encoding):
         assert out.startswith("ok:")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(hostile_files(), st.sampled_from(["fresh", "existing", "input", "jobs", "folder", "no-folder", "suffix"]),
        st.sampled_from([None, "missing.json", "folder", "bad.json", "good.json"]))  # fmt: skip
 def test_match_never_loses_a_file(workers, out_kind, policy_kind):
@@ -164,3 +165,31 @@ def test_explain_checks_ids_first(workers, saved):
     assert (code == 0) == all(worker in known for worker in workers), (workers, code, err)
     if code == 2:
         assert "<Assignment" not in out, "solved before refusing an unknown id"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([".csv", ".parquet"]), st.integers(0, 4000), st.sampled_from([KeyboardInterrupt, OSError]))
+def test_an_interrupted_or_failed_write_keeps_the_earlier_file(suffix, written, error):
+    """Ctrl-C (or a full disk) after ``written`` bytes of the placements file: exit 130 (or 2), the earlier file
+    as it was, no temporary file left."""
+    out = FOLDER / "kept" / f"p{suffix}"
+    out.parent.mkdir(exist_ok=True)
+    out.write_bytes(BEFORE)
+    method = "to_csv" if suffix == ".csv" else "to_parquet"
+    real = getattr(pd.DataFrame, method)
+
+    def broken(self, path, *args, **kwargs):
+        real(self, path, *args, **kwargs)
+        with open(path, "r+b") as file:  # what was on disk when the signal or the error came
+            file.truncate(min(written, file.seek(0, 2)))
+        raise error(28, "No space left on device") if error is OSError else error()
+
+    setattr(pd.DataFrame, method, broken)
+    try:
+        code, _, err = _run("match", ["match", str(PATHS["workers"]), str(PATHS["jobs"]), "--out", str(out),
+                                      "--no-progress", "--k", "2"])  # fmt: skip
+    finally:
+        setattr(pd.DataFrame, method, real)
+    assert code == (130 if error is KeyboardInterrupt else 2), err
+    assert out.read_bytes() == BEFORE
+    assert not list(out.parent.glob(".*.part"))
