@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from .jsontext import json_object
 from .names import close_names, normalise
-from .schema import fail, json_object
+from .schema import fail
 
 __all__ = ["FIELDS", "Catalogue"]
 

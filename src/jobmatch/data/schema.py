@@ -22,7 +22,6 @@ Kinds of field
 from __future__ import annotations
 
 import enum
-import json
 import math
 import numbers
 import reprlib
@@ -53,7 +52,6 @@ __all__ = [
     "Rule",
     "fail",
     "is_real",
-    "json_object",
     "param",
 ]
 
@@ -406,25 +404,3 @@ def param(where: str, name: str, value: object, rule: Rule, *, or_none: bool = F
         if not or_none:
             raise
         raise fail(where, name, f"{rule.expected} or None", value) from None
-
-
-def json_object(where: str, text: str | bytes, keys: Sequence[str]) -> dict[str, Any]:
-    """JSON text (or UTF-8 bytes) that holds one object of ``keys`` at most; keys starting with ``#`` are comments
-    and dropped.  Anything else is a ValidationError naming ``where``.
-
-    Examples
-    --------
-    >>> json_object("Catalogue JSON", '{"#": "note", "foods": ["halal"]}', ["foods", "skills"])
-    {'foods': ['halal']}
-    """
-    try:
-        data: Any = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, TypeError) as err:
-        raise fail(where, "text", "valid JSON (UTF-8)", f"{type(err).__name__}: {err}", described=True) from None
-    if not isinstance(data, dict):
-        raise fail(where, "top level", "an object", data)
-    data = {key: value for key, value in data.items() if not key.startswith("#")}
-    unknown = sorted(set(data) - set(keys))
-    if unknown:
-        raise fail(where, "keys", f"only {list(keys)}", unknown)
-    return data
