@@ -82,3 +82,17 @@ def test_every_public_path_of_the_docs_still_works():
 
     for name in jobmatch.__all__:
         assert getattr(jobmatch, name) is not None, name
+
+
+def test_public_modules_are_attributes_listed_by_dir_and_load_on_use():
+    """``jobmatch.simulate`` works as ``jobmatch.rematch`` does; ``dir(jobmatch)`` lists both; neither loads
+    anything heavy until used.  (What a type checker sees of them: tests/check_types.py, run by mypy.)"""
+    probe = (
+        "import sys, jobmatch; heavy = ('numba', 'ortools', 'pandas'); names = dir(jobmatch); "
+        "print(all(n in names for n in ('simulate', 'stable', 'distributed', 'match', 'rematch', 'Catalogue')), "
+        "[m for m in heavy if m in sys.modules]); "
+        "print(jobmatch.simulate.__name__, jobmatch.stable.__name__, callable(jobmatch.simulate.run))"
+    )
+    done = run(sys.executable, "-c", probe)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["True []", "jobmatch.simulate jobmatch.stable True"]

@@ -9,7 +9,7 @@ layers (``docs/architecture.md``): ``data`` -> ``scoring`` -> ``solvers``
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import datasets, synth
 from .data import Catalogue, Job, Market, TrainingProgram, Worker
@@ -66,7 +66,35 @@ _LAZY = {
 }
 
 
+#: The public modules loaded on first use as attributes (``jobmatch.simulate``), as ``import jobmatch.simulate``
+#: would load them.
+_SUBMODULES = ("blend", "comparison", "components", "distributed", "outcomes", "plot", "simulate", "stable")
+
+if TYPE_CHECKING:  # what a type checker sees of the lazy names: the real functions (nothing is imported at run time)
+    from . import blend as blend
+    from . import comparison as comparison
+    from . import components as components
+    from . import distributed as distributed
+    from . import outcomes as outcomes
+    from . import plot as plot
+    from . import simulate as simulate
+    from . import stable as stable
+    from .pipeline.comparison import compare
+    from .pipeline.compile import compile
+    from .pipeline.match import match
+    from .pipeline.rematch import rematch
+    from .results.shortlists import shortlist
+    from .scoring.scores import breakdown, candidates, score_matrix
+    from .solvers.registry import solve
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'jobmatch' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, *_SUBMODULES})

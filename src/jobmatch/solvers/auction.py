@@ -97,7 +97,8 @@ from ..exceptions import SolverError
 from . import _auction
 from ._pack import Deadline, hint_arg, infeasible, interruptible, out_of_time, pack
 from ._scale import Scaled, scaled_values
-from .flow import _diagnose, _place_split, per_unit
+from .couples import place_split
+from .flow import diagnose, per_unit
 from .problem import Problem
 from .result import Result, Status
 
@@ -457,7 +458,7 @@ def _result(
     extra: dict[str, Any] = {"bound": bound, "prices": prices, "surplus": per_worker, "stats": stats,
                              "rounding": market.scaled.slack}  # fmt: skip
     if len(split):
-        job_of = _place_split(problem, split, job_of)
+        job_of = place_split(problem, split, job_of)
         extra["diagnosis"] = (
             f"{len(split):,} groups of several people were split by the relaxation; they were placed greedily "
             "where room was left, so optimality is not proven"
@@ -479,7 +480,7 @@ def _result(
         if not proven:
             why = "the gap did not close within the integer range before every worker was placed"
             return pack(problem, Status.UNKNOWN, None, "auction", started, diagnosis=why, timings=timings, stats=stats)
-        return infeasible(problem, "auction", started, diagnosis=_diagnose(problem), timings=timings, stats=stats)
+        return infeasible(problem, "auction", started, diagnosis=diagnose(problem), timings=timings, stats=stats)
     return pack(problem, status, job_of, "auction", started, timings=timings, **extra)
 
 

@@ -27,7 +27,7 @@ split at 10k x 500, gap 0.05%; 39 at 100k x 2k, gap 0.02%).
 :func:`solve_flow` runs in steps: :func:`_network` builds the arcs and
 supplies above (or diagnoses a quota group too small for its floor),
 :func:`_run` solves them with OR-Tools, and :func:`_read` reads the flows
-into a Result, with :func:`_place_split` placing any split worker.
+into a Result, with :func:`~jobmatch.solvers.couples.place_split` placing any split worker.
 
 Time limit: checked between the steps (before scaling, after building the
 network).  OR-Tools' solve cannot be stopped once started (it holds the GIL
@@ -49,13 +49,11 @@ from ortools.graph.python import min_cost_flow
 
 from ..data.schema import MAX_TOTAL, fail
 from ..exceptions import SolverError
-from . import _kernels
 from ._pack import Deadline, infeasible, job_of_from_arcs, out_of_time, pack, timed
-from ._rows import rows_of
 from ._scale import scaled_values
+from .couples import place_split
 from .problem import Problem
 from .result import Result, Status
-from .usage import room_left
 
 #: The least common multiple of the workers' sizes times the flow's nodes stays within this, so that the costs keep
 #: six digits of values up to 1 in magnitude (``lcm x nodes x 10**6 <= 2**53``, the reach of ``_scale``).
@@ -303,7 +301,7 @@ def solve_flow(problem: Problem, /, *, time_limit: float | None = None, seed: in
         )
     stats = {**run.stats, "scale": scaled.scale}
     if run.flows is None:
-        return infeasible(problem, "flow", started, timings=run.timings, stats=stats, diagnosis=_diagnose(problem))
+        return infeasible(problem, "flow", started, timings=run.timings, stats=stats, diagnosis=diagnose(problem))
     cost = run.cost / per
     bound = scaled.bound(-cost if problem.maximize else cost, problem.maximize)
     return _read(problem, run.flows, bound, started, timings=run.timings, stats=stats)
@@ -321,7 +319,7 @@ def _read(problem: Problem, flows: np.ndarray, bound: float, started: float, **e
     return pack(
         problem,
         Status.FEASIBLE,
-        _place_split(problem, split, job_of),
+        place_split(problem, split, job_of),
         "flow",
         started,
         bound=bound,
@@ -329,29 +327,6 @@ def _read(problem: Problem, flows: np.ndarray, bound: float, started: float, **e
         "greedily where room was left, so optimality is not proven",
         **extra,
     )
-
-
-def _place_split(problem: Problem, split: np.ndarray, job_of: np.ndarray) -> np.ndarray:
-    """``job_of`` with the workers the flow split placed greedily, best value first, where room is left; then the
-    room a split group could not use offered again to every worker still unplaced, so no place stays free beside
-    an unplaced worker it would gain.  Only arcs that add value are taken (unless every worker must be placed): a
-    group placed at a loss would make the answer worse than leaving it out.
-
-    ``job_of`` holds the workers the flow placed whole; the caps stay within
-    their limits (flow takes no quotas together with workers of several people).
-    """
-    sign = -1.0 if problem.maximize else 1.0
-    rows = rows_of(problem)
-
-    def fill(arcs: np.ndarray, job_of: np.ndarray) -> np.ndarray:
-        left = room_left(problem, problem.chosen(job_of))
-        order = arcs[np.lexsort((problem.jobs[arcs], problem.workers[arcs], sign * problem.values[arcs]))]
-        return _kernels.fill_within_rows(order, problem.workers, problem.jobs, problem.use, left, job_of,
-                                         rows.by_worker, rows.by_job, rows.activity(job_of), rows.rhs)  # fmt: skip
-
-    worth = (sign * problem.values < 0) | problem.must_place  # an arc that adds value (a negative cost), or must
-    job_of = fill(np.flatnonzero(np.isin(problem.workers, split) & worth), job_of)
-    return fill(np.flatnonzero((job_of[problem.workers] < 0) & worth), job_of)
 
 
 def most_placed(problem: Problem, *, with_caps: bool) -> int:
@@ -370,7 +345,7 @@ def most_placed(problem: Problem, *, with_caps: bool) -> int:
     return network.maximum_flow()
 
 
-def _diagnose(problem: Problem) -> str:
+def diagnose(problem: Problem) -> str:
     """Words for an infeasible flow: how many can be placed against what is required."""
     n = problem.n_workers
     most = most_placed(problem, with_caps=False)
