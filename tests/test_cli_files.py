@@ -155,7 +155,57 @@ def test_placement_ids_round_trip_as_text(tmp_path):
         assert back["job"].isna().sum() == (placed.job_of < 0).sum()
 
 
-def test_xlsx_output(files, tmp_path):
+# ----------------------------------------------------------------------------- conventions (issue 33, item 2)
+def test_help_names_the_program_as_called_in_plain_text():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "jobmatch", "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("usage: python -m jobmatch ")
+    assert "``" not in done.stdout and "Exit status: 0 done" in done.stdout
+    from jobmatch.cli import prog_name
+
+    assert prog_name("/usr/local/bin/jobmatch") == "jobmatch"
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(files, tmp_path):
+    import subprocess
+    import sys
+
     _, paths = files
-    assert main(["match", *_args(paths, "--out", str(tmp_path / "p.xlsx"), "--no-progress")]) == 0
-    assert len(read_placements(tmp_path / "p.xlsx")) == 30
+    command = [sys.executable, "-m", "jobmatch", "match", *_args(paths, "--out", str(tmp_path / "p.csv"))]
+    quiet = subprocess.run(command, capture_output=True, text=True, timeout=300)  # stderr is a pipe
+    assert quiet.returncode == 0 and "stage/s" not in quiet.stderr and "\r" not in quiet.stderr
+    forced = subprocess.run([*command, "--progress"], capture_output=True, text=True, timeout=300)
+    assert forced.returncode == 0 and "stage/s" in forced.stderr  # asked for: shown anyway
+
+
+def test_the_same_mistake_on_many_rows_is_one_line(files, tmp_path, capsys):
+    _, paths = files
+    frame = pd.read_csv(paths["workers"], dtype=str)
+    frame.loc[2:20, "needs_heating"] = "maybe"
+    frame.loc[24, "needs_heating"] = "maybe"
+    frame.loc[5, "min_wage"] = "-1"
+    frame.to_csv(tmp_path / "w.csv", index=False)
+    assert main(["validate", str(tmp_path / "w.csv"), str(paths["jobs"])]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "w.csv rows 3-21, 25, column needs_heating: True or False, got 'maybe'",
+        "w.csv row 6, column min_wage: a finite number from 0 to 1e+07, got -1.0",
+        "2 problems",
+    ]
+    frame.loc[2:20, "needs_heating"] = "yes"  # the usual spellings of yes and no are read
+    frame.loc[24, "needs_heating"] = "否"
+    frame.loc[5, "min_wage"] = "3000"
+    frame.to_csv(tmp_path / "w.csv", index=False)
+    assert main(["validate", str(tmp_path / "w.csv"), str(paths["jobs"])]) == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_each_output_format_round_trips(files, tmp_path, suffix):
+    market, paths = files
+    out = tmp_path / f"p{suffix}"
+    assert main(["match", *_args(paths, "--out", str(out), "--no-progress")]) == 0
+    placed = read_placements(out)
+    assert placed["worker"].tolist() == market.workers.ids.tolist()
+    assert {"job", "score", "reason", "why"} <= set(placed.columns)

@@ -37,8 +37,35 @@ def _at_least(low: int) -> Callable[[str], int]:
 _positive = _at_least(0)
 
 
+#: What ``--help`` says the program does, in plain text.
+DESCRIPTION = (
+    "Match workers to jobs across regions: skills, diet, climate, wage, training, priority groups and headcounts. "
+    "Commands: demo (the main job on a synthetic Shandong-Chongqing scenario); match, explain and validate (on "
+    "your CSV, Parquet or Excel files); policy (a starting policy file). Exit status: 0 done, 1 the policy "
+    "cannot be met, 2 bad input, 130 interrupted."
+)
+
+
+def prog_name(argv0: str | None = None) -> str:
+    """How the program was called, for usage lines: ``jobmatch`` from the script, ``python -m jobmatch`` from
+    ``-m`` (whose ``argv[0]`` is the path of ``__main__.py``).
+
+    Examples
+    --------
+    >>> prog_name("/usr/bin/jobmatch"), prog_name("/src/jobmatch/__main__.py"), prog_name("")
+    ('jobmatch', 'python -m jobmatch', 'jobmatch')
+    """
+    import os
+
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    name = os.path.basename(argv0)
+    if name == "__main__.py":
+        return "python -m jobmatch"
+    return name if name and name != "-c" else "jobmatch"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m jobmatch", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=prog_name(), description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run the main job on a synthetic Shandong–Chongqing scenario")
     demo.add_argument("--workers", type=_positive, default=10_000, help="workers (default 10000)")
@@ -67,7 +94,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--k", type=_at_least(1), default=20, help="candidate jobs per worker (default 20)")
         command.add_argument("--time-limit", type=float, default=None, help="seconds for the solve")
         command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                             help="a progress bar on stderr (default: on when tqdm is installed)")  # fmt: skip
+                             help="a progress bar on stderr (default: on when stderr is a terminal and tqdm is "
+                                  "installed; --progress forces it, --no-progress turns it off)")  # fmt: skip
         if name == "match":
             command.add_argument("--out", required=True, help="placements file to write (.csv, .parquet or .xlsx)")
         else:

@@ -140,6 +140,14 @@ def _explain_saved(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_wanted(asked: bool | None) -> bool:
+    """A progress bar when asked (``--progress`` / ``--no-progress``), else only on a terminal with tqdm installed:
+    a bar redrawn into a log file or a pipe fills it with lines."""
+    if asked is not None:
+        return asked
+    return sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None
+
+
 def _known_ids(asked: list[str], known: Any, where: str) -> None:
     """Every asked worker id is known, else one error naming all the unknown ones (with close ids)."""
     from ..data.names import close_names
@@ -179,7 +187,7 @@ def _solve_files(args: argparse.Namespace) -> int:
     if out is None:
         _known_ids(args.worker, set(market.workers.ids.tolist()), "jobmatch explain")
     _print_notices(market, policy, every=False)
-    progress = importlib.util.find_spec("tqdm") is not None if args.progress is None else args.progress
+    progress = _progress_wanted(args.progress)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NameWarning)  # printed above, in full
         placed = match(market, policy, solver=args.solver, k=args.k, time_limit=args.time_limit, progress=progress)

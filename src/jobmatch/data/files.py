@@ -301,12 +301,11 @@ def listed(
                 f"{name}: {len(ignored)} column(s) ignored, not {kind} fields: {', '.join(map(repr, ignored))}"
             )
         fields = list(record_fields(_KINDS[kind]))
-        cell_problems: list[tuple[int, int, str]] = []  # (row, column order, text): reported row by row
+        cell_problems: list[tuple[int, int, str, str]] = []  # (row, column order, column, what is wrong)
         for group, (column, values) in flags.items():
             for row, value in enumerate(values):
                 if flag_value(value) is None:
-                    text = f"{name} row {row + 1}, column {column}: yes or no for group {group!r}, got {value!r}"
-                    cell_problems.append((row, -1, text))
+                    cell_problems.append((row, -1, column, f"yes or no for group {group!r}, got {value!r}"))
         for order, (field, rule, default) in enumerate(fields):
             if field not in cells:
                 if default is dataclasses.MISSING:
@@ -320,11 +319,38 @@ def listed(
                     rule.check(value, "", field, text_form=True)
                 except ValidationError as err:
                     got = "an empty cell" if is_missing(value) else repr(err.got)
-                    text = f"{name} row {row + 1}, column {field}: {err.expected}, got {got}"
-                    cell_problems.append((row, order, text))
-        found += [text for _, _, text in sorted(cell_problems)]
+                    cell_problems.append((row, order, field, f"{err.expected}, got {got}"))
+        found += _grouped(name, cell_problems)
         found += _repeated_ids(name, kind, cells.get("id", []))
     return found, (frames[0], frames[1], frames[2]), notes
+
+
+def _grouped(name: str, problems: list[tuple[int, int, str, str]]) -> list[str]:
+    """Cell problems as lines, row by row; the same problem in the same column on several rows is one line
+    (``rows 3-80, 82``), so a bad yes/no column does not print one line per row.
+
+    Examples
+    --------
+    >>> for line in _grouped("w.csv", [(2, 1, "size", "a count, got 'x'"), (0, 0, "id", "text, got 5"),
+    ...                                 (3, 1, "size", "a count, got 'x'"), (5, 1, "size", "a count, got 'x'")]):
+    ...     print(line)
+    w.csv row 1, column id: text, got 5
+    w.csv rows 3-4, 6, column size: a count, got 'x'
+    """
+    rows: dict[tuple[int, str, str], list[int]] = {}
+    for row, order, column, what in sorted(problems):
+        rows.setdefault((order, column, what), []).append(row + 1)
+    lines = []
+    for (_, column, what), at in sorted(rows.items(), key=lambda item: (item[1][0], item[0][0])):
+        runs: list[list[int]] = []
+        for row in at:
+            if runs and row == runs[-1][-1] + 1:
+                runs[-1].append(row)
+            else:
+                runs.append([row])
+        spans = ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+        lines.append(f"{name} {'row' if len(at) == 1 else 'rows'} {spans}, column {column}: {what}")
+    return lines
 
 
 def _repeated_ids(name: str, kind: str, ids: list[Any]) -> list[str]:
