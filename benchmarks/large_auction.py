@@ -25,7 +25,7 @@ Parts:
     size: time, rounds, gap.
 ``warm``
     At each size: a cold solve, then the changed problem solved cold and
-    warm (``options={"prices": ..., "hint": ...}``) for one capacity +1
+    warm (``warm=WarmStart.of(first)``) for one capacity +1
     (a full job), 1% of arcs redrawn by up to +-0.05, and every value
     times (1 +- 1%).
 
@@ -194,7 +194,7 @@ def quotas(args):
 def warm(args):
     import numpy as np
 
-    from jobmatch import solve
+    from jobmatch import WarmStart, solve
 
     out = {}
     for n in args.sizes:
@@ -219,8 +219,7 @@ def warm(args):
         }  # fmt: skip
         for label, changed in changes.items():
             cold, cold_wall, cold_cpu = _timed(solve, changed, solver="auction")
-            options = {"prices": first.prices, "hint": first.job_of}
-            hot, warm_wall, warm_cpu = _timed(solve, changed, solver="auction", options=options)
+            hot, warm_wall, warm_cpu = _timed(solve, changed, solver="auction", warm=WarmStart.of(first))
             assert abs(hot.objective - cold.objective) <= 1e-6 * problem.n_workers, (hot, cold)
             row = {"cold_s": cold_wall, "warm_s": warm_wall, "cold_cpu": cold_cpu, "warm_cpu": warm_cpu,
                    "warm/cold cpu": warm_cpu / cold_cpu, "bids_cold": cold.stats["bids"],

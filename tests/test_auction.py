@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import LinearConstraint, milp
 
 import reference
-from jobmatch import Policy, Problem, Status, ValidationError, compile, match, solve, synth
+from jobmatch import Policy, Problem, Status, ValidationError, WarmStart, compile, match, solve, synth
 from jobmatch.solvers import _auction, auction
 from jobmatch.solvers.problem import GroupBound
 
@@ -156,8 +156,8 @@ def test_warm_starts_reach_the_cold_optimum(problem, data):
         maximize=problem.maximize,
     )
     cold = solve(changed, solver="auction")
-    for options in ({"prices": first.prices, "hint": first.job_of}, {"prices": first.prices}, {"hint": first.job_of}):
-        warm = solve(changed, solver="auction", options=options)
+    for start in (WarmStart.of(first), WarmStart(prices=first.prices), WarmStart(hint=first.job_of)):
+        warm = solve(changed, solver="auction", warm=start)
         assert warm.status is Status.OPTIMAL and warm.stats["warm"]
         assert warm.objective == pytest.approx(cold.objective, abs=tolerance(changed))
         certifies(changed, warm)
@@ -171,13 +171,13 @@ def test_a_warm_start_from_the_relaxed_answer_makes_no_bid_and_a_hostile_one_no_
     first = solve(problem, solver="auction")
     relaxed = first.stats["relaxed"]
     assert len(relaxed) == int(problem.units.sum())
-    again = solve(problem, solver="auction", options={"prices": first.prices, "hint": relaxed})
+    again = solve(problem, solver="auction", warm=WarmStart(prices=first.prices, hint=relaxed))
     assert again.stats["bids"] == 0 and again.stats["reverse_moves"] == 0
     assert np.array_equal(again.job_of, first.job_of) and again.bound == pytest.approx(first.bound)
     hostile = relaxed.astype(np.int64) + np.array(
         data.draw(st.lists(st.sampled_from([0, 0, 10**9, -5]), min_size=len(relaxed), max_size=len(relaxed)))
     )
-    other = solve(problem, solver="auction", options={"hint": hostile})
+    other = solve(problem, solver="auction", warm=WarmStart(hint=hostile))
     assert other.bound == pytest.approx(first.bound, abs=tolerance(problem))
     certifies(problem, other)
 
@@ -222,7 +222,7 @@ def test_time_limit_returns_a_valid_answer_with_a_bound(monkeypatch):
     documented = math.fsum(problem.capacity * result.prices) + math.fsum(result.surplus) + result.rounding
     assert result.bound == pytest.approx(documented, rel=1e-12)
     calls = iter(range(10**9))  # the same, time-limited from a warm start: its own prices and a shifted answer
-    warm = solve(problem, solver="auction", options={"prices": result.prices * 1.5, "hint": np.roll(result.job_of, 7)})
+    warm = solve(problem, solver="auction", warm=WarmStart(prices=result.prices * 1.5, hint=np.roll(result.job_of, 7)))
     assert warm.status is Status.FEASIBLE and "time limit" in warm.diagnosis
     documented = math.fsum(problem.capacity * warm.prices) + math.fsum(warm.surplus) + warm.rounding
     assert warm.bound == pytest.approx(documented, rel=1e-12) and warm.bound >= warm.objective
@@ -232,10 +232,10 @@ def test_options_and_shapes_it_refuses():
     problem = Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0]]), capacity=1)
     for bad in ([1.0], [-1.0, 0.0], [np.nan, 0.0], "ab", [[1.0, 2.0]]):
         with pytest.raises(ValidationError, match="prices"):
-            solve(problem, solver="auction", options={"prices": bad})
+            solve(problem, solver="auction", warm=WarmStart(prices=bad))
     with pytest.raises(ValidationError, match="hint"):
-        solve(problem, solver="auction", options={"hint": [0.5, 1.0]})
-    assert solve(problem, solver="auction", options={"hint": [7, -5]}).status is Status.OPTIMAL  # not arcs: ignored
+        solve(problem, solver="auction", warm=WarmStart(hint=[0.5, 1.0]))
+    assert solve(problem, solver="auction", warm=WarmStart(hint=[7, -5])).status is Status.OPTIMAL  # not arcs: ignored
     quota = GroupBound("g", np.array([True, False]), min_count=1)
     with pytest.raises(ValidationError, match="quotas"):
         solve(problem.replace(quotas=[quota]), solver="auction")
@@ -354,7 +354,7 @@ def test_a_warm_start_is_never_worse_than_its_hint(problem, which):
     first = solve(problem, solver="auction")
     hint = {"job_of": first.job_of, "relaxed": first.stats["relaxed"],
             "shuffled": np.roll(first.job_of, 1)}[which]  # fmt: skip
-    warm = solve(problem, solver="auction", options={"prices": first.prices, "hint": hint})
+    warm = solve(problem, solver="auction", warm=WarmStart(prices=first.prices, hint=hint))
     if which != "relaxed":  # a job per worker: worth what its arcs are worth, when it fits the capacities
         chosen = problem.chosen(np.where(np.isin(np.arange(problem.n_workers), problem.workers), hint, -1))
         people = np.bincount(problem.jobs[chosen], weights=problem.use[chosen], minlength=problem.n_jobs)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobmatch import Policy, Problem, Status, ValidationError, compile, datasets, solve, solvers, synth
+from jobmatch import Policy, Problem, Status, ValidationError, WarmStart, compile, datasets, solve, solvers, synth
 from jobmatch.solvers.problem import Cap, GroupBound
 
 ORLIB = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib"
@@ -517,14 +517,14 @@ def test_cpsat_hint_reaches_the_search(monkeypatch):
 
     monkeypatch.setattr(cpsat, "solve_columns", spy)
     problem = _two_by_two()
-    result = solve(problem, solver="cpsat", options={"hint": [1, 0]})
+    result = solve(problem, solver="cpsat", warm=WarmStart(hint=[1, 0]))
     assert seen[-1].tolist() == [False, True, True, False]  # arcs of the hinted assignment, a mask over arcs
     assert result.status is Status.OPTIMAL and result.job_of.tolist() == [0, 1]
     solve(problem, solver="cpsat")
     assert seen[-1] is None
     with pytest.raises(ValidationError) as caught:
-        solve(problem, solver="cpsat", options={"hint": [0, 1, 2]})
-    assert caught.value.field == "hint"
+        solve(problem, solver="cpsat", warm=WarmStart(hint=[0, 1, 2]))
+    assert caught.value.field == "warm.hint"
 
 
 def test_unknown_options_warn_name_the_solver_and_are_dropped():
@@ -535,8 +535,10 @@ def test_unknown_options_warn_name_the_solver_and_are_dropped():
     with pytest.warns(OptionWarning, match=r"solver 'flow' takes no option 'hint', 'speed'.*its options: none"):
         result = solve(problem, solver="flow", options={"hint": [0, 1], "speed": 3})
     assert np.array_equal(result.job_of, plain.job_of)
-    with pytest.warns(OptionWarning, match=r"solver 'cpsat' takes no option 'finish'.*its options: 'hint'"):
-        solve(problem, solver="cpsat", options={"finish": False, "hint": [0, 1]})
+    with pytest.warns(OptionWarning, match=r"solver 'flow' takes no warm start: ignored"):
+        assert np.array_equal(solve(problem, solver="flow", warm=WarmStart(hint=[1, 0])).job_of, plain.job_of)
+    with pytest.warns(OptionWarning, match=r"solver 'cpsat' takes no option 'finish'.*its options: none"):
+        solve(problem, solver="cpsat", options={"finish": False}, warm=WarmStart(hint=[0, 1]))
     # "auto" hands the options to the solver it picks, and warns only for what that one does not take
     with pytest.warns(OptionWarning, match="solver 'auction' takes no option 'finish'"):
         assert solve(problem, options={"finish": False}).solver == "auction"
@@ -631,3 +633,40 @@ def test_replace_does_not_check_the_arcs_again(monkeypatch):
         problem.replace(quotas=["g"])
     with pytest.raises(ValidationError, match="bool mask"):
         problem.replace(caps=[Cap("c", np.ones(2, dtype=bool), 1)])
+
+
+def test_a_registered_solver_declares_whether_it_takes_a_warm_start():
+    import warnings
+
+    from jobmatch.solvers import OptionWarning, registry
+    from jobmatch.solvers._pack import pack
+
+    seen = []
+
+    def keen(problem, /, *, time_limit=None, seed=0, warm=None):
+        seen.append(warm)
+        return pack(problem, Status.FEASIBLE, np.full(problem.n_workers, -1), "keen", 0.0)
+
+    def plain(problem, /, *, time_limit=None, seed=0):
+        return pack(problem, Status.FEASIBLE, np.full(problem.n_workers, -1), "plain", 0.0)
+
+    registry.register("keen", keen, warm=True)
+    registry.register("plain", plain)
+    try:
+        start = WarmStart(prices=[1.0, 0.0], hint=[0, -1])
+        solve(_two_by_two(), solver="keen", warm=start)
+        assert seen == [start]  # the same typed object, handed over as is
+        with pytest.warns(OptionWarning, match="solver 'plain' takes no warm start"):
+            solve(_two_by_two(), solver="plain", warm=start)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            solve(_two_by_two(), solver="plain")  # no warm start, no warning
+        with pytest.raises(ValidationError, match=r"warm must be a jobmatch\.solvers\.WarmStart"):
+            solve(_two_by_two(), solver="keen", warm={"prices": [1.0, 0.0]})
+        with pytest.raises(ValidationError, match="warm must be True or False"):
+            registry.register("odd", plain, warm="yes")
+    finally:
+        del registry._REGISTRY["keen"], registry._REGISTRY["plain"]
+    assert WarmStart.of(solve(_two_by_two(), solver="auction")).prices is not None
+    with pytest.raises(ValidationError, match=r"WarmStart\.of: earlier must be"):
+        WarmStart.of([0, 1])

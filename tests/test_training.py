@@ -25,6 +25,7 @@ from jobmatch import (
     Status,
     TrainingProgram,
     ValidationError,
+    WarmStart,
     Worker,
     match,
     score_matrix,
@@ -748,6 +749,8 @@ def test_match_passes_training_options_to_the_method_that_runs(monkeypatch):
     assert match(market, policy).result.solver == "cpsat"  # small: exact
     with pytest.warns(OptionWarning, match=r"training method 'cpsat' takes no option 'hint'.*its options: none"):
         match(market, policy, options={"hint": [0] * market.n_workers})
+    with pytest.warns(OptionWarning, match=r"a warm start is not used when training is offered"):
+        match(market, policy, warm=WarmStart(hint=[0] * market.n_workers))
     monkeypatch.setattr(training, "EXACT_COLUMNS", 0)  # auto prices from here on
     flow = match(market, policy, solver="flow")
     inner = match(market, policy, options={"inner": "flow"})
@@ -761,5 +764,5 @@ def test_match_passes_training_options_to_the_method_that_runs(monkeypatch):
     with pytest.raises(ValidationError) as caught:
         match(market, policy, options=["inner"])
     assert caught.value.field == "options"
-    untrained = match(market, policy, training=False, solver="cpsat", options={"hint": flow.job_of})
+    untrained = match(market, policy, training=False, solver="cpsat", warm=WarmStart(hint=flow.job_of))
     assert untrained.result.solver == "cpsat"

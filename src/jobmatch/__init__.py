@@ -17,7 +17,7 @@ from .exceptions import JobmatchError, NameWarning, ValidationError
 from .policy import COMPONENTS, GroupQuota, Policy
 from .results import Assignment
 from .scoring import CandidateGraph
-from .solvers import Problem, Result, Status
+from .solvers import Problem, Result, Status, WarmStart
 
 __version__ = "0.1.0"
 
@@ -37,6 +37,7 @@ __all__ = [
     "Status",
     "TrainingProgram",
     "ValidationError",
+    "WarmStart",
     "Worker",
     "breakdown",
     "candidates",

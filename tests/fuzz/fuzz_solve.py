@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import LinearConstraint, milp
 
-from jobmatch import Problem, Status, solve
+from jobmatch import Problem, Status, WarmStart, solve
 from jobmatch.data.schema import MAX_TOTAL
 from jobmatch.exceptions import OptionWarning
 from jobmatch.solvers import available, unsupported
@@ -263,9 +263,12 @@ PLAINLY_INVALID = [
     dict(solver=np.array(["auto", "flow"])),
     dict(solver="assignment", problem_kwargs=dict(use=[2, 1, 1])),
     dict(solver="greedy", problem_kwargs=dict(caps=[Cap("c", np.array([True, False]), 1)])),
-    dict(solver="cpsat", options={"hint": ["a", "b"]}),
-    dict(solver="cpsat", options={"hint": [0]}),
-    dict(solver="cpsat", options={"hint": [0.0, 1.0]}),
+    dict(solver="cpsat", warm=WarmStart(hint=["a", "b"])),
+    dict(solver="cpsat", warm=WarmStart(hint=[0])),
+    dict(solver="cpsat", warm=WarmStart(hint=[0.0, 1.0])),
+    dict(solver="auction", warm=WarmStart(prices=[-1.0, 0.0])),
+    dict(warm={"hint": [0, 1]}),
+    dict(warm=[0, 1]),
 ]
 
 
@@ -287,22 +290,22 @@ def test_options(p, data):
         st.lists(st.one_of(st.floats(), st.sampled_from([0.0, 1.0, 1e300])), min_size=size, max_size=size)
     )
     sound = size == p.n_jobs and all(np.isfinite(prices)) and min(prices, default=0.0) >= 0
-    name, options = data.draw(
+    name, options, warm = data.draw(
         st.sampled_from(
             [
-                ("cpsat", {"hint": hint}),
-                ("lagrangian", {"finish": False}),
-                ("lagrangian", {"finish": True}),
-                ("auto", {"hint": hint, "finish": True}),
-                ("flow", {"nonsense": 1}),
-                ("auction", {"hint": hint, "prices": prices}),
-                ("auction", {"prices": prices}),
+                ("cpsat", {}, WarmStart(hint=hint)),
+                ("lagrangian", {"finish": False}, None),
+                ("lagrangian", {"finish": True}, None),
+                ("auto", {"finish": True}, WarmStart(hint=hint)),
+                ("flow", {"nonsense": 1}, WarmStart(hint=hint)),
+                ("auction", {}, WarmStart(prices=prices, hint=hint)),
+                ("auction", {}, WarmStart(prices=prices)),
             ]
         )
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OptionWarning)
-        result = attempt(f"solve:{name}", solve, p, solver=name, options=options)
+        result = attempt(f"solve:{name}", solve, p, solver=name, options=options, warm=warm)
     if result is REFUSED:
         assert unsupported(name, p) or (name == "auction" and not sound), name
         return

@@ -60,6 +60,7 @@ from ..policy import Policy
 from ..solvers.problem import Problem
 from ..solvers.registry import solve
 from ..solvers.result import Result, Status
+from ..solvers.warm import WarmStart
 from . import _partition as each
 from ._cluster import Cluster, column_kinds, frame_arg, partitions, read_small
 from .compile import time_limit_arg
@@ -314,8 +315,8 @@ def assign(
     result: Result | None = None
     passes = added = 0
     while True:
-        options = {"prices": prices} if result is None else {"prices": result.prices, "hint": result.job_of}
-        result = solve(problem, solver="auction", time_limit=time_limit, options=options)
+        warm = WarmStart(prices=prices) if result is None else WarmStart.of(result)
+        result = solve(problem, solver="auction", time_limit=time_limit, warm=warm)
         lap("solve")
         if result.prices is None or result.surplus is None or result.bound is None:  # the auction always prices
             raise SolverError("jobmatch.distributed.assign: the driver's auction returned no prices")

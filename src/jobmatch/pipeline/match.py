@@ -12,13 +12,14 @@ from .._progress import note, shown, stage
 from ..data.coverage import name_notices
 from ..data.market import Market
 from ..data.schema import FLAG, POSITIVE, SEED, fail, param
-from ..exceptions import NameWarning
+from ..exceptions import NameWarning, OptionWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
 from ..solvers.registry import SolverFn, available, checked_options, known_options, solve
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
+from ..solvers.warm import WarmStart
 from .compile import compile, time_limit_arg
 from .pricing import scope_of, widen
 from .routes import routes as training_routes
@@ -41,6 +42,7 @@ def match(
     options: Mapping[str, Any] | None = None,
     scope: str = "auto",
     progress: bool | None = None,
+    warm: WarmStart | None = None,
 ) -> Assignment:
     """Place a market's workers: score the top-``k`` jobs per worker, then solve.
 
@@ -68,14 +70,18 @@ def match(
         :mod:`jobmatch.blend`); trained routes are blended too.
     options : dict, optional
         Solver-specific options.  Without training, those of the solver
-        that runs, as for :func:`solve` (``cpsat``: ``hint``, a job index
-        per worker; ``lagrangian``: ``finish``, close an open gap by CP-SAT
-        on small problems).  With training, those of the method that runs:
+        that runs, as for :func:`solve` (``lagrangian``: ``finish``, close
+        an open gap by CP-SAT on small problems).  With training, those of the method that runs:
         ``cpsat`` (exact) takes none; pricing takes ``inner``, the name of
         its inner solver when ``solver`` is ``"auto"``.  A key the solver or
         method does not take is dropped with an
         :class:`~jobmatch.solvers.OptionWarning`.
 
+    warm : WarmStart, optional
+        An earlier answer of the same market to start the solve from
+        (``WarmStart.of(earlier_assignment)``; :func:`jobmatch.solve`), when
+        no training is offered; a solver that takes none ignores it with an
+        :class:`~jobmatch.OptionWarning`-style warning.
     scope : {"auto", "market", "candidates"}, optional
         What the answer is proven optimal over.  ``"market"``: when the
         solver returns prices (``auction``, which ``"auto"`` picks for
@@ -140,13 +146,16 @@ def match(
     options = checked_options(where, options)
     scope = scope_of(where, scope, market)
     progress = param(where, "progress", progress, FLAG, or_none=True)
+    if warm is not None and not isinstance(warm, WarmStart):
+        raise fail(where, "warm", "a jobmatch.solvers.WarmStart or None", type(warm).__name__)
     with shown(where, ["score", "solve"], enabled=progress, expected=market.n_workers * market.n_jobs):
         return _match(market, policy, solver=solver, k=k, time_limit=time_limit, seed=seed, training=training,
-                      blend=blend, options=options, scope=scope)  # fmt: skip
+                      blend=blend, options=options, scope=scope, warm=warm)  # fmt: skip
 
 
 def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, time_limit: float | None, seed: int,
-           training: bool, blend: Blend | None, options: Mapping[str, Any], scope: str) -> Assignment:  # fmt: skip
+           training: bool, blend: Blend | None, options: Mapping[str, Any], scope: str,
+           warm: WarmStart | None) -> Assignment:  # fmt: skip
     """:func:`match` on checked arguments."""
     stage("score")
     started = time.perf_counter()
@@ -160,11 +169,14 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     note(f"{problem.n_arcs:,} arcs")
     stage("solve")
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
-        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options)
+        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options, warm=warm)
         if scope == "market" and blend is None and result.solver == "auction":
             deadline = None if time_limit is None else started + time_limit
             problem, result = widen(market, policy, problem, result, k=k, seed=seed, deadline=deadline)
     else:
+        if warm is not None:
+            warnings.warn("match: a warm start is not used when training is offered (the routes' problem differs)",
+                          OptionWarning, stacklevel=3)  # fmt: skip
         method = method_of(routes, solver)
         given = known_options(f"training method {method!r}", options, TRAINING_OPTIONS[method], where="match")
         result = solve_training(routes, solver=solver, time_limit=time_limit, seed=seed, **given)

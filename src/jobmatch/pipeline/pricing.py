@@ -43,6 +43,7 @@ from ..scoring.scores import priced_candidates
 from ..solvers.problem import Problem
 from ..solvers.registry import solve
 from ..solvers.result import Result, Status
+from ..solvers.warm import WarmStart
 
 __all__ = ["MARGIN", "MARKET_PAIRS", "MAX_ROUNDS", "WARM_MARGIN", "scope_of", "widen"]
 
@@ -122,8 +123,7 @@ def widen(
         problem = problem._with_arcs(row_ids(extra.indptr), extra.indices, extra.scores.astype(np.float64))
         added += extra.nnz
         left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
-        warm = {"prices": result.prices, "hint": result.job_of}
-        result = solve(problem, solver="auction", time_limit=left, seed=seed, options=warm)
+        result = solve(problem, solver="auction", time_limit=left, seed=seed, warm=WarmStart.of(result))
     stats = {**result.stats, "proven_over": scope, "pricing_passes": passes, "pairs_added": added}
     if scope == "market" and result.bound is not None:  # the rounding allowed above, once per worker
         widened = result.bound + rounding * problem.n_workers

@@ -77,6 +77,7 @@ from ..solvers.limited import left_unchosen, solve_limited
 from ..solvers.problem import Cap, Problem
 from ..solvers.registry import SolverFn, auto_solver, available, checked_options
 from ..solvers.result import Result, Status
+from ..solvers.warm import WarmStart
 from ._previous import Before, before_of, locked_rows, prices_of
 from .compile import problem_of, time_limit_arg
 from .pricing import MARGIN, WARM_MARGIN, scope_of, widen
@@ -299,17 +300,18 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     note(f"{sub.n_arcs:,} arcs")
     stage("solve")
     name = auto_solver(sub) if solver == "auto" else solver
-    given = dict(options)
-    if name == "auction" and before.prices is not None and not given:
+    warm = None
+    if name == "auction" and before.prices is not None:
         # A new job starts above every value: nobody bids for it until its reverse steps lower its price to draw
         # its best workers in.  At 0 it would draw every worker who prefers it at once (a price war).
         high = max(float(sub.values.max()), 0.0) + 1.0 if sub.n_arcs else 1.0
         prices = np.array([before.prices.get(str(j), high) for j in market.jobs.ids.tolist()])
         hint = np.full(n, -1, dtype=np.int64)
         hint[sub.workers[sub_stays]] = sub.jobs[sub_stays]
-        given = {"prices": prices, "hint": hint}
+        warm = WarmStart(prices=prices, hint=hint)
     budget = len(sub_stays) if max_moves is None else max_moves
-    solved = solve_limited(sub, sub_stays, budget, solver=solver, time_limit=time_limit, seed=seed, options=given)
+    solved = solve_limited(sub, sub_stays, budget, solver=solver, time_limit=time_limit, seed=seed, options=options,
+                           warm=warm)  # fmt: skip
     if scope == "market" and solved.solver == "auction" and solved.stats["method"] == "free":
         deadline = None if time_limit is None else started + time_limit
         problem, solved = _widened(market, policy, problem, sub, sub_stays, solved, locked, k=k, seed=seed,

@@ -30,6 +30,7 @@ from typing import Any
 from ..exceptions import OptionWarning
 from .problem import Cap, GroupBound, Problem
 from .result import Result, Status
+from .warm import WarmStart
 
 __all__ = [
     "Cap",
@@ -38,6 +39,7 @@ __all__ = [
     "Problem",
     "Result",
     "Status",
+    "WarmStart",
     "available",
     "register",
     "solve",

@@ -107,12 +107,12 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 
 def hint_arg(where: str, problem: Problem, hint: Any) -> np.ndarray:
-    """The ``hint`` option checked: one integer job index per worker (-1 unplaced; one not among the worker's arcs
+    """A warm start's ``hint`` checked: one integer job index per worker (-1 unplaced; one not among the worker's arcs
     is taken as unplaced), as int64."""
     array = np.asarray(hint)
     if array.shape != (problem.n_workers,) or (array.size and array.dtype.kind not in "iu"):
         shape = f"shape {array.shape}, {array.dtype}"
-        raise fail(where, "hint", f"a job index per worker ({problem.n_workers} integers)", shape)
+        raise fail(where, "warm.hint", f"a job index per worker ({problem.n_workers} integers)", shape)
     return job_of_from_arcs(problem, problem.chosen(array))
 
 

@@ -59,8 +59,8 @@ for a minimisation, whose prices are those of the negated costs).  A job with ro
 0; a full job's price is what the last worker it took would give up to
 keep it.
 
-``options={"prices": previous.prices, "hint": previous.job_of}`` starts
-from an earlier answer: after a small change (a place more, values moved
+``warm=WarmStart.of(previous)`` (its prices and ``job_of``) starts from
+an earlier answer: after a small change (a place more, values moved
 by a percent, pairs added by a pricing pass) most workers keep their job
 and the auction only repairs what the change disturbed.  The hint may
 also be ``previous.stats["relaxed"]``, the relaxation's own answer (a job
@@ -101,13 +101,12 @@ from .couples import place_split
 from .flow import diagnose, per_unit
 from .problem import Problem
 from .result import Result, Status
+from .warm import WarmStart
 
-__all__ = ["OPTIONS", "solve_auction", "unsupported"]
+__all__ = ["solve_auction", "unsupported"]
 
 logger = logging.getLogger(__name__)
 
-#: The options :func:`solve_auction` takes.
-OPTIONS = ("prices", "hint")
 #: First ``eps`` of a cold start, as a share of the largest value.
 EPS_START = 0.1
 #: ``eps`` is divided by this after each phase (measured: 12-20 are equally good, docs/benchmarks.md).
@@ -274,9 +273,9 @@ def _start_prices(prices: Any, market: _Units, m: int) -> np.ndarray:
     try:
         given = np.asarray(prices, dtype=np.float64)
     except (TypeError, ValueError):
-        raise fail("solve_auction", "prices", f"{m:,} finite numbers >= 0 (one per job)", prices) from None
+        raise fail("solve_auction", "warm.prices", f"{m:,} finite numbers >= 0 (one per job)", prices) from None
     if given.shape != (m,) or not np.all(np.isfinite(given)) or np.any(given < 0):
-        raise fail("solve_auction", "prices", f"{m:,} finite numbers >= 0 (one per job)", prices)
+        raise fail("solve_auction", "warm.prices", f"{m:,} finite numbers >= 0 (one per job)", prices)
     scaled = np.round(given * market.scaled.scale * market.per * market.S)
     return np.minimum(scaled, float(2 * market.top * market.S)).astype(
         np.int64
@@ -302,8 +301,7 @@ def solve_auction(
     *,
     time_limit: float | None = None,
     seed: int = 0,
-    prices: Any = None,
-    hint: Any = None,
+    warm: WarmStart | None = None,
 ) -> Result:
     """Solve by the auction (module notes): exact, with job prices as the certificate.
 
@@ -316,15 +314,15 @@ def solve_auction(
         the current assignment, FEASIBLE, with the bound of the current prices.
     seed : int, optional
         No effect (the auction is deterministic).
-    prices : array_like of float, optional
-        Start prices, one per job (``Result.prices`` of an earlier solve).
-    hint : array_like of int, optional
-        Start assignment, a job index per worker (-1: unplaced), e.g. the
-        earlier solve's ``job_of``; workers keep their job where it is
+    warm : WarmStart, optional
+        Start prices, one per job (``Result.prices`` of an earlier solve),
+        and a start assignment, a job index per worker (-1: unplaced), e.g.
+        the earlier solve's ``job_of``; workers keep their job where it is
         still one of their arcs and has room.  With workers of several
-        people, also the earlier solve's ``stats["relaxed"]``, a job per
-        one-person copy (the relaxation's own answer: a couple it split
-        starts where the prices expect it; module notes).
+        people, the assignment may also be the earlier solve's
+        ``stats["relaxed"]``, a job per one-person copy (the relaxation's
+        own answer: a couple it split starts where the prices expect it;
+        module notes).
 
     Returns
     -------
@@ -345,7 +343,7 @@ def solve_auction(
     The bound is ``capacity @ prices + surplus.sum()``: 2 x 1.0 + 7.5.
     """
     with interruptible():
-        return _solve(problem, time_limit=time_limit, prices=prices, hint=hint)
+        return _solve(problem, time_limit=time_limit, prices=warm and warm.prices, hint=warm and warm.hint)
 
 
 def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any) -> Result:

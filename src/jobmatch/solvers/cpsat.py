@@ -38,6 +38,7 @@ from ._pack import Deadline, OutOfTime, hint_arg, job_of_from_arcs, pack
 from ._scale import integer_values
 from .problem import Problem
 from .result import Result, Status
+from .warm import WarmStart
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -305,15 +306,18 @@ def _explain(
     return _diagnose(problem, core)
 
 
-def solve_cpsat(problem: Problem, /, *, time_limit: float | None = None, seed: int = 0, hint: Any = None) -> Result:
+def solve_cpsat(
+    problem: Problem, /, *, time_limit: float | None = None, seed: int = 0, warm: WarmStart | None = None
+) -> Result:
     """Solve with CP-SAT; OPTIMAL only when proven, FEASIBLE for a time-limited incumbent.
 
-    ``hint`` (a job index per worker, -1 unplaced) is a starting assignment,
-    as other solvers hand over (the option ``hint`` of :func:`jobmatch.solve`).
+    ``warm.hint`` (a job index per worker, -1 unplaced; :class:`~jobmatch.solvers.warm.WarmStart`) is a
+    starting assignment, as other solvers hand over (``warm=`` of :func:`jobmatch.solve`); its prices are not used.
     """
     started = time.perf_counter()
     scaled = integer_values(problem)
     columns = Columns(problem.workers, problem.jobs, problem.use, scaled.ints)
+    hint = None if warm is None else warm.hint
     chosen = None if hint is None else problem.chosen(hint_arg("solve_cpsat", problem, hint))
     out = solve_columns(problem, columns, time_limit=time_limit, seed=seed, hint=chosen, started=started)
     stats = {**out.stats, "scale": scaled.scale}

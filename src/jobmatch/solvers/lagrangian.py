@@ -58,6 +58,7 @@ from ._subgradient import DualSearch
 from .problem import Problem
 from .result import Result, Status
 from .usage import room_left
+from .warm import WarmStart
 
 #: Stop once the best assignment is within this relative gap of the bound (0.04%: issue 19 asks <= 0.05% at scale).
 GAP = 4e-4
@@ -308,7 +309,7 @@ def _inner(subproblem: Problem, previous: Result | None, time_limit: float | Non
     if auction.unsupported(subproblem) is None and not subproblem.must_place:
         if previous is None or previous.prices is None:
             return auction.solve_auction(subproblem, time_limit=time_limit)
-        return auction.solve_auction(subproblem, time_limit=time_limit, prices=previous.prices, hint=previous.job_of)
+        return auction.solve_auction(subproblem, time_limit=time_limit, warm=WarmStart.of(previous))
     return flow.solve_flow(subproblem, time_limit=time_limit)
 
 
@@ -322,7 +323,7 @@ def _finish_by_cpsat(
     ``timings`` and ``stats`` of the result, noted here.
     """
     remaining = FINISH_SECONDS if time_limit is None else time_limit - (time.perf_counter() - started)
-    exact = cpsat.solve_cpsat(problem, time_limit=remaining, seed=seed, hint=answer.best)
+    exact = cpsat.solve_cpsat(problem, time_limit=remaining, seed=seed, warm=WarmStart(hint=answer.best))
     record["timings"]["cpsat"] = exact.timings["total"]
     record["stats"]["finished_by"] = "cpsat"
     if exact.status in (Status.OPTIMAL, Status.INFEASIBLE):

@@ -35,6 +35,7 @@ from .cpsat import Columns, Row, solve_columns
 from .problem import Problem
 from .registry import SolverFn, auto_solver, solve
 from .result import Result, Status
+from .warm import WarmStart
 
 __all__ = ["EXACT_ARCS", "solve_limited"]
 
@@ -58,6 +59,7 @@ def solve_limited(
     time_limit: float | None = None,
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
+    warm: WarmStart | None = None,
 ) -> Result:
     """Solve a maximisation ``problem`` leaving at most ``most_left`` of ``arcs`` unchosen (module notes).
 
@@ -69,9 +71,10 @@ def solve_limited(
         Indices of marked arcs, at most one per worker.
     most_left : int
         How many of them may go unchosen.
-    solver, time_limit, seed, options
+    solver, time_limit, seed, options, warm
         As for :func:`~jobmatch.solve`; ``"auto"`` is exact up to
-        :data:`EXACT_ARCS` arcs.  Options go to each priced solve.
+        :data:`EXACT_ARCS` arcs.  Options go to each priced solve; the warm
+        start to the first (later ones start from the one before).
 
     Returns
     -------
@@ -101,13 +104,13 @@ def solve_limited(
     if not problem.maximize:
         raise fail(where, "problem", "a maximisation problem", "a minimisation problem", described=True)
     if most_left >= len(arcs):  # the rule cannot bind
-        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options)
+        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options, warm=warm)
         method = "free"
     elif solver == "cpsat" or (solver == "auto" and problem.n_arcs <= EXACT_ARCS):
         result = _exact(problem, arcs, most_left, time_limit, seed, started)
         method = "exact"
     else:
-        result = _priced(problem, arcs, most_left, solver, time_limit, seed, options, started)
+        result = _priced(problem, arcs, most_left, solver, time_limit, seed, options, warm, started)
         method = "priced"
     if result.status in (Status.OPTIMAL, Status.FEASIBLE):
         left = left_unchosen(problem, arcs, result.job_of)
@@ -142,6 +145,7 @@ def _priced(
     time_limit: float | None,
     seed: int,
     options: Mapping[str, Any] | None,
+    start: WarmStart | None,
     started: float,
 ) -> Result:
     """Bisection on a bonus ``lam`` for the marked arcs (module notes)."""
@@ -154,10 +158,11 @@ def _priced(
         values = problem.values.copy()
         values[arcs] += lam
         left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
-        warm = dict(given)
+        warm = start
         if previous is not None and previous.prices is not None and name == "auction":
-            warm = {"prices": previous.prices, "hint": previous.job_of}
-        return solve(problem.replace(values=values), solver=name, time_limit=left, seed=seed, options=warm)
+            warm = WarmStart.of(previous)
+        return solve(problem.replace(values=values), solver=name, time_limit=left, seed=seed, options=given,
+                     warm=warm)  # fmt: skip
 
     best_bound = math.inf
     feasible: tuple[float, Result] | None = None

@@ -5,10 +5,12 @@ Every solver is a function ``fn(problem, /, *, time_limit=None, seed=0,
 function directly); ``"auto"`` picks the fastest exact solver that can
 express the problem, and the result's ``solver`` says which one ran.
 
-Solver-specific options travel in one dict, as SciPy's ``minimize`` and
-``linprog`` take theirs: ``solve(problem, solver="cpsat", options={"hint":
-job_of})``.  Each registry entry declares the option names its solver
-takes; a key it does not take is dropped with an :class:`OptionWarning`.
+Solver-specific tuning travels in one dict, as SciPy's ``minimize`` and
+``linprog`` take theirs: ``solve(problem, solver="lagrangian",
+options={"finish": False})``; a warm start is a typed object of its own,
+``solve(problem, warm=WarmStart.of(previous))``.  Each registry entry
+declares the option names its solver takes and whether it takes a warm
+start; what it does not take is dropped with an :class:`OptionWarning`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from . import assignment, auction, cpsat, flow, greedy, lagrangian, stable
 from .check import check
 from .problem import Problem
 from .result import Result
+from .warm import WarmStart
 
 __all__ = [
     "OptionWarning",
@@ -45,6 +48,7 @@ class _Entry:
     fn: SolverFn
     unsupported: Callable[[Problem], str | None]
     options: tuple[str, ...] = ()  # the keyword options ``fn`` takes beyond time_limit and seed
+    warm: bool = False  # ``fn`` takes ``warm=`` (a WarmStart)
 
 
 def _anything(problem: Problem) -> str | None:
@@ -53,8 +57,8 @@ def _anything(problem: Problem) -> str | None:
 
 _REGISTRY: dict[str, _Entry] = {
     "assignment": _Entry(assignment.solve_assignment, assignment.unsupported),
-    "auction": _Entry(auction.solve_auction, auction.unsupported, auction.OPTIONS),
-    "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported, ("hint",)),
+    "auction": _Entry(auction.solve_auction, auction.unsupported, warm=True),
+    "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported, warm=True),
     "flow": _Entry(flow.solve_flow, flow.unsupported),
     "first_come": _Entry(greedy.solve_first_come, greedy.unsupported),
     "greedy": _Entry(greedy.solve_greedy, greedy.unsupported),
@@ -70,7 +74,7 @@ def available() -> list[str]:
     return sorted([*_REGISTRY, "auto"])
 
 
-def register(name: str, fn: SolverFn, *, options: Iterable[str] = ()) -> None:
+def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool = False) -> None:
     """Add a solver under ``name`` (replacing none of the built-in ones).
 
     Parameters
@@ -83,6 +87,8 @@ def register(name: str, fn: SolverFn, *, options: Iterable[str] = ()) -> None:
     options : iterable of str, optional
         The names of the keyword options ``fn`` takes: :func:`solve` passes
         these keys of its ``options`` on and warns about (and drops) others.
+    warm : bool, optional
+        Whether ``fn`` takes ``warm=`` (a :class:`~jobmatch.solvers.warm.WarmStart`).
 
     Examples
     --------
@@ -106,9 +112,12 @@ def register(name: str, fn: SolverFn, *, options: Iterable[str] = ()) -> None:
     if isinstance(options, str) or not isinstance(options, Iterable):
         raise fail("solvers.register", "options", "option names (an iterable of text)", options)
     names = tuple(options)
-    if not all(isinstance(o, str) and o.isidentifier() and o not in ("time_limit", "seed") for o in names):
-        raise fail("solvers.register", "options", "option names (keyword names other than time_limit, seed)", names)
-    _REGISTRY[name] = _Entry(fn, _anything, names)
+    if not all(isinstance(o, str) and o.isidentifier() and o not in ("time_limit", "seed", "warm") for o in names):
+        raise fail("solvers.register", "options", "option names (keyword names other than time_limit, seed, warm)",
+                   names)  # fmt: skip
+    if not isinstance(warm, bool):
+        raise fail("solvers.register", "warm", "True or False", warm)
+    _REGISTRY[name] = _Entry(fn, _anything, names, warm)
 
 
 def checked_options(where: str, options: Any) -> dict[str, Any]:
@@ -184,6 +193,7 @@ def solve(
     time_limit: float | None = None,
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
+    warm: WarmStart | None = None,
 ) -> Result:
     """Solve a :class:`~jobmatch.Problem`.
 
@@ -205,19 +215,11 @@ def solve(
         From 0 to 2**31 - 1 (CP-SAT's seed is 32-bit).  Same problem and
         seed, same result.
     options : dict, optional
-        Solver-specific keyword options, passed to the solver that runs
-        (for ``"auto"``, to the one it picks).  A key that solver does not
-        take is dropped with an :class:`OptionWarning`; a callable
-        ``solver`` is given every key.  The built-in solvers' options:
+        Solver-specific tuning, passed to the solver that runs (for
+        ``"auto"``, to the one it picks).  A key that solver does not take
+        is dropped with an :class:`OptionWarning`; a callable ``solver`` is
+        given every key.  The built-in solvers' options:
 
-        ``auction``
-            ``prices`` : array_like of float -- start prices, one per job
-            (an earlier result's ``prices``); ``hint`` : array_like of int
-            -- a start assignment, a job index per worker (an earlier
-            ``job_of``).  Together they make a warm start.
-        ``cpsat``
-            ``hint`` : array_like of int -- a job index per worker (-1:
-            unplaced), a starting assignment for the search.
         ``lagrangian``
             ``finish`` : bool -- close a gap the relaxation leaves open by
             CP-SAT on small problems (default True; False returns the
@@ -225,6 +227,12 @@ def solve(
 
         The other built-in solvers take none; :func:`register` declares a
         user solver's.
+    warm : WarmStart, optional
+        An earlier answer to start from (:class:`~jobmatch.solvers.warm.WarmStart`,
+        e.g. ``WarmStart.of(previous)``): ``auction`` starts from its prices
+        and assignment, ``cpsat`` from its assignment; another solver
+        ignores it with an :class:`OptionWarning` (a callable ``solver`` is
+        given it as ``warm=``).
 
     Returns
     -------
@@ -249,7 +257,7 @@ def solve(
     >>> import numpy as np
     >>> from jobmatch import Problem
     >>> problem = Problem.from_dense(np.array([[4.0, 1.0], [3.0, 2.0]]), capacity=1)
-    >>> solve(problem, solver="cpsat", options={"hint": [0, 1]}).job_of.tolist()
+    >>> solve(problem, solver="cpsat", warm=WarmStart(hint=[0, 1])).job_of.tolist()
     [0, 1]
     """
     if not isinstance(problem, Problem):
@@ -258,9 +266,12 @@ def solve(
         raise fail("solve", "time_limit", "a finite number of seconds above 0, or None", time_limit)
     seed = param("solve", "seed", seed, SEED)
     given = checked_options("solve", options)
+    if warm is not None and not isinstance(warm, WarmStart):
+        raise fail("solve", "warm", "a jobmatch.solvers.WarmStart or None", type(warm).__name__)
     if callable(solver):
         name = getattr(solver, "__name__", repr(solver))
-        return check(problem, solver(problem, time_limit=time_limit, seed=seed, **given), solver=name)
+        started = {"warm": warm} if warm is not None else {}
+        return check(problem, solver(problem, time_limit=time_limit, seed=seed, **given, **started), solver=name)
     if isinstance(solver, str) and solver == "auto":
         solver = auto_solver(problem)
     entry = _REGISTRY.get(solver) if isinstance(solver, str) else None
@@ -270,4 +281,9 @@ def solve(
     if reason is not None:
         raise fail("solve", "solver", f"a solver that can express this problem ({solver!r} cannot: {reason})", solver)
     given = known_options(f"solver {solver!r}", given, entry.options)
+    if warm is not None:
+        if entry.warm:
+            given["warm"] = warm
+        else:
+            warnings.warn(f"solver {solver!r} takes no warm start: ignored", OptionWarning, stacklevel=2)
     return check(problem, entry.fn(problem, time_limit=time_limit, seed=seed, **given), solver=solver)

@@ -64,6 +64,7 @@ from .problem import Problem
 from .registry import solve
 from .result import Result, Status
 from .training_problem import Routes
+from .warm import WarmStart
 
 __all__ = ["Routes", "solve_exact", "solve_priced", "solve_training"]
 
@@ -188,12 +189,12 @@ def _inner_of(problem: Problem, inner: str | Callable[..., Result], deadline: De
     return _Inner(inner, {}, False, deadline, {})
 
 
-def _inner_solve(problem: Problem, inner: _Inner, seed: int, warm: dict[str, Any] | None = None) -> Result:
-    """Solve with the inner solver (``warm``: extra options, a warm start); when lagrangian without its finish found
-    nothing, again with the finish."""
+def _inner_solve(problem: Problem, inner: _Inner, seed: int, warm: WarmStart | None = None) -> Result:
+    """Solve with the inner solver (``warm``: a warm start, for a solver that takes one); when lagrangian without its
+    finish found nothing, again with the finish."""
     clock = inner.deadline
-    options = {**inner.options, **(warm or {})}
-    result = solve(problem, solver=inner.solver, seed=seed, options=options, time_limit=clock.remaining())
+    result = solve(problem, solver=inner.solver, seed=seed, options=inner.options, time_limit=clock.remaining(),
+                   warm=warm)  # fmt: skip
     if result.status is Status.UNKNOWN and inner.retry and not clock.passed():  # nothing found: finish by CP-SAT
         result = solve(problem, solver=inner.solver, seed=seed, time_limit=clock.remaining())
     return result
@@ -239,7 +240,7 @@ def _priced_round(routes: Routes, prices: np.ndarray, unit: float, inner: _Inner
     lam, mu = prices[:-1], float(prices[-1])
     priced, program = routes.priced(lam + mu / unit * routes.cost)
     last = inner.last.get("priced")  # the same arcs each round, new values: the auction restarts from its prices
-    warm = {"prices": last.prices, "hint": last.job_of} if last is not None and last.solver == "auction" else None
+    warm = WarmStart.of(last) if last is not None and last.prices is not None else None
     sub = _inner_solve(priced, inner, seed, warm)
     inner.last["priced"] = sub
     if sub.status not in (Status.OPTIMAL, Status.FEASIBLE):
