@@ -393,3 +393,27 @@ def test_must_place_at_scale_keeps_its_sums_in_int64():
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE) and np.all(result.job_of >= 0)
     assert result.objective == pytest.approx(flow.objective, rel=1e-9)
     assert result.bound >= result.objective - tolerance(problem)
+
+
+def test_a_registered_solver_with_prices_joins_the_pricing_passes():
+    """The pipeline asks for a capability, not a name: a user's solver that declares prices is extended to the
+    whole market by the pricing passes, as the auction is; the same solver without the declaration is not."""
+    from jobmatch.solvers import registry
+
+    def mine(problem, /, *, time_limit=None, seed=0, warm=None):
+        return auction.solve_auction(problem, time_limit=time_limit, warm=warm)
+
+    registry.register("mine", mine, warm=True, prices=True)
+    registry.register("mine_unpriced", mine, warm=True)
+    try:
+        market = synth.scenario(1500, 60, seed=3)
+        theirs = match(market, k=2, solver="auction", training=False, scope="market")
+        ours = match(market, k=2, solver="mine", training=False, scope="market")
+        plain = match(market, k=2, solver="mine_unpriced", training=False, scope="market")
+        assert theirs.proven_over == ours.proven_over == "market" and plain.proven_over == "candidates"
+        assert ours.objective == pytest.approx(theirs.objective, abs=1e-6)
+        assert ours.objective > plain.objective  # the passes found pairs beyond the top 2
+        assert registry.capabilities("mine") == registry.Capabilities(prices=True, warm=True)
+        assert registry.capabilities(mine) == registry.Capabilities()  # a callable declares nothing
+    finally:
+        del registry._REGISTRY["mine"], registry._REGISTRY["mine_unpriced"]

@@ -41,7 +41,7 @@ from ..data.schema import fail
 from ..policy import Policy
 from ..scoring.scores import priced_candidates
 from ..solvers.problem import Problem
-from ..solvers.registry import solve
+from ..solvers.registry import capabilities, solve
 from ..solvers.result import Result, Status
 from ..solvers.warm import WarmStart
 
@@ -83,10 +83,12 @@ def widen(
     deadline: float | None,
     fixed: np.ndarray | None = None,
     margin: float = MARGIN,
+    solver: str = "auction",
 ) -> tuple[Problem, Result]:
     """``problem`` grown by every pair that pays at the result's prices, and its result, until no pair does.
 
-    Each grown problem is solved by the auction warm from the previous
+    Each grown problem is solved by ``solver`` (one with prices, :class:`~jobmatch.solvers.registry.Capabilities`;
+    the auction by default), warm from the previous
     result (its prices and ``job_of``; not ``stats["relaxed"]``: from it a
     re-match's passes took 5 rounds, not 4, docs/benchmarks.md), with
     ``seed``.  ``deadline`` is a ``time.perf_counter()`` value (None: no
@@ -123,7 +125,8 @@ def widen(
         problem = problem._with_arcs(row_ids(extra.indptr), extra.indices, extra.scores.astype(np.float64))
         added += extra.nnz
         left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
-        result = solve(problem, solver="auction", time_limit=left, seed=seed, warm=WarmStart.of(result))
+        warm = WarmStart.of(result) if capabilities(solver).warm else None
+        result = solve(problem, solver=solver, time_limit=left, seed=seed, warm=warm)
     stats = {**result.stats, "proven_over": scope, "pricing_passes": passes, "pairs_added": added}
     if scope == "market" and result.bound is not None:  # the rounding allowed above, once per worker
         widened = result.bound + rounding * problem.n_workers

@@ -75,7 +75,7 @@ from ..scoring.scores import pair_components
 from ..solvers.check import check
 from ..solvers.limited import left_unchosen, solve_limited
 from ..solvers.problem import Cap, Problem
-from ..solvers.registry import SolverFn, auto_solver, available, checked_options
+from ..solvers.registry import SolverFn, auto_solver, available, capabilities, checked_options
 from ..solvers.result import Result, Status
 from ..solvers.warm import WarmStart
 from ._previous import Before, before_of, locked_rows, prices_of
@@ -254,7 +254,9 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
         candidate_pool, reused = reuse(pooled, market, policy, k)
     problem = problem_of(market, policy, candidate_pool.top(k))
     origin = candidate_pool.origin
-    widens = scope == "market" and solver in ("auto", "auction") and not (problem.quotas or problem.caps)
+    widens = (
+        scope == "market" and (solver == "auto" or capabilities(solver).prices) and not (problem.quotas or problem.caps)
+    )
     carried = widens and max_moves is None and isinstance(previous, Assignment) and origin is not None
     if carried:
         problem = _carried(previous.problem, problem, origin, prices_of(previous))  # last week's pricing pairs
@@ -301,7 +303,7 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     stage("solve")
     name = auto_solver(sub) if solver == "auto" else solver
     warm = None
-    if name == "auction" and before.prices is not None:
+    if capabilities(name).prices and capabilities(name).warm and before.prices is not None:
         # A new job starts above every value: nobody bids for it until its reverse steps lower its price to draw
         # its best workers in.  At 0 it would draw every worker who prefers it at once (a price war).
         high = max(float(sub.values.max()), 0.0) + 1.0 if sub.n_arcs else 1.0
@@ -312,10 +314,11 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     budget = len(sub_stays) if max_moves is None else max_moves
     solved = solve_limited(sub, sub_stays, budget, solver=solver, time_limit=time_limit, seed=seed, options=options,
                            warm=warm)  # fmt: skip
-    if scope == "market" and solved.solver == "auction" and solved.stats["method"] == "free":
+    if scope == "market" and capabilities(name).prices and solved.stats["method"] == "free":
         deadline = None if time_limit is None else started + time_limit
         problem, solved = _widened(market, policy, problem, sub, sub_stays, solved, locked, k=k, seed=seed,
-                                   deadline=deadline, margin=WARM_MARGIN if carried else MARGIN)  # fmt: skip
+                                   deadline=deadline, margin=WARM_MARGIN if carried else MARGIN,
+                                   solver=str(name))  # fmt: skip
     result = _whole(problem, locked, held, solved, move_penalty)
     changes = _changes(previous_id, held, forced, locked, np.asarray(result.job_of), left)
     result.stats["candidates"] = reused
@@ -369,13 +372,13 @@ def _carried(old: Problem, problem: Problem, origin: tuple[np.ndarray, np.ndarra
 
 
 def _widened(market: Market, policy: Policy, problem: Problem, sub: Problem, stays: np.ndarray, solved: Result,
-             locked: np.ndarray, *, k: int, seed: int, deadline: float | None,
-             margin: float) -> tuple[Problem, Result]:  # fmt: skip
+             locked: np.ndarray, *, k: int, seed: int, deadline: float | None, margin: float,
+             solver: str) -> tuple[Problem, Result]:  # fmt: skip
     """The pricing passes of :mod:`~jobmatch.pipeline.pricing` on the problem of the unlocked workers: the whole
     ``problem`` grown by the same pairs (their scores: a pair outside the candidates is nobody's current job),
     and the answer, with the moves counted on the grown problem."""
     grown, solved = widen(market, policy, sub, solved, k=k, seed=seed, deadline=deadline, fixed=locked,
-                          margin=margin)  # fmt: skip
+                          margin=margin, solver=solver)  # fmt: skip
     before = np.diff(sub.indptr)
     added = np.arange(grown.n_arcs) - grown.indptr[grown.workers] >= before[grown.workers]  # each row's tail
     if added.any():

@@ -33,7 +33,7 @@ from ._scale import integer_values
 from .check import check
 from .cpsat import Columns, Row, solve_columns
 from .problem import Problem
-from .registry import SolverFn, auto_solver, solve
+from .registry import SolverFn, auto_solver, capabilities, solve
 from .result import Result, Status
 from .warm import WarmStart
 
@@ -159,7 +159,7 @@ def _priced(
         values[arcs] += lam
         left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
         warm = start
-        if previous is not None and previous.prices is not None and name == "auction":
+        if previous is not None and previous.prices is not None and capabilities(name).warm:
             warm = WarmStart.of(previous)
         return solve(problem.replace(values=values), solver=name, time_limit=left, seed=seed, options=given,
                      warm=warm)  # fmt: skip

@@ -30,9 +30,11 @@ from .result import Result
 from .warm import WarmStart
 
 __all__ = [
+    "Capabilities",
     "OptionWarning",
     "auto_solver",
     "available",
+    "capabilities",
     "checked_options",
     "known_options",
     "register",
@@ -44,11 +46,29 @@ SolverFn = Callable[..., Result]
 
 
 @dataclass(frozen=True)
+class Capabilities:
+    """What a solver can do, declared in the registry; the pipeline asks for a capability, never for a name.
+
+    Attributes
+    ----------
+    prices : bool
+        Its results carry job ``prices`` and worker ``surplus`` that prove
+        its bound: the pricing passes of :func:`jobmatch.match` and
+        :func:`jobmatch.rematch` can extend its answer to the whole market.
+    warm : bool
+        It takes ``warm=`` (a :class:`~jobmatch.solvers.warm.WarmStart`).
+    """
+
+    prices: bool = False
+    warm: bool = False
+
+
+@dataclass(frozen=True)
 class _Entry:
     fn: SolverFn
     unsupported: Callable[[Problem], str | None]
     options: tuple[str, ...] = ()  # the keyword options ``fn`` takes beyond time_limit and seed
-    warm: bool = False  # ``fn`` takes ``warm=`` (a WarmStart)
+    can: Capabilities = Capabilities()
 
 
 def _anything(problem: Problem) -> str | None:
@@ -57,8 +77,8 @@ def _anything(problem: Problem) -> str | None:
 
 _REGISTRY: dict[str, _Entry] = {
     "assignment": _Entry(assignment.solve_assignment, assignment.unsupported),
-    "auction": _Entry(auction.solve_auction, auction.unsupported, warm=True),
-    "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported, warm=True),
+    "auction": _Entry(auction.solve_auction, auction.unsupported, can=Capabilities(prices=True, warm=True)),
+    "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported, can=Capabilities(warm=True)),
     "flow": _Entry(flow.solve_flow, flow.unsupported),
     "first_come": _Entry(greedy.solve_first_come, greedy.unsupported),
     "greedy": _Entry(greedy.solve_greedy, greedy.unsupported),
@@ -74,7 +94,7 @@ def available() -> list[str]:
     return sorted([*_REGISTRY, "auto"])
 
 
-def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool = False) -> None:
+def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool = False, prices: bool = False) -> None:
     """Add a solver under ``name`` (replacing none of the built-in ones).
 
     Parameters
@@ -89,6 +109,10 @@ def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool
         these keys of its ``options`` on and warns about (and drops) others.
     warm : bool, optional
         Whether ``fn`` takes ``warm=`` (a :class:`~jobmatch.solvers.warm.WarmStart`).
+    prices : bool, optional
+        Whether its results carry ``prices`` and ``surplus`` proving the
+        bound (:class:`Capabilities`): then ``match`` and ``rematch`` extend
+        its answer over the whole market by pricing passes, as the auction's.
 
     Examples
     --------
@@ -115,9 +139,23 @@ def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool
     if not all(isinstance(o, str) and o.isidentifier() and o not in ("time_limit", "seed", "warm") for o in names):
         raise fail("solvers.register", "options", "option names (keyword names other than time_limit, seed, warm)",
                    names)  # fmt: skip
-    if not isinstance(warm, bool):
-        raise fail("solvers.register", "warm", "True or False", warm)
-    _REGISTRY[name] = _Entry(fn, _anything, names, warm)
+    for flag, value in (("warm", warm), ("prices", prices)):
+        if not isinstance(value, bool):
+            raise fail("solvers.register", flag, "True or False", value)
+    _REGISTRY[name] = _Entry(fn, _anything, names, Capabilities(prices=prices, warm=warm))
+
+
+def capabilities(solver: object) -> Capabilities:
+    """What the named solver can do (:class:`Capabilities`); a callable, or a name not registered, can do none
+    of it.
+
+    Examples
+    --------
+    >>> capabilities("auction"), capabilities("flow").prices
+    (Capabilities(prices=True, warm=True), False)
+    """
+    entry = _REGISTRY.get(solver) if isinstance(solver, str) else None
+    return entry.can if entry is not None else Capabilities()
 
 
 def checked_options(where: str, options: Any) -> dict[str, Any]:
@@ -282,7 +320,7 @@ def solve(
         raise fail("solve", "solver", f"a solver that can express this problem ({solver!r} cannot: {reason})", solver)
     given = known_options(f"solver {solver!r}", given, entry.options)
     if warm is not None:
-        if entry.warm:
+        if entry.can.warm:
             given["warm"] = warm
         else:
             warnings.warn(f"solver {solver!r} takes no warm start: ignored", OptionWarning, stacklevel=2)
