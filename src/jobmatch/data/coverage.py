@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .names import close_names
+from .schema import TEXT, fail, param
 
 if TYPE_CHECKING:
     from .market import Market
@@ -139,6 +140,13 @@ def name_notices(market: Market, *, strict_diets: Iterable[str] = ("halal",)) ->
     list of NameNotice
         In the order of :data:`KINDS`, then by name.
     """
+    from .market import Market  # the type at run time: the market module reads this one's neighbours
+
+    if not isinstance(market, Market):
+        raise fail("name_notices", "market", "a jobmatch.Market", type(market).__name__)
+    if isinstance(strict_diets, (str, bytes)) or not isinstance(strict_diets, Iterable):
+        raise fail("name_notices", "strict_diets", "an iterable of diet names (a str is not one)", strict_diets)
+    strict_diets = [param("name_notices", "strict_diets item", d, TEXT) for d in strict_diets]
     vocab, w, j, p = market.vocab, market.workers, market.jobs, market.programs
     out: list[NameNotice] = []
     foods, skills, places = vocab.food, vocab.skill, vocab.place
