@@ -180,6 +180,10 @@ def test_a_warm_start_from_the_relaxed_answer_makes_no_bid_and_a_hostile_one_no_
     other = solve(problem, solver="auction", warm=WarmStart(hint=hostile))
     assert other.bound == pytest.approx(first.bound, abs=tolerance(problem))
     certifies(problem, other)
+    shifted = (relaxed.astype(np.int64) + 1) % problem.n_jobs  # jobs in range, mostly none of the worker's arcs
+    moved = solve(problem, solver="auction", warm=WarmStart(hint=shifted))  # checked: never placed off its arcs
+    assert moved.bound == pytest.approx(first.bound, abs=tolerance(problem))
+    certifies(problem, moved)
 
 
 def test_determinism_and_a_synthetic_market_against_flow():

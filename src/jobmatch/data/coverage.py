@@ -49,11 +49,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .market import Market
 from .names import close_names
 from .schema import TEXT, fail, param
 
 if TYPE_CHECKING:
-    from .market import Market
     from .vocabulary import Vocabulary
 
 __all__ = ["NameNotice", "name_notices"]
@@ -140,8 +140,6 @@ def name_notices(market: Market, *, strict_diets: Iterable[str] = ("halal",)) ->
     list of NameNotice
         In the order of :data:`KINDS`, then by name.
     """
-    from .market import Market  # the type at run time: the market module reads this one's neighbours
-
     if not isinstance(market, Market):
         raise fail("name_notices", "market", "a jobmatch.Market", type(market).__name__)
     if isinstance(strict_diets, (str, bytes)) or not isinstance(strict_diets, Iterable):
@@ -163,15 +161,15 @@ def name_notices(market: Market, *, strict_diets: Iterable[str] = ("halal",)) ->
         for c in np.flatnonzero(which & (needs > 0) & (served == 0)):
             close = other(foods, served > 0, foods[c])
             out.append(_notice(kind, "food", foods[c], int(needs[c]), close, said, "worker needs it / workers need it"))
-    held = _users(w.skills.codes, len(skills)) + _users(p.grants.codes, len(skills))
-    required = _users(j.requires.codes, len(skills)) + _users(p.prerequisites.codes, len(skills))
+    worker_held, granted = _users(w.skills.codes, len(skills)), _users(p.grants.codes, len(skills))
+    job_required = _users(j.requires.codes, len(skills))
+    held, required = worker_held + granted, job_required + _users(p.prerequisites.codes, len(skills))
     for c in np.flatnonzero((required > 0) & (held == 0)):
         close = other(skills, held > 0, skills[c])
         said = "jobs require it, and no worker holds it nor any programme grants it"
-        out.append(_notice("skill_unheld", "skill", skills[c], int(_users(j.requires.codes, len(skills))[c]), close,
-                           said, "job requires it / jobs require it"))  # fmt: skip
-    worker_held = _users(w.skills.codes, len(skills))
-    for c in np.flatnonzero((worker_held > 0) & (required == 0) & (_users(p.grants.codes, len(skills)) == 0)):
+        out.append(_notice("skill_unheld", "skill", skills[c], int(job_required[c]), close, said,
+                           "job requires it / jobs require it"))  # fmt: skip
+    for c in np.flatnonzero((worker_held > 0) & (required == 0) & (granted == 0)):
         close = other(skills, required > 0, skills[c])
         out.append(_notice("skill_unwanted", "skill", skills[c], int(worker_held[c]), close,
                            "workers hold it, and no job requires it", "worker holds it / workers hold it"))  # fmt: skip

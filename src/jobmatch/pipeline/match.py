@@ -16,7 +16,7 @@ from ..exceptions import NameWarning, OptionWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
-from ..solvers.registry import SolverFn, auto_solver, available, capabilities, checked_options, known_options, solve
+from ..solvers.registry import SolverFn, available, capabilities, checked_options, known_options, solve
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
 from ..solvers.warm import WarmStart
@@ -170,7 +170,7 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     stage("solve")
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
         result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options, warm=warm)
-        ran = auto_solver(problem) if solver == "auto" else solver  # a priced solver's answer extends to the market
+        ran = result.solver if solver == "auto" else solver  # a priced solver's answer extends to the market
         if scope == "market" and blend is None and capabilities(ran).prices:
             deadline = None if time_limit is None else started + time_limit
             problem, result = widen(market, policy, problem, result, k=k, seed=seed, deadline=deadline, solver=str(ran))

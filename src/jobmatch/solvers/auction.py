@@ -95,12 +95,13 @@ from .._progress import note
 from ..data.schema import fail
 from ..exceptions import SolverError
 from . import _auction
-from ._pack import Deadline, hint_arg, infeasible, interruptible, out_of_time, pack
+from ._pack import Deadline, hint_arg, infeasible, interruptible, job_of_from_arcs, out_of_time, pack
 from ._scale import Scaled, scaled_values
 from .couples import place_split
 from .flow import diagnose, per_unit
 from .problem import Problem
 from .result import Result, Status
+from .usage import room_left
 from .warm import WarmStart
 
 __all__ = ["solve_auction", "unsupported"]
@@ -399,12 +400,12 @@ def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any
 
 
 def _assignment(problem: Problem, market: _Units, start: np.ndarray) -> np.ndarray | None:
-    """The hint as a job per worker (a group whose copies disagree unplaced), when it is a valid assignment of the
-    problem (no job over its capacity, everyone placed when every worker must be); else None."""
-    job_of, _ = _workers(problem, market, start)
-    placed = job_of >= 0
-    people = np.bincount(job_of[placed], weights=problem.people[placed], minlength=problem.n_jobs)
-    if np.any(people > problem.capacity) or (problem.must_place and not placed.all()):
+    """The hint as a job per worker (a group whose copies disagree, or a job that is none of the worker's arcs,
+    unplaced), when it is a valid assignment of the problem (no job over its capacity, everyone placed when every
+    worker must be); else None."""
+    chosen = problem.chosen(_workers(problem, market, start)[0])
+    job_of = job_of_from_arcs(problem, chosen)
+    if np.any(room_left(problem, chosen) < 0) or (problem.must_place and np.any(job_of < 0)):
         return None
     return job_of
 
