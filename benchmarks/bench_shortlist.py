@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobmatch import candidates, synth
-from jobmatch.results.shortlists import shortlist
+from jobmatch import candidates, shortlist, synth
 
 MODES = {
     "plain": {"congestion": False},

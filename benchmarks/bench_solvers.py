@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from _peers import matching_package, ortools_direct, preference_lists
-from jobmatch import Policy, Problem, candidates, match, solve, synth
+from jobmatch import Policy, Problem, WarmStart, candidates, match, solve, synth
 from jobmatch.stable import deferred_acceptance
 
 
@@ -61,9 +61,8 @@ def test_auction_warm_after_one_more_place(benchmark, problem):
     capacity = problem.capacity.copy()
     capacity[full[0]] += 1
     changed = Problem.from_graph(problem.graph, capacity=capacity)
-    options = {"prices": first.prices, "hint": first.job_of}
     result = benchmark.pedantic(
-        solve, args=(changed,), kwargs={"solver": "auction", "options": options}, rounds=3, iterations=1
+        solve, args=(changed,), kwargs={"solver": "auction", "warm": WarmStart.of(first)}, rounds=3, iterations=1
     )
     assert result.objective == pytest.approx(solve(changed, solver="auction").objective, abs=1e-6)
 

@@ -115,7 +115,7 @@ def scale(args):
             summary["ratio_wall"] = f["wall_s"] / a["wall_s"]
             summary["ratio_cpu"] = f["cpu_s"] / a["cpu_s"]
             summary["arcs"] = problem.n_arcs
-            summary["stats"] = {k: v for k, v in rows["auction"][-1][2].stats.items() if k != "scale"}
+            summary["stats"] = {k: v for k, v in rows["auction"][-1][2].stats.items() if isinstance(v, (int, float))}
             out[f"{n}:{kind}"] = summary
             print(json.dumps({f"{n}:{kind}": summary}), file=sys.stderr, flush=True)
     return out

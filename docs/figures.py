@@ -70,7 +70,7 @@ def main() -> None:
 def year_table():
     """The year of docs/dynamic.md: four strategies over 52 weeks, 10,000 registrations, 500 jobs, five seeds."""
     from jobmatch import GroupQuota, Policy
-    from jobmatch.simulate import STATUS_QUO, Strategy, compare
+    from jobmatch.simulate import STATUS_QUO, Strategy, compare_strategies
 
     quota = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)])
     strategies = [
@@ -79,7 +79,7 @@ def year_table():
         Strategy("exact, re-matched"),
         Strategy("re-matched, 75% quota", policy=quota, options={"finish": False}),
     ]
-    return compare(strategies, seeds=(0, 1, 2, 3, 4), workers=10_000, jobs=500, weeks=52)
+    return compare_strategies(strategies, seeds=(0, 1, 2, 3, 4), workers=10_000, jobs=500, weeks=52)
 
 
 def uplift_table():

@@ -13,7 +13,7 @@ from scipy.optimize import LinearConstraint, milp
 
 import reference
 from jobmatch import Policy, Problem, Status, ValidationError, WarmStart, compile, match, solve, synth
-from jobmatch.solvers import _auction, auction
+from jobmatch.solvers import Certificate, _auction, auction
 from jobmatch.solvers.problem import GroupBound
 
 
@@ -92,8 +92,9 @@ def certifies(problem: Problem, result) -> None:
     assert float(problem.capacity @ result.prices) + result.surplus.sum() == pytest.approx(
         sign * d, abs=tolerance(problem)
     )  # in the maximisation's terms
-    documented = sign * (math.fsum(problem.capacity * result.prices) + math.fsum(result.surplus) + result.rounding)
-    assert result.bound == pytest.approx(documented, rel=1e-12, abs=1e-9)  # Result.rounding's formula, exactly
+    duals = result.duals
+    documented = sign * (math.fsum(problem.capacity * duals.prices) + math.fsum(duals.surplus) + duals.rounding)
+    assert result.bound == pytest.approx(documented, rel=1e-12, abs=1e-9)  # Duals.rounding's formula, exactly
     if result.status is Status.OPTIMAL:
         assert abs(d - result.objective) <= tolerance(problem)
 
@@ -113,7 +114,7 @@ def test_equal_optimum_to_flow_and_milp_with_a_certificate(problem):
     assert result.objective == pytest.approx(flow.objective, abs=tolerance(problem))
     certifies(problem, result)
     if np.all(problem.values == np.round(problem.values)):
-        assert result.stats["certificate"] in ("exact prices", "gap below one unit")
+        assert result.duals.certificate in (Certificate.EXACT, Certificate.GAP_BELOW_UNIT)
         assert result.bound == best  # integer values: the dual bound meets the optimum exactly
 
 
@@ -223,12 +224,12 @@ def test_time_limit_returns_a_valid_answer_with_a_bound(monkeypatch):
     assert result.status is Status.FEASIBLE and "time limit" in result.diagnosis
     assert result.bound >= result.objective
     assert reference.auction_dual_bound(problem, result.prices) == pytest.approx(result.bound, abs=tolerance(problem))
-    documented = math.fsum(problem.capacity * result.prices) + math.fsum(result.surplus) + result.rounding
+    documented = math.fsum(problem.capacity * result.prices) + math.fsum(result.surplus) + result.duals.rounding
     assert result.bound == pytest.approx(documented, rel=1e-12)
     calls = iter(range(10**9))  # the same, time-limited from a warm start: its own prices and a shifted answer
     warm = solve(problem, solver="auction", warm=WarmStart(prices=result.prices * 1.5, hint=np.roll(result.job_of, 7)))
     assert warm.status is Status.FEASIBLE and "time limit" in warm.diagnosis
-    documented = math.fsum(problem.capacity * warm.prices) + math.fsum(warm.surplus) + warm.rounding
+    documented = math.fsum(problem.capacity * warm.prices) + math.fsum(warm.surplus) + warm.duals.rounding
     assert warm.bound == pytest.approx(documented, rel=1e-12) and warm.bound >= warm.objective
 
 
@@ -339,7 +340,7 @@ def test_added_arcs_keep_the_old_ones_and_never_repeat(problem, data):
     jobs = np.array(data.draw(st.lists(st.integers(0, problem.n_jobs - 1), min_size=count, max_size=count)), int)
     values = np.arange(count, dtype=float)
     keep = np.unique(workers * problem.n_jobs + jobs, return_index=True)[1]  # one value per new pair
-    grown = problem._with_arcs(workers[keep], jobs[keep], values[keep])
+    grown = problem.with_arcs(workers[keep], jobs[keep], values[keep])
     old = dict(zip(zip(problem.workers.tolist(), problem.jobs.tolist()), problem.values.tolist()))
     new = list(zip(grown.workers.tolist(), grown.jobs.tolist()))
     assert len(new) == len(set(new)) and np.all(np.diff(grown.workers) >= 0)
@@ -407,8 +408,8 @@ def test_a_registered_solver_with_prices_joins_the_pricing_passes():
     def mine(problem, /, *, time_limit=None, seed=0, warm=None):
         return auction.solve_auction(problem, time_limit=time_limit, warm=warm)
 
-    registry.register("mine", mine, warm=True, prices=True)
-    registry.register("mine_unpriced", mine, warm=True)
+    registry.register("mine", mine, capabilities=registry.Capabilities(prices=True, warm=True))
+    registry.register("mine_unpriced", mine, capabilities=registry.Capabilities(warm=True))
     try:
         market = synth.scenario(1500, 60, seed=3)
         theirs = match(market, k=2, solver="auction", training=False, scope="market")

@@ -326,3 +326,63 @@ def test_assignment_without_workers_does_not_expand_huge_capacities():
     with pytest.raises(ValidationError, match=r"'assignment' cannot: the slot-expanded matrix would have"):
         solve(problem, solver="assignment")
     assert solve(problem).status is Status.OPTIMAL
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (([0], [5], [1.0]), r"jobs must be job indices in 0\.\.1"),
+        (([-1], [0], [1.0]), r"workers must be worker indices in 0\.\.1"),
+        (([0.5], [0], [1.0]), "workers must be integer worker indices"),
+        (([0, 1], [0], [1.0]), "jobs must be 2 entries"),
+        (([1], [0], [float("nan")]), "values must be finite numbers"),
+        (([1, 1], [0, 0], [1.0, 2.0]), "jobs must be each job at most once per worker"),
+    ],
+)
+def test_with_arcs_checks_what_it_adds(args, message):
+    """The public builder checks the new arcs as the constructor checks arcs, and names itself in the error."""
+    p = Problem.from_arcs([0], [1], [3.0], n_workers=2, n_jobs=2)
+    with pytest.raises(ValidationError, match=rf"Problem\.with_arcs: {message}"):
+        p.with_arcs(*args)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_fixing_is_the_problem_of_the_others(data):
+    """Fixing workers along arcs: the other workers' best total plus the fixed arcs' values is the best total
+    over assignments that keep those workers there (brute force), caps and quotas counting the fixed people."""
+    n, m = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 3))
+    matrix = np.array(data.draw(st.lists(st.integers(0, 9), min_size=n * m, max_size=n * m)), float).reshape(n, m)
+    capacity = np.array(data.draw(st.lists(st.integers(1, 2), min_size=m, max_size=m)))
+    members = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    cap = Cap("some", np.arange(m) == 0, data.draw(st.integers(0, 2)))
+    quota = GroupBound("group", members, max_count=data.draw(st.integers(0, 3)))
+    problem = Problem.from_dense(matrix, capacity=capacity).replace(caps=[cap], quotas=[quota])
+    fixed = sorted(data.draw(st.sets(st.integers(0, n - 1), max_size=n)))
+    arcs = np.array([w * m + data.draw(st.integers(0, m - 1)) for w in fixed], dtype=np.int64)
+    on = problem.jobs[arcs]
+    if np.any(np.bincount(on, minlength=m) > capacity) or np.count_nonzero(on == 0) > cap.limit:
+        with pytest.raises(ValidationError, match=r"Problem\.fixing: arcs must be (at most|places within cap 'some')"):
+            problem.fixing(arcs)
+        return
+    rest = problem.fixing(arcs)
+    assert rest.n_arcs == problem.n_arcs - len(arcs) * m
+    pinned = np.full(n, -1)
+    pinned[problem.workers[arcs]] = problem.jobs[arcs]
+    best = -np.inf
+    for choice in itertools.product(range(-1, m), repeat=n):
+        job_of = np.array(choice)
+        if np.any(job_of[fixed] != pinned[fixed]):
+            continue
+        placed = job_of >= 0
+        if np.any(np.bincount(job_of[placed], minlength=m) > capacity) or np.count_nonzero(job_of == 0) > cap.limit:
+            continue
+        if np.count_nonzero(placed & members) > quota.max_count:
+            continue
+        best = max(best, problem.objective_of(job_of))
+    result = solve(rest, solver="cpsat")
+    if best == -np.inf:
+        assert result.status is Status.INFEASIBLE
+    else:
+        assert result.status is Status.OPTIMAL
+        assert result.objective + float(problem.values[arcs].sum()) == pytest.approx(best)

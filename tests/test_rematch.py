@@ -93,8 +93,10 @@ def test_rematch_is_the_exact_optimum_under_locks_and_the_move_limit(case):
         assert after.status is Status.INFEASIBLE
         return
     assert after.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert after.solved_objective == pytest.approx(penalised(after, penalty), abs=1e-9)  # what the solve maximised
+    assert after.objective <= after.solved_objective <= after.bound + 1e-5
     if after.status is Status.FEASIBLE:  # a couple split by the auction's relaxation: within its bound
-        assert penalised(after, penalty) <= best + 1e-6 <= after.result.stats["penalised"]["bound"] + 1e-5
+        assert penalised(after, penalty) <= best + 1e-6 <= after.bound + 1e-5
     else:
         assert penalised(after, penalty) == pytest.approx(best, abs=1e-5)
     c = after.changes
@@ -197,11 +199,10 @@ def test_priced_move_limit_keeps_the_limit_within_its_bound_of_the_exact_optimum
     assert limited.result.stats["method"] == "priced"
     exact = rematch(before, later, move_penalty=0.0, max_moves=moved // 2, solver="cpsat", k=6)
     assert exact.status is Status.OPTIMAL and exact.result.stats["method"] == "exact"
-    stats = limited.result.stats["penalised"]
-    assert limited.objective <= exact.objective + 1e-9 <= stats["bound"] + 1e-6
+    assert limited.objective <= exact.objective + 1e-9 <= limited.bound + 1e-6
     if limited.status is Status.OPTIMAL:
         assert limited.objective == pytest.approx(exact.objective, abs=1e-6)
-    assert exact.objective <= free.result.stats["penalised"]["bound"] + 1e-6  # the limit costs, never gains
+    assert exact.objective <= free.bound + 1e-6  # the limit costs, never gains
 
 
 def test_move_limit_against_a_milp():
@@ -247,7 +248,7 @@ def test_a_rematch_starts_warm_from_the_prices_before_and_reaches_the_cold_optim
     market = synth.scenario(600, 30, seed=21)
     week1 = rematch(match(market, k=6, training=False), changed(market, 21), k=6, scope="candidates")
     assert week1.result.stats["warm"]  # candidates only: the stats are the first solve's, not a pricing pass's
-    assert len(week1.result.stats["penalised"]["prices"]) == week1.market.n_jobs
+    assert week1.duals is not None and len(week1.prices) == week1.market.n_jobs
     workers, jobs, _ = week1.market.subset(workers=range(20, week1.market.n_workers)).to_frames()
     fresh = synth.scenario(5, 3, seed=99).to_frames()[1]
     fresh["id"] = [f"new-job-{i}" for i in range(len(fresh))]
@@ -256,7 +257,7 @@ def test_a_rematch_starts_warm_from_the_prices_before_and_reaches_the_cold_optim
     assert warm.result.stats["warm"]
     cold = rematch(week1.to_frame(), later, k=6, scope="candidates")
     assert not cold.result.stats["warm"]
-    assert warm.result.stats["penalised"]["bound"] == pytest.approx(cold.result.stats["penalised"]["bound"], abs=1e-6)
+    assert warm.bound == pytest.approx(cold.bound, abs=1e-6)
     new = later.jobs.positions([f"new-job-{i}" for i in range(3)])
     assert np.isin(warm.job_of, new).any()  # the new jobs drew workers in
 
@@ -273,10 +274,9 @@ def test_a_market_wide_rematch_is_the_rematch_over_every_pair(penalty, locks):
     every = rematch(before, later, k=later.n_jobs, move_penalty=penalty, keep=keep, scope="candidates")
     assert wide.proven_over == "market" and wide.result.stats["pairs_added"] > 0
     assert np.count_nonzero(wide.changes.locked) == np.count_nonzero(every.changes.locked)
-    ours, theirs = wide.result.stats["penalised"], every.result.stats["penalised"]
-    assert ours["bound"] == pytest.approx(theirs["bound"], abs=1e-6 * later.n_workers)
+    assert wide.bound == pytest.approx(every.bound, abs=1e-6 * later.n_workers)
     if wide.status is Status.OPTIMAL and every.status is Status.OPTIMAL:
-        assert ours["objective"] == pytest.approx(theirs["objective"], abs=1e-6)
+        assert wide.solved_objective == pytest.approx(every.solved_objective, abs=1e-6)
 
 
 def test_locked_workers_gain_no_pairs_over_the_whole_market():

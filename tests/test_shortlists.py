@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
+import jobmatch
 from jobmatch import GroupQuota, Job, Market, Policy, ValidationError, Worker, candidates, score_matrix, synth
-from jobmatch.results.shortlists import _stable_rounds, shortlist
+from jobmatch.pipeline.shortlists import _stable_rounds, shortlist
 
 WORKER_COLUMNS = ["worker", "rank", "job", "employer", "region", "score", "cutoff", "applicants", "plain_rank"]
 JOB_COLUMNS = ["job", "rank", "worker", "origin", "score", "plain_rank", "attainable", "stable_score"]
@@ -484,3 +486,20 @@ def test_deterministic(side):
     pd.testing.assert_frame_equal(a, b)
     assert a.attrs == b.attrs
     assert not a.equals(shortlist(market, k=3, depth=4, side=side, rounds=1))  # the rounds changed something
+
+
+def test_the_public_name_is_the_pipeline_step():
+    assert jobmatch.shortlist is shortlist
+    assert shortlist.__module__ == "jobmatch.pipeline.shortlists"
+
+
+def test_the_old_path_warns_naming_the_new_one_and_gives_the_same_shortlist(market, monkeypatch):
+    monkeypatch.delitem(sys.modules, "jobmatch.results.shortlists", raising=False)  # import it afresh: it warns
+    with pytest.warns(DeprecationWarning, match=r"jobmatch\.results\.shortlists is deprecated") as said:
+        from jobmatch.results.shortlists import shortlist as old
+    message = str(said[0].message)
+    assert "jobmatch.shortlist" in message and "jobmatch.pipeline.shortlists" in message
+    assert said[0].filename == __file__  # the warning points at the import, not at importlib
+    assert old is shortlist
+    for side in ("worker", "job"):
+        pd.testing.assert_frame_equal(old(market, k=3, depth=4, side=side), shortlist(market, k=3, depth=4, side=side))

@@ -1,17 +1,30 @@
-"""A year simulated week by week (jobmatch.simulate): determinism, invariants, quotas, the comparison table."""
+"""A year simulated week by week (jobmatch.simulate): determinism, invariants, quotas, the comparison table,
+its figure, and the deprecated name ``jobmatch.simulate.compare``."""
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 
+import jobmatch.simulate
 from jobmatch import GroupQuota, Policy, ValidationError, synth
-from jobmatch.simulate import STATUS_QUO, Strategy, Year, compare, plot, run
-
-matplotlib.use("Agg")
+from jobmatch.simulate import STATUS_QUO, Strategy, Year, compare_strategies, plot, run
 
 SMALL = {"workers": 900, "jobs": 40, "weeks": 10}
+
+
+@pytest.fixture
+def agg():
+    """matplotlib on its Agg backend (nothing shown), or the test is skipped."""
+    matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is not installed (the [plot] extra)")
+    matplotlib.use("Agg")
+    return matplotlib
+
+
+@pytest.fixture(scope="module")
+def table():
+    return compare_strategies([STATUS_QUO, Strategy("matched")], seeds=(0, 1, 2), **SMALL)
 
 
 def test_same_seed_same_year_and_counts_add_up_week_to_week():
@@ -54,8 +67,7 @@ def test_the_quota_holds_over_everyone_placed_every_week():
     assert plain.weeks.priority_share.iloc[-1] < 0.8  # without the quota the share is lower: the test can fail
 
 
-def test_compare_table_and_plot():
-    table = compare([STATUS_QUO, Strategy("matched")], seeds=(0, 1, 2), **SMALL)
+def test_compare_table_and_plot(table, agg):
     assert table.strategy.tolist() == ["first_come", "matched"] and table.seeds.tolist() == [3, 3]
     assert table.loc[0, "uplift_12m"] == 0.0
     for key in ("placed", "employed_12m", "uplift_12m"):
@@ -83,12 +95,60 @@ def test_a_given_market_and_departure_model():
         (lambda: run("matched"), "strategy must be a jobmatch.simulate.Strategy"),
         (lambda: run(Strategy("x"), weeks=0), "weeks"),
         (lambda: run(Strategy("x"), market="m"), "market must be a jobmatch.Market"),
-        (lambda: compare([Strategy("x"), Strategy("x")]), "distinct names"),
-        (lambda: compare([Strategy("x")], seeds=()), "at least one seed"),
-        (lambda: compare([Strategy("x")], level=2.0), "level"),
+        (lambda: compare_strategies([Strategy("x"), Strategy("x")]), "distinct names"),
+        (lambda: compare_strategies([Strategy("x")], seeds=()), "at least one seed"),
+        (lambda: compare_strategies([Strategy("x")], level=2.0), "level"),
+        (lambda: compare_strategies(["x"]), r"^simulate\.compare_strategies: strategies"),
         (lambda: plot([]), "years"),
+        (lambda: plot([{"strategy": "x"}]), r"^simulate\.plot: years"),
     ],
 )
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValidationError, match=message):
         call()
+
+
+def test_the_deprecated_compare_warns_and_forwards_its_arguments(table):
+    assert jobmatch.simulate.compare is not jobmatch.compare  # the solvers' comparison is another function
+    with pytest.warns(DeprecationWarning, match="compare_strategies") as said:
+        old = jobmatch.simulate.compare([STATUS_QUO, Strategy("matched")], seeds=(0, 1, 2), **SMALL)
+    assert said[0].filename == __file__  # the warning points at the call
+    timings = [column for column in table.columns if column.startswith("seconds")]  # wall-clock times differ
+    pd.testing.assert_frame_equal(old.drop(columns=timings), table.drop(columns=timings))
+    with (
+        pytest.warns(DeprecationWarning),
+        pytest.raises(ValidationError, match=r"^simulate\.compare_strategies: level"),
+    ):
+        jobmatch.simulate.compare([STATUS_QUO], level=2.0)
+
+
+def figure_lines(figure):
+    """What a figure of simulated years shows: per axes its labels, lines (label, x, y) and shaded areas."""
+    return [
+        (
+            ax.get_xlabel(),
+            ax.get_ylabel(),
+            [(line.get_label(), line.get_xdata().tolist(), line.get_ydata().tolist()) for line in ax.lines],
+            len(ax.collections),
+        )
+        for ax in figure.axes
+    ]
+
+
+def test_simulate_plot_is_the_results_figure(table, agg):
+    from matplotlib.figure import Figure
+
+    from jobmatch.results.plot_years import plot_years
+
+    years = table.attrs["years"]
+    drawn, direct = plot(years), plot_years(years)
+    assert isinstance(drawn, Figure) and len(drawn.axes) == len(direct.axes) == 2
+    assert figure_lines(drawn) == figure_lines(direct)
+    assert [len(ax.lines) for ax in drawn.axes] == [2, 2] and len(drawn.axes[1].collections) == 2
+    by_name = {name: [y for y in years if y.strategy == name] for name in ("first_come", "matched")}
+    assert figure_lines(plot(by_name)) == figure_lines(drawn)  # a mapping of strategy -> years draws the same
+    mine = Figure()
+    pair = mine.subplots(1, 2)
+    assert plot(years, axes=pair) is mine and figure_lines(mine) == figure_lines(drawn)
+    with pytest.raises(ValidationError, match=r"^plot_years: years"):
+        plot_years([])

@@ -161,6 +161,35 @@ def test_auto_picks_an_exact_solver_and_says_which(problem):
     assert (result.status is Status.INFEASIBLE) == (best is None)
 
 
+@given(tiny_problems())
+def test_declared_capabilities_hold(problem):
+    """What each built-in solver declares in the registry is what it does: a side constraint it does not declare
+    is refused, a proof it declares comes with every answer, prices come as duals, couples exactly when declared."""
+    from jobmatch.solvers.registry import AUTO_ORDER, capabilities
+
+    best = brute_force(problem)
+    for name in solvers.available():
+        if name == "auto":
+            continue
+        can = capabilities(name)
+        lacking = can.missing(problem)
+        if lacking is not None and not (name == "auction" and lacking == "it does not declare must-place"):
+            assert solvers.unsupported(name, problem) is not None, (name, lacking)  # never taken silently
+            continue
+        if solvers.unsupported(name, problem) is not None:
+            continue
+        result = solve(problem, solver=name)
+        solved = result.status in (Status.OPTIMAL, Status.FEASIBLE)
+        if can.proven and best is not None and name in AUTO_ORDER:
+            assert result.status is Status.OPTIMAL or result.bound is not None, name
+        if can.prices and solved:
+            assert result.duals is not None and result.duals.prices.shape == (problem.n_jobs,), name
+        if not can.prices:
+            assert result.duals is None, name
+        if can.couples and best is not None:
+            assert result.status is Status.OPTIMAL and result.objective == pytest.approx(best), name
+
+
 @pytest.mark.parametrize("solver", ["flow", "cpsat", "greedy"])
 def test_markets_capacities_filters_and_determinism(solver):
     market = synth.scenario(400, 25, seed=5)
@@ -650,7 +679,7 @@ def test_a_registered_solver_declares_whether_it_takes_a_warm_start():
     def plain(problem, /, *, time_limit=None, seed=0):
         return pack(problem, Status.FEASIBLE, np.full(problem.n_workers, -1), "plain", 0.0)
 
-    registry.register("keen", keen, warm=True)
+    registry.register("keen", keen, capabilities=registry.Capabilities(warm=True))
     registry.register("plain", plain)
     try:
         start = WarmStart(prices=[1.0, 0.0], hint=[0, -1])
@@ -663,8 +692,11 @@ def test_a_registered_solver_declares_whether_it_takes_a_warm_start():
             solve(_two_by_two(), solver="plain")  # no warm start, no warning
         with pytest.raises(ValidationError, match=r"warm must be a jobmatch\.solvers\.WarmStart"):
             solve(_two_by_two(), solver="keen", warm={"prices": [1.0, 0.0]})
-        with pytest.raises(ValidationError, match="warm must be True or False"):
-            registry.register("odd", plain, warm="yes")
+        with pytest.raises(ValidationError, match=r"capabilities\.warm must be True or False"):
+            registry.register("odd", plain, capabilities=registry.Capabilities(warm="yes"))  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match=r"capabilities must be a registry\.Capabilities or None"):
+            registry.register("odd", plain, capabilities={"warm": True})  # type: ignore[arg-type]
+        assert "odd" not in registry.available()
     finally:
         del registry._REGISTRY["keen"], registry._REGISTRY["plain"]
     assert WarmStart.of(solve(_two_by_two(), solver="auction")).prices is not None

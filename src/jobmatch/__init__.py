@@ -17,7 +17,7 @@ from .exceptions import JobmatchError, NameWarning, ValidationError
 from .policy import COMPONENTS, GroupQuota, Policy
 from .results import Assignment
 from .scoring import CandidateGraph
-from .solvers import Problem, Result, Status, WarmStart
+from .solvers import Duals, Problem, Result, Status, WarmStart
 
 __version__ = "0.1.0"
 
@@ -26,6 +26,7 @@ __all__ = [
     "Assignment",
     "CandidateGraph",
     "Catalogue",
+    "Duals",
     "GroupQuota",
     "Job",
     "JobmatchError",
@@ -62,7 +63,7 @@ _LAZY = {
     "match": "pipeline.match",
     "rematch": "pipeline.rematch",
     "score_matrix": "scoring.scores",
-    "shortlist": "results.shortlists",
+    "shortlist": "pipeline.shortlists",
     "solve": "solvers.registry",
 }
 
@@ -84,7 +85,7 @@ if TYPE_CHECKING:  # what a type checker sees of the lazy names: the real functi
     from .pipeline.compile import compile
     from .pipeline.match import match
     from .pipeline.rematch import rematch
-    from .results.shortlists import shortlist
+    from .pipeline.shortlists import shortlist
     from .scoring.scores import breakdown, candidates, score_matrix
     from .solvers.registry import solve
 

@@ -42,8 +42,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._checks import FLAG, fail, param
 from .data.records import Job, Worker, record_fields
-from .data.schema import FLAG, Kind, fail, param
+from .data.schema import Kind
 
 if TYPE_CHECKING:
     from .policy import Policy

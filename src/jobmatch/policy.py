@@ -25,11 +25,11 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from ._checks import NON_NEGATIVE, SHARE, Whole, fail, param
 from ._html import html_table
 from .components import COMPONENTS, registered
 from .data.market import Market
 from .data.names import close_names, normalise
-from .data.schema import NON_NEGATIVE, SHARE, Kind, Rule, fail, param
 from .exceptions import ValidationError
 
 __all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "MAX_WEIGHTS", "GroupQuota", "Policy", "policy_for"]
@@ -50,7 +50,7 @@ _MAX_DEPTH = 64
 
 _POLICY = "Policy"
 #: A cap or a quota's count: at most a billion people (far above any programme; no wrap-round downstream).
-_LIMIT = Rule(Kind.COUNT, low=0, high=1_000_000_000)
+_LIMIT = Whole(0, 1_000_000_000)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Hostile arguments for the living market: ``rematch`` and ``simulate.run`` / ``simulate.compare``.
+"""Hostile arguments for the living market: ``rematch`` and ``simulate.run`` / ``simulate.compare_strategies``.
 
 Every call goes through ``_tally.attempt``; plainly invalid arguments go
 through ``_tally.refused``.  Accepted calls must give a sound answer: every
@@ -25,7 +25,7 @@ from jobmatch.data.names import normalise  # noqa: E402
 from jobmatch.pipeline.rematch import MAX_MOVE_PENALTY  # noqa: E402
 from jobmatch.pipeline.simulate import MAX_WEEKS  # noqa: E402
 from jobmatch.results.changes import CHANGES  # noqa: E402
-from jobmatch.simulate import Strategy, compare, run  # noqa: E402
+from jobmatch.simulate import Strategy, compare_strategies, run  # noqa: E402
 
 HUGE = [0, -1, 2**31, 2**63, 2**70, -(2**70), 10**400]
 ODD = [None, True, "3", "", b"\xff", 1.5, math.nan, math.inf, -math.inf, np.int64(3), [3], {"k": 3}, object()]
@@ -122,6 +122,7 @@ def test_simulate(data):
     assert (w.registered.cumsum() == w.waiting + w.pending + w.employed_workers + w.left.cumsum()
             + w.gave_up.cumsum()).all()  # fmt: skip
     seed = kwargs.pop("seed", 0)
-    table = attempt("simulate.compare", compare, [strategy], seeds=(seed,), **kwargs)
+    table = attempt("simulate.compare_strategies", compare_strategies, [strategy], seeds=(seed,), **kwargs)
     assert table is not REFUSED and len(table) == 1
-    refused("simulate.compare", compare, [strategy], seeds=(seed,), seed=seed, **kwargs)  # seeds= holds the seeds
+    # seeds= holds the seeds: seed= is refused
+    refused("simulate.compare_strategies", compare_strategies, [strategy], seeds=(seed,), seed=seed, **kwargs)

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobmatch import CandidateGraph, Problem, solve
-from jobmatch.data.schema import MAX_INDEX, MAX_TOTAL
+from jobmatch._checks import MAX_INDEX, MAX_TOTAL
 from jobmatch.solvers.problem import Cap, GroupBound
 
 # A size the library accepts but this machine cannot hold must fail here with MemoryError, not have the

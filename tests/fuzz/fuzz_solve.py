@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from scipy.optimize import LinearConstraint, milp
 
 from jobmatch import Problem, Status, WarmStart, solve
-from jobmatch.data.schema import MAX_TOTAL
+from jobmatch._checks import MAX_TOTAL
 from jobmatch.exceptions import OptionWarning
 from jobmatch.solvers import available, unsupported
 from jobmatch.solvers._scale import integer_values

@@ -109,7 +109,7 @@ def _read_json_file(where: str, path: str | None, what: str, read: Callable[[byt
     ValidationError naming it, as is what ``read`` refuses."""
     from pathlib import Path
 
-    from ..data.schema import fail
+    from .._checks import fail
 
     if path is None:
         return None
@@ -122,8 +122,8 @@ def _read_json_file(where: str, path: str | None, what: str, read: Callable[[byt
 
 def _explain_saved(args: argparse.Namespace) -> int:
     """``explain --placements``: each worker's row of a saved placements file, without solving again."""
+    from .._checks import fail
     from ..data.files import read_placements
-    from ..data.schema import fail
 
     frame = read_placements(args.placements, encoding=args.encoding)
     if "worker" not in frame.columns:
@@ -150,8 +150,8 @@ def _progress_wanted(asked: bool | None) -> bool:
 
 def _known_ids(asked: list[str], known: Any, where: str) -> None:
     """Every asked worker id is known, else one error naming all the unknown ones (with close ids)."""
+    from .._checks import fail
     from ..data.names import close_names
-    from ..data.schema import fail
 
     unknown = [worker for worker in asked if worker not in known]
     if unknown:
@@ -172,7 +172,7 @@ def _solve_files(args: argparse.Namespace) -> int:
     if args.command == "explain" and args.placements is not None:
         return _explain_saved(args)
     if args.workers is None or args.jobs is None:
-        from ..data.schema import fail
+        from .._checks import fail
 
         raise fail(f"jobmatch {args.command}", "files", "a workers file and a jobs file (or --placements FILE)",
                    [args.workers, args.jobs])  # fmt: skip

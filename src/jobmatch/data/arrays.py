@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .schema import MAX_INDEX, fail, show
+from .._checks import MAX_INDEX, fail, show
 
 __all__ = ["checked_ints", "int_array", "is_index_type", "offsets", "shown_at"]
 

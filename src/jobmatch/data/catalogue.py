@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from .._checks import fail
 from .jsontext import json_object
 from .names import close_names, normalise
-from .schema import fail
 
 __all__ = ["FIELDS", "Catalogue"]
 

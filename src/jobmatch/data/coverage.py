@@ -49,9 +49,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._checks import TEXT, fail, param
 from .market import Market
 from .names import close_names
-from .schema import TEXT, fail, param
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary

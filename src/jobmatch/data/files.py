@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._atomic import atomic_path
+from .._checks import fail
 from ..exceptions import ValidationError, optional_import
 from .layout import Layout, flag_value
 from .records import Job, Record, TrainingProgram, Worker, record_fields
-from .schema import Kind, fail
+from .schema import Kind
 from .text import is_missing, name_cell
 
 if TYPE_CHECKING:

@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import fail
 from ..exceptions import ColumnWarning, ValidationError
 from .columns import ArrowLists, ArrowMaps, ArrowStructs, Flat, fast_column
 from .layout import Layout
 from .libraries import arrow_table, library_of
 from .records import Labels, Record, record_fields
-from .schema import Kind, Rule, fail
+from .schema import Kind, Rule
 from .text import is_missing
 from .vocabulary import DOMAINS, Vocabularies, Vocabulary
 

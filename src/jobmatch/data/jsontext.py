@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .schema import fail
+from .._checks import fail
 
 __all__ = ["json_object"]
 

@@ -37,10 +37,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .._checks import fail
 from .jsontext import json_object
 from .names import close_names, normalise
 from .records import Job, Labels, Record, TrainingProgram, Worker, record_fields
-from .schema import fail
 from .text import FLAG_WORDS, is_missing
 
 __all__ = ["KINDS", "Layout", "flag_value"]

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._checks import fail
 from ..exceptions import optional_import
-from .schema import fail
 
 __all__ = ["BACKENDS", "arrow_table", "backend_for", "eager", "from_arrow", "library_of"]
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import COUNT, TEXT, fail, param
 from .._html import html_table
 from .catalogue import Catalogue
 from .frames import build_vocabularies, raw_from_frame, raw_from_records, strings_by_domain
@@ -25,7 +26,7 @@ from .libraries import BACKENDS, backend_for, eager, from_arrow, library_of
 from .names import close_names
 from .ragged import Ragged
 from .records import Job, TrainingProgram, Worker, check_program_levels, record_fields
-from .schema import COUNT, TEXT, Kind, fail, param
+from .schema import Kind
 from .table import Table
 from .vocabulary import DOMAINS, Vocabularies
 

@@ -15,7 +15,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .schema import MAX_LEVEL, Kind, LevelMap, Rule, fail
+from .._checks import fail
+from .schema import MAX_LEVEL, Kind, LevelMap, Rule
 
 __all__ = ["Job", "Labels", "Record", "TrainingProgram", "Worker", "record_fields"]
 

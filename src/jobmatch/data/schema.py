@@ -23,41 +23,19 @@ from __future__ import annotations
 
 import enum
 import math
-import numbers
-import reprlib
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 import numpy as np
 
-from ..exceptions import ValidationError
+from .._checks import Arg, Flag, Real, Share, Text, Whole, fail, is_int, is_real
 from .text import ITEM_SEPARATORS, LEVEL_SEPARATOR, name_cell, number_cell
 
-__all__ = [
-    "COUNT",
-    "FLAG",
-    "MAX_INDEX",
-    "MAX_LEVEL",
-    "MAX_TOTAL",
-    "MIN_LEVEL",
-    "NON_NEGATIVE",
-    "POSITIVE",
-    "SEED",
-    "SHARE",
-    "TEXT",
-    "Kind",
-    "LevelMap",
-    "Rule",
-    "fail",
-    "is_real",
-    "param",
-]
+__all__ = ["MAX_LEVEL", "MIN_LEVEL", "Kind", "LevelMap", "Rule"]
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
-_FLOAT_MAX = sys.float_info.max
 
 
 class Kind(enum.Enum):
@@ -72,53 +50,6 @@ class Kind(enum.Enum):
     COUNT = "count"
     AMOUNT = "amount"
     SHARE = "share"
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 40, 40, 60
-
-
-def show(value: object) -> str:
-    """A short ``repr`` of a bad value for an error message, safe for any nesting depth or length.
-
-    Examples
-    --------
-    >>> deep = [0]
-    >>> for _ in range(10_000):
-    ...     deep = [deep]
-    >>> show(deep), show(0.7)
-    ('[[[[...]]]]', '0.7')
-    """
-    return _SHORT.repr(value)
-
-
-def _show(value: object) -> str:
-    """``repr`` cut to 80 characters; :func:`show` for what ``repr`` cannot print (deep nesting)."""
-    try:
-        text = repr(value)
-    except (RecursionError, ValueError):  # nesting too deep; ints too long for str
-        return show(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def fail(where: str, field: str, expected: str, got: object, *, described: bool = False) -> ValidationError:
-    """Build the library's standard error for one bad value.
-
-    ``got`` is shown with ``repr`` unless ``described`` says it is already a
-    description in words (such as ``"'rice' listed twice"``).
-
-    Examples
-    --------
-    >>> print(fail("Worker 'W1'", "size", "an integer from 1 to 1000", 0))
-    Worker 'W1': size must be an integer from 1 to 1000, got 0
-    """
-    return ValidationError(
-        f"{where}: {field} must be {expected}, got {got if described else _show(got)}",
-        record=where,
-        field=field,
-        expected=expected,
-        got=got,
-    )
 
 
 class LevelMap(Mapping[str, int]):
@@ -166,26 +97,6 @@ def _is_text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_, np.timedelta64))
-
-
-def _finite_within(value: float, low: float, high: float) -> bool:
-    """``low <= value <= high`` for a finite real; an int beyond float range (10**400) is out, not an OverflowError."""
-    if isinstance(value, numbers.Integral):
-        return -_FLOAT_MAX <= int(value) <= _FLOAT_MAX and low <= int(value) <= high
-    try:
-        number = float(value)  # numpy floats compared as Python floats, so no cast warning
-    except OverflowError:  # a Fraction beyond float range
-        return False
-    return math.isfinite(number) and low <= number <= high
-
-
-def is_real(value: object) -> TypeGuard[float]:
-    """Whether ``value`` is a real number and not a bool (Python's or numpy's)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_, np.timedelta64))
-
-
 @dataclass(frozen=True)
 class Rule:
     """How one field is checked and encoded.
@@ -207,28 +118,27 @@ class Rule:
     high: float = 0
 
     @property
+    def arg(self) -> Arg[Any] | None:
+        """The argument rule (:mod:`jobmatch._checks`) that checks one value of a scalar kind, so that a field, a
+        column and a function argument are refused in the same words; None for the kinds of names and sets."""
+        rules: dict[Kind, Arg[Any]] = {
+            Kind.ID: Text(), Kind.NAME: Text(), Kind.FLAG: Flag(), Kind.SHARE: Share(),
+            Kind.COUNT: Whole(self.low, self.high), Kind.AMOUNT: Real(self.low, self.high),
+        }  # fmt: skip
+        return rules.get(self.kind)
+
+    @property
     def expected(self) -> str:
         """The rule in words, as used in error messages."""
+        scalar = self.arg
+        if scalar is not None:
+            return scalar.expected
         kind = self.kind
-        if kind in (Kind.ID, Kind.NAME):
-            return "non-empty text"
         if kind is Kind.OPTIONAL:
             return "non-empty text or None"
         if kind is Kind.NAMES:
             return "a set of non-empty text values"
-        if kind is Kind.LEVELS:
-            return f"a mapping of skill -> level {MIN_LEVEL}..{MAX_LEVEL}"
-        if kind is Kind.FLAG:
-            return "True or False"
-        if kind is Kind.COUNT:
-            if self.high == math.inf:
-                return f"an integer >= {self.low:.0f}"
-            return f"an integer from {self.low:.0f} to {self.high:.0f}"
-        if kind is Kind.SHARE:
-            return "a share from 0 to 1"
-        if self.high == math.inf:
-            return f"a finite number >= {self.low:g}"
-        return f"a finite number from {self.low:g} to {self.high:g}"
+        return f"a mapping of skill -> level {MIN_LEVEL}..{MAX_LEVEL}"
 
     # ------------------------------------------------------------------ scalar
     def check(self, value: object, where: str, field: str, *, text_form: bool = False) -> object:
@@ -244,10 +154,9 @@ class Rule:
             value = number_cell(
                 value, flag=kind is Kind.FLAG
             )  # a CSV column with one bad cell is read as text throughout
-        if kind in (Kind.ID, Kind.NAME):
-            if not _is_text(value):
-                raise fail(where, field, self.expected, value)
-            return str(value)
+        scalar = self.arg
+        if scalar is not None:
+            return scalar.check(value, where, field)
         if kind is Kind.OPTIONAL:
             if value is None:
                 return None
@@ -256,20 +165,7 @@ class Rule:
             return str(value)
         if kind is Kind.NAMES:
             return self._check_names(value, where, field, text_form)
-        if kind is Kind.LEVELS:
-            return self._check_levels(value, where, field, text_form)
-        if kind is Kind.FLAG:
-            if not isinstance(value, (bool, np.bool_)):
-                raise fail(where, field, self.expected, value)
-            return bool(value)
-        if kind is Kind.COUNT:
-            if not _is_int(value) or not self.low <= value <= self.high:
-                raise fail(where, field, self.expected, value)
-            return int(value)
-        low, high = (0.0, 1.0) if kind is Kind.SHARE else (self.low, self.high)
-        if not is_real(value) or not _finite_within(value, low, high):
-            raise fail(where, field, self.expected, value)
-        return float(value)
+        return self._check_levels(value, where, field, text_form)
 
     def _check_names(self, value: object, where: str, field: str, text_form: bool) -> frozenset:
         if isinstance(value, str):
@@ -310,13 +206,13 @@ class Rule:
             raise fail(where, field, self.expected, value)
         seen: set[str] = set()
         for at, (name, level) in enumerate(pairs):
-            whole = is_real(level) and not _is_int(level) and math.isfinite(float(level)) and float(level).is_integer()
+            whole = is_real(level) and not is_int(level) and math.isfinite(float(level)) and float(level).is_integer()
             if text_form and whole:  # in a frame: Parquet written by pandas reads levels back as floats (2.0)
                 level = int(level)
                 pairs[at] = (name, level)
             if not _is_text(name):
                 raise fail(where, f"{field} key", "non-empty text", name)
-            if not _is_int(level) or not MIN_LEVEL <= level <= MAX_LEVEL:
+            if not is_int(level) or not MIN_LEVEL <= level <= MAX_LEVEL:
                 raise fail(where, f"{field}[{name!r}]", f"a level from {MIN_LEVEL} to {MAX_LEVEL}", level)
             if name in seen:
                 raise fail(where, field, "each skill at most once", f"{name!r} listed twice", described=True)
@@ -353,54 +249,3 @@ class Rule:
             got = values[row].item()
             raise fail(where[row], field, self.expected, got)
         return values.astype(np.int64 if kind is Kind.COUNT else np.float64)
-
-
-# ------------------------------------------------------------------ parameters
-#: Largest count, size or index a public function accepts (arrays are indexed with int64, OR-Tools
-#: numbers its nodes with int32): a larger value is refused before it can wrap round anywhere.
-MAX_INDEX = 2**31 - 1
-#: A count or size of zero or more, e.g. ``n_jobs``.
-COUNT = Rule(Kind.COUNT, low=0, high=MAX_INDEX)
-#: A count of one or more, e.g. ``k`` or a block size.
-POSITIVE = Rule(Kind.COUNT, low=1, high=MAX_INDEX)
-#: A random seed (CP-SAT takes a 32-bit one).
-SEED = Rule(Kind.COUNT, low=0, high=2**31 - 1)
-#: A share of placements, from 0 to 1.
-SHARE = Rule(Kind.SHARE)
-#: A finite number of zero or more: a weight, a penalty, a budget in CNY.
-NON_NEGATIVE = Rule(Kind.AMOUNT, low=0, high=math.inf)
-#: ``True`` or ``False`` (Python's or numpy's bool, nothing else: ``"False"`` and ``0`` are refused).
-FLAG = Rule(Kind.FLAG)
-#: Non-empty text, e.g. the name of a quota or cap.
-TEXT = Rule(Kind.NAME)
-#: Totals of values stay below this (2**53): every total of a problem's values is then exact in float64, and
-#: the integers OR-Tools is given (``solvers/_scale.py``) leave room for its own int64 arithmetic.
-MAX_TOTAL = 2.0**53
-
-
-def param(where: str, name: str, value: object, rule: Rule, *, or_none: bool = False) -> Any:
-    """Check one argument of a public function against its declared rule; return it in canonical form.
-
-    The parameter twin of the record fields' rules (as scikit-learn declares
-    ``Interval(Integral, 1, None)``): the same :class:`Rule` checks a record
-    field, a data-frame column and a function argument, with the same words.
-
-    Examples
-    --------
-    >>> param("candidates", "k", 20, POSITIVE)
-    20
-    >>> param("Blend", "depth", None, POSITIVE, or_none=True) is None
-    True
-    >>> param("candidates", "k", 0, POSITIVE)
-    Traceback (most recent call last):
-    ...
-    jobmatch.exceptions.ValidationError: candidates: k must be an integer from 1 to 2147483647, got 0
-    """
-    if value is None and or_none:
-        return None
-    try:
-        return rule.check(value, where, name)
-    except ValidationError:
-        if not or_none:
-            raise
-        raise fail(where, name, f"{rule.expected} or None", value) from None

@@ -19,9 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._arrays import indptr_from_counts, readonly
+from .._checks import SEED, Whole, param
 from .market import Market
 from .ragged import Ragged
-from .schema import MAX_LEVEL, SEED, Kind, Rule, param
+from .schema import MAX_LEVEL
 from .vocabulary import Vocabularies, Vocabulary
 
 __all__ = ["CITIES", "COUNTIES", "PARTNERSHIPS", "SECTORS", "scenario"]
@@ -107,7 +108,7 @@ def _ids(prefixes: np.ndarray, codes: np.ndarray, width: int) -> np.ndarray:
 
 
 #: Workers, jobs or programmes in a synthetic market.
-_SIZE = Rule(Kind.COUNT, low=0, high=100_000_000)
+_SIZE = Whole(0, 100_000_000)
 
 
 def scenario(n_workers: int, n_jobs: int, n_programs: int = 0, *, seed: int = 0) -> Market:

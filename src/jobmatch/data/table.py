@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 
 from .._arrays import readonly, row_ids
+from .._checks import fail
 from .columns import Flat
 from .frames import RawColumns
 from .names import normalise
 from .ragged import Ragged
 from .records import Labels, Record, record_fields
-from .schema import Kind, LevelMap, fail
+from .schema import Kind, LevelMap
 from .vocabulary import Vocabularies
 
 __all__ = ["Table"]

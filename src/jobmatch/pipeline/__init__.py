@@ -5,8 +5,16 @@
 compiles, solves (with training routes, :mod:`jobmatch.pipeline.routes`,
 when the market has programmes) and wraps the result in an
 :class:`~jobmatch.Assignment`; :func:`~jobmatch.pipeline.comparison.compare`
-runs several strategies on one compiled problem.  This is the top of the
-layers (``docs/architecture.md``): it imports the others, none imports it.
-The public names are ``jobmatch.compile``, ``jobmatch.match`` and
-``jobmatch.compare``.
+runs several strategies on one compiled problem;
+:func:`~jobmatch.pipeline.shortlists.shortlist` scores a market and solves
+stable matchings on it for each side's attainable partners; re-matching
+(``rematch``), pricing passes (``pricing``), the simulated year
+(``simulate``, compared over seeds in ``years``) and the Dask coordination
+(``distributed``, ``coordinated``) are steps too.  Every step that scores a
+market or runs a solver is here; reading what they return is the results
+layer's work.  This is the top of the layers (``docs/architecture.md``): it
+imports the others, none imports it (but for the deprecated
+``jobmatch.results.shortlists`` path, kept for one release).  The public
+names are ``jobmatch.compile``, ``jobmatch.match``, ``jobmatch.compare``,
+``jobmatch.rematch`` and ``jobmatch.shortlist``.
 """

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._arrays import indptr_from_counts
-from ..data.schema import fail
+from .._checks import fail
 from ..exceptions import ValidationError
 from ._cluster import in_partition, same_columns
 

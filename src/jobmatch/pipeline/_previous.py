@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..data.schema import fail
+from .._checks import fail
 from ..data.text import is_missing, name_cell
 from ..exceptions import optional_import
 from ..results.assignment import Assignment
@@ -27,9 +27,7 @@ class Before(NamedTuple):
 def prices_of(assignment: Assignment) -> np.ndarray | None:
     """An Assignment's job prices, one per job of its market (None without): its solver's, or for a re-match its
     penalised solve's (the next re-match's start)."""
-    found = assignment.result.prices
-    if found is None:
-        found = (assignment.result.stats.get("penalised") or {}).get("prices")
+    found = assignment.prices
     if found is None or len(found) != assignment.market.n_jobs:
         return None
     return np.asarray(found, dtype=np.float64)

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._checks import FLAG, SEED, fail, param
 from .._progress import shown, stage
 from ..data.market import Market
-from ..data.schema import FLAG, SEED, fail, param
 from ..exceptions import optional_import
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from .._arrays import row_ids
+from .._checks import POSITIVE, fail, is_real, param
 from ..data.market import Market
-from ..data.schema import POSITIVE, fail, is_real, param
 from ..policy import Policy, policy_for
 from ..scoring.blend import Blend, blend_candidates
 from ..scoring.graph import CandidateGraph

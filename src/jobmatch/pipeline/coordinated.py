@@ -51,10 +51,10 @@ from typing import Any
 import numpy as np
 
 from .._arrays import indptr_from_counts
+from .._checks import NON_NEGATIVE, Whole, fail, param
 from ..data.frames import raw_from_frame
 from ..data.market import check_unique_ids
 from ..data.records import Job
-from ..data.schema import NON_NEGATIVE, Kind, Rule, fail, param
 from ..exceptions import SolverError, optional_import
 from ..policy import Policy
 from ..solvers.problem import Problem
@@ -77,7 +77,7 @@ STEP = 0.1
 DELTA = 0.005
 #: Most refinement rounds ``assign`` takes (each is a pass over every arc).
 MAX_ROUNDS = 1000
-_ROUNDS = Rule(Kind.COUNT, low=0, high=MAX_ROUNDS)
+_ROUNDS = Whole(0, MAX_ROUNDS)
 #: Most verify-and-add rounds (step 6) before the answer is returned FEASIBLE with its bound.
 MAX_PASSES = 20
 
@@ -161,10 +161,8 @@ def _stacked(rows: list[tuple[np.ndarray, ...]], people: np.ndarray, capacity: n
     indptr = indptr_from_counts(counts)
     jobs = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, dtype=np.int32)
     values = np.concatenate([r[2] for r in rows]) if rows else np.zeros(0)
-    return Problem._trusted(
-        indptr, jobs, values, capacity=capacity, n_jobs=len(capacity), use=np.repeat(people, counts),
-        people=people, maximize=True, must_place=False,
-    )  # fmt: skip
+    return Problem(indptr, jobs, values, capacity=capacity, n_jobs=len(capacity), use=np.repeat(people, counts),
+                   people=people)  # fmt: skip
 
 
 def _jobs(jobs: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -318,10 +316,10 @@ def assign(
         warm = WarmStart(prices=prices) if result is None else WarmStart.of(result)
         result = solve(problem, solver="auction", time_limit=time_limit, warm=warm)
         lap("solve")
-        if result.prices is None or result.surplus is None or result.bound is None:  # the auction always prices
+        priced = result.duals
+        if priced is None or priced.scale is None or result.bound is None:  # the auction always prices, on integers
             raise SolverError("jobmatch.distributed.assign: the driver's auction returned no prices")
-        found, surplus, driver_bound = np.asarray(result.prices), np.asarray(result.surplus), float(result.bound)
-        scale = float(result.stats["scale"])
+        found, surplus, driver_bound, scale = priced.prices, priced.surplus, float(result.bound), priced.scale
         shared_p = cluster.share(found, f"prices-{passes}")
         checks = cluster.compute(
             [
@@ -340,7 +338,7 @@ def assign(
         logger.info("assign: pass %d, %d arcs break the prices, %d sent", passes, breaking, len(broken[0]))
         if not breaking or passes >= MAX_PASSES:
             break
-        problem = problem._with_arcs(broken[0], broken[1], broken[2])
+        problem = problem.with_arcs(broken[0], broken[1], broken[2])
         added += len(broken[0])
     proven = not breaking
     status = result.status if proven else Status.FEASIBLE

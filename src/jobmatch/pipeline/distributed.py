@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import POSITIVE, fail, param
 from ..data.market import Market
 from ..data.names import normalise
-from ..data.schema import POSITIVE, fail, param
 from ..exceptions import ValidationError, optional_import
 from ..policy import Policy
 from ._cluster import Cluster, column_kinds, frame_arg, in_partition, partitions, read_small, same_columns

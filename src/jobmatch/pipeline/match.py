@@ -8,15 +8,15 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
+from .._checks import FLAG, POSITIVE, SEED, fail, param
 from .._progress import note, shown, stage
 from ..data.coverage import name_notices
 from ..data.market import Market
-from ..data.schema import FLAG, POSITIVE, SEED, fail, param
 from ..exceptions import NameWarning, OptionWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
-from ..solvers.registry import SolverFn, available, capabilities, checked_options, known_options, solve
+from ..solvers.registry import SolverFn, available, capabilities, checked_options, known_options, resolve, solve
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
 from ..solvers.warm import WarmStart
@@ -169,11 +169,11 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     note(f"{problem.n_arcs:,} arcs")
     stage("solve")
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
-        result = solve(problem, solver=solver, time_limit=time_limit, seed=seed, options=options, warm=warm)
-        ran = result.solver if solver == "auto" else solver  # a priced solver's answer extends to the market
-        if scope == "market" and blend is None and capabilities(ran).prices:
+        ran = resolve(solver, problem)
+        result = solve(problem, solver=ran, time_limit=time_limit, seed=seed, options=options, warm=warm)
+        if scope == "market" and blend is None and capabilities(ran).prices:  # its answer extends to the market
             deadline = None if time_limit is None else started + time_limit
-            problem, result = widen(market, policy, problem, result, k=k, seed=seed, deadline=deadline, solver=str(ran))
+            problem, result = widen(market, policy, problem, result, k=k, seed=seed, deadline=deadline, solver=ran)
     else:
         if warm is not None:
             warnings.warn("match: a warm start is not used when training is offered (the routes' problem differs)",

@@ -22,7 +22,7 @@ stops at ``MARKET_PAIRS``.
 
 Stopping.  At most ``MAX_ROUNDS`` passes, or until the time limit; the
 result then says its proof covers the candidates only
-(``result.stats["proven_over"]``).  Problems with quotas or caps, a
+(``result.proven_over``).  Problems with quotas or caps, a
 blend of outside scores, a re-match's move limit, or a solver without
 prices keep the candidates' proof.
 """
@@ -36,13 +36,13 @@ from dataclasses import replace
 import numpy as np
 
 from .._arrays import row_ids
+from .._checks import fail
 from ..data.market import Market
-from ..data.schema import fail
 from ..policy import Policy
 from ..scoring.scores import priced_candidates
 from ..solvers.problem import Problem
-from ..solvers.registry import capabilities, solve
-from ..solvers.result import Result, Status
+from ..solvers.registry import SolverFn, capabilities, solve
+from ..solvers.result import Result, Scope, Status
 from ..solvers.warm import WarmStart
 
 __all__ = ["MARGIN", "MARKET_PAIRS", "MAX_ROUNDS", "WARM_MARGIN", "scope_of", "widen"]
@@ -83,7 +83,7 @@ def widen(
     deadline: float | None,
     fixed: np.ndarray | None = None,
     margin: float = MARGIN,
-    solver: str = "auction",
+    solver: str | SolverFn = "auction",
 ) -> tuple[Problem, Result]:
     """``problem`` grown by every pair that pays at the result's prices, and its result, until no pair does.
 
@@ -97,24 +97,27 @@ def widen(
     theirs may join it).  ``margin``: the first pass's, as a share of the
     top price (:data:`MARGIN`; :data:`WARM_MARGIN` when ``problem`` holds
     last week's pairs already).  Each worker's added pairs follow its arcs
-    before (:meth:`Problem._with_arcs`).  The returned result's ``stats`` say
-    ``proven_over`` (``"market"`` or ``"candidates"``), ``pricing_passes``
-    and ``pairs_added``.
+    before (:meth:`Problem.with_arcs`).  The returned result says what its
+    proof covers (``proven_over``: ``"market"`` or ``"candidates"``); its
+    ``stats`` count ``pricing_passes`` and ``pairs_added``.
     """
+    if problem.quotas or problem.caps:  # their multipliers are not in the job prices: no pass could prove the market
+        return problem, result
     added = 0
     passes = 0
-    scope = "candidates"
-    while result.prices is not None and result.surplus is not None and result.status is not Status.INFEASIBLE:
+    scope: Scope = "candidates"
+    rounding = 0.0
+    while (duals := result.duals) is not None and result.status is not Status.INFEASIBLE:
         if passes == MAX_ROUNDS or (deadline is not None and time.perf_counter() >= deadline):
             break
         # Values were rounded to integers at this scale: a pair paying within that rounding could not be told from
         # one already priced, and the proof allows for it (the bound widens by as much per worker, below).
-        rounding = 0.5 / float(result.stats.get("scale", 1e6)) * (1 + 1e-9)
-        near = margin * float(np.max(result.prices, initial=0.0)) if passes == 0 else 0.0
-        line = result.surplus + rounding - near
+        rounding = 0.0 if duals.scale is None else 0.5 / duals.scale * (1 + 1e-9)
+        near = margin * float(np.max(duals.prices, initial=0.0)) if passes == 0 else 0.0
+        line = duals.surplus + rounding - near
         if fixed is not None:
             line = np.where(fixed, np.finfo(np.float64).max, line)  # no pair of theirs pays
-        extra = priced_candidates(market, policy, result.prices, line, k=k)
+        extra = priced_candidates(market, policy, duals.prices, line, k=k)
         passes += 1
         logger.info("pricing pass %d: %d pairs pay within %.3g of their workers' surplus", passes, extra.nnz, near)
         if extra.nnz == 0:
@@ -122,13 +125,13 @@ def widen(
                 scope = "market"
                 break
             continue  # nothing near the line either: the next pass, without margin, proves it
-        problem = problem._with_arcs(row_ids(extra.indptr), extra.indices, extra.scores.astype(np.float64))
+        problem = problem.with_arcs(row_ids(extra.indptr), extra.indices, extra.scores.astype(np.float64))
         added += extra.nnz
         left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
         warm = WarmStart.of(result) if capabilities(solver).warm else None
         result = solve(problem, solver=solver, time_limit=left, seed=seed, warm=warm)
-    stats = {**result.stats, "proven_over": scope, "pricing_passes": passes, "pairs_added": added}
-    if scope == "market" and result.bound is not None:  # the rounding allowed above, once per worker
-        widened = result.bound + rounding * problem.n_workers
-        return problem, replace(result, stats=stats, bound=widened)
-    return problem, replace(result, stats=stats)
+    stats = {**result.stats, "pricing_passes": passes, "pairs_added": added}
+    bound = result.bound
+    if scope == "market" and bound is not None:  # the rounding allowed above, once per worker
+        bound += rounding * problem.n_workers
+    return problem, replace(result, stats=stats, bound=bound, proven_over=scope)

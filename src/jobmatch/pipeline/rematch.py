@@ -14,9 +14,10 @@ starting from the placements before, in five steps:
 2. *Cut*: a job whose capacity fell below its holders keeps the locked
    holders first, then the highest-scoring, and lets the rest go
    (``capacity_cut``).
-3. *Lock* the workers of ``keep`` in their jobs: they leave the problem,
-   their people leave the job's capacity and the caps, and the quotas count
-   them as placed before (:class:`~jobmatch.solvers.problem.GroupBound`'s
+3. *Lock* the workers of ``keep`` in their jobs
+   (:meth:`~jobmatch.solvers.problem.Problem.fixing`): they leave the
+   problem, their people leave the job's capacity and the caps, and the
+   quotas count them as placed before (:class:`~jobmatch.solvers.problem.GroupBound`'s
    ``placed_before``), so a 75% share holds over everyone placed.
 4. *Solve* the rest with ``move_penalty`` added to each holder's current
    job: a holder moves only when the gain beats it.  With ``max_moves``,
@@ -38,10 +39,11 @@ starting from the placements before, in five steps:
 The answer is an :class:`~jobmatch.Assignment` of the whole new market
 (locked workers included, on the job capacities and the policy as given),
 checked against it, with its :class:`~jobmatch.results.changes.Changes`.
-Its objective is the total score; the objective the solve maximised (the
-score plus ``move_penalty`` per free holder kept, locked workers' scores
-included), its bound and the solver's job prices (the next re-match's
-warm start) are in ``result.stats["penalised"]``.
+Its ``objective`` is the total score; ``solved_objective`` is the
+objective the solve maximised (the score plus ``move_penalty`` per free
+holder kept, locked workers' scores included), which ``bound``, ``gap``
+and the status are about; ``duals`` holds the solver's job prices (the
+next re-match's warm start).  The Assignment reads them all directly.
 
 Why one long module: the five steps share the mapping of the placements
 before (who held what, who is locked, why a holder lost its job) and the
@@ -60,11 +62,10 @@ from typing import Any
 
 import numpy as np
 
-from .._arrays import indptr_from_counts
+from .._checks import COUNT, FLAG, POSITIVE, SEED, Real, fail, param
 from .._progress import note, shown, stage
 from ..data.market import Market
 from ..data.names import close_names, normalise
-from ..data.schema import COUNT, FLAG, POSITIVE, SEED, Kind, Rule, fail, param
 from ..data.vocabulary import Vocabulary
 from ..exceptions import NameWarning
 from ..policy import Policy, policy_for
@@ -74,8 +75,8 @@ from ..scoring.pool import pool, reuse
 from ..scoring.scores import pair_components
 from ..solvers.check import check
 from ..solvers.limited import left_unchosen, solve_limited
-from ..solvers.problem import Cap, Problem
-from ..solvers.registry import SolverFn, auto_solver, available, capabilities, checked_options
+from ..solvers.problem import Problem
+from ..solvers.registry import SolverFn, available, capabilities, checked_options, resolve
 from ..solvers.result import Result, Status
 from ..solvers.warm import WarmStart
 from ._previous import Before, before_of, locked_rows, prices_of
@@ -93,7 +94,7 @@ MOVE_PENALTY = 0.05
 #: 1, fewer as the largest value grows: at 1e14 every score rounded to 0 and arrivals stayed unplaced beside
 #: free places).
 MAX_MOVE_PENALTY = 100.0
-PENALTY = Rule(Kind.AMOUNT, low=0.0, high=MAX_MOVE_PENALTY)
+PENALTY = Real(0.0, MAX_MOVE_PENALTY)
 
 
 def _arcs_held(problem: Problem, held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -255,7 +256,7 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     problem = problem_of(market, policy, candidate_pool.top(k))
     origin = candidate_pool.origin
     widens = (
-        scope == "market" and (solver == "auto" or capabilities(solver).prices) and not (problem.quotas or problem.caps)
+        scope == "market" and not (problem.quotas or problem.caps) and capabilities(resolve(solver, problem)).prices
     )
     carried = widens and max_moves is None and isinstance(previous, Assignment) and origin is not None
     if carried:
@@ -272,7 +273,7 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
         gone = outside[~allowed]
         forced[gone], held[gone], locked[gone] = "not_feasible", -1, False
         if allowed.any():
-            problem = problem._with_arcs(outside[allowed], held[outside[allowed]], scores[allowed])
+            problem = problem.with_arcs(outside[allowed], held[outside[allowed]], scores[allowed])
         holders, arc = _arcs_held(problem, held)
 
     # Step 2: capacity cuts, locked holders first, then by score.
@@ -292,7 +293,7 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     # Step 3: lock, and the problem of the others.
     values = problem.values.copy()
     values[stays] += move_penalty
-    sub = _without_locked(problem, values, locked, pinned)
+    sub = problem.replace(values=values).fixing(pinned)
     sub_stays = np.cumsum(~locked[problem.workers])[stays] - 1  # unlocked arcs keep their order in ``sub``
     logger.info("rematch: %d holders (%d locked, %d free), %d lost their job before the solve, %d left",
                 len(stays) + len(pinned), len(pinned), len(stays), int(np.count_nonzero(forced != None)),  # noqa: E711
@@ -301,7 +302,7 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     # Step 4: solve, warm from the prices before.
     note(f"{sub.n_arcs:,} arcs")
     stage("solve")
-    name = auto_solver(sub) if solver == "auto" else solver
+    name = resolve(solver, sub)
     warm = None
     if capabilities(name).prices and capabilities(name).warm and before.prices is not None:
         # A new job starts above every value: nobody bids for it until its reverse steps lower its price to draw
@@ -314,14 +315,13 @@ def _rematch(previous: Any, market: Market, policy: Policy, before: Before, lock
     budget = len(sub_stays) if max_moves is None else max_moves
     solved = solve_limited(sub, sub_stays, budget, solver=solver, time_limit=time_limit, seed=seed, options=options,
                            warm=warm)  # fmt: skip
-    if scope == "market" and capabilities(name).prices and solved.stats["method"] == "free":
+    if scope == "market" and capabilities(name).prices and budget >= len(sub_stays):  # the move limit cannot bind
         deadline = None if time_limit is None else started + time_limit
         problem, solved = _widened(market, policy, problem, sub, sub_stays, solved, locked, k=k, seed=seed,
                                    deadline=deadline, margin=WARM_MARGIN if carried else MARGIN,
-                                   solver=str(name))  # fmt: skip
-    result = _whole(problem, locked, held, solved, move_penalty)
+                                   solver=name)  # fmt: skip
+    result = _whole(problem, locked, held, solved, reused)
     changes = _changes(previous_id, held, forced, locked, np.asarray(result.job_of), left)
-    result.stats["candidates"] = reused
     timings = {"rematch": time.perf_counter() - started}
     return Assignment(market, policy, problem, result, timings, changes=changes, pool=candidate_pool)
 
@@ -368,12 +368,12 @@ def _carried(old: Problem, problem: Problem, origin: tuple[np.ndarray, np.ndarra
     both = (workers >= 0) & (jobs >= 0)
     if prices is not None:  # a pair that could not pay its job's price is left for the passes to find again
         both &= old.values >= old.people[old.workers] * prices[old.jobs]
-    return problem._with_arcs(workers[both], jobs[both], old.values[both]) if both.any() else problem
+    return problem.with_arcs(workers[both], jobs[both], old.values[both]) if both.any() else problem
 
 
 def _widened(market: Market, policy: Policy, problem: Problem, sub: Problem, stays: np.ndarray, solved: Result,
              locked: np.ndarray, *, k: int, seed: int, deadline: float | None, margin: float,
-             solver: str) -> tuple[Problem, Result]:  # fmt: skip
+             solver: str | SolverFn) -> tuple[Problem, Result]:  # fmt: skip
     """The pricing passes of :mod:`~jobmatch.pipeline.pricing` on the problem of the unlocked workers: the whole
     ``problem`` grown by the same pairs (their scores: a pair outside the candidates is nobody's current job),
     and the answer, with the moves counted on the grown problem."""
@@ -382,58 +382,31 @@ def _widened(market: Market, policy: Policy, problem: Problem, sub: Problem, sta
     before = np.diff(sub.indptr)
     added = np.arange(grown.n_arcs) - grown.indptr[grown.workers] >= before[grown.workers]  # each row's tail
     if added.any():
-        problem = problem._with_arcs(grown.workers[added], grown.jobs[added], grown.values[added])
+        problem = problem.with_arcs(grown.workers[added], grown.jobs[added], grown.values[added])
     marked = grown.indptr[sub.workers[stays]] + stays - sub.indptr[sub.workers[stays]]  # old arcs kept their place
-    stats = {**solved.stats, "left": left_unchosen(grown, marked, solved.job_of), "method": "free"}
+    stats = {**solved.stats, "left": left_unchosen(grown, marked, solved.job_of)}
     return problem, dataclasses.replace(solved, stats=stats)
 
 
-def _without_locked(problem: Problem, values: np.ndarray, locked: np.ndarray, pinned: np.ndarray) -> Problem:
-    """The problem of the unlocked workers, worth ``values`` (one per arc of ``problem``): locked workers without
-    arcs, their seats out of capacity and caps, and counted by the quotas as placed before."""
-    people = problem.people
-    free_arcs = ~locked[problem.workers]
-    counts = np.bincount(problem.workers[free_arcs], minlength=problem.n_workers)
-    on = problem.jobs[pinned]
-    taken = np.bincount(on, weights=problem.use[pinned], minlength=problem.n_jobs)
-    capacity = problem.capacity - np.round(taken).astype(np.int64)
-    caps = tuple(
-        Cap(c.name, c.jobs, max(0, c.limit - int(people[problem.workers[pinned]][c.jobs[on]].sum())))
-        for c in problem.caps
-    )
-    placed_before = int(people[locked].sum())
-    quotas = tuple(
-        dataclasses.replace(
-            q,
-            placed_before=q.placed_before + placed_before,
-            members_before=q.members_before + int(people[locked & q.members].sum()),
-        )
-        for q in problem.quotas
-    )
-    return Problem._trusted(
-        indptr_from_counts(counts), problem.jobs[free_arcs], values[free_arcs], capacity=capacity,
-        n_jobs=problem.n_jobs, use=problem.use[free_arcs], people=people, maximize=True, must_place=False,
-        quotas=quotas, caps=caps,
-    )  # fmt: skip
-
-
-def _whole(problem: Problem, locked: np.ndarray, held: np.ndarray, solved: Result, move_penalty: float) -> Result:
-    """The solve's answer on the whole market: locked workers back in their jobs, the objective in scores,
-    checked against the market's own problem (capacities, caps and quotas as given)."""
+def _whole(problem: Problem, locked: np.ndarray, held: np.ndarray, solved: Result, reused: dict[str, Any]) -> Result:
+    """The solve's answer on the whole market: locked workers back in their jobs, the objective in scores, the
+    solve's own (scores and move bonus) as ``solved_objective``, with its bound, duals and proof, checked against
+    the market's own problem (capacities, caps and quotas as given).  ``reused``: what the candidate pool re-used,
+    into ``stats["candidates"]``."""
     pinned = np.full(problem.n_workers, -1, dtype=np.int64)
     pinned[locked] = held[locked]
     fixed = problem.objective_of(pinned)  # the locked workers' scores, outside the solve
-    bound = None if solved.bound is None else solved.bound + fixed
-    penalised = {"objective": solved.objective + fixed, "bound": bound, "gap": solved.gap,
-                 "move_penalty": move_penalty, "prices": solved.prices}  # fmt: skip
-    stats = {**solved.stats, "penalised": penalised}
     solution = solved.status in (Status.OPTIMAL, Status.FEASIBLE)
     job_of = np.asarray(solved.job_of).copy() if solution else np.full(problem.n_workers, -1, dtype=np.int64)
     if solution:
         job_of[locked] = held[locked]
     objective = problem.objective_of(job_of) if solution else float("nan")
-    result = Result(solved.status, objective, job_of, solved.solver, diagnosis=solved.diagnosis,
-                    timings=dict(solved.timings), stats=stats)  # fmt: skip
+    result = Result(
+        solved.status, objective, job_of, solved.solver,
+        bound=None if solved.bound is None else solved.bound + fixed,
+        diagnosis=solved.diagnosis, timings=dict(solved.timings), stats={**solved.stats, "candidates": reused},
+        duals=solved.duals, proven_over=solved.proven_over, solved_objective=solved.objective + fixed,
+    )  # fmt: skip
     return check(problem, result, solver=solved.solver)
 
 

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import MAX_INDEX, POSITIVE, Whole, fail, param
 from ..data.market import Market
 from ..data.records import TrainingProgram, record_fields
-from ..data.schema import MAX_INDEX, POSITIVE, Kind, Rule, fail, param
 from ..policy import Policy, policy_for
 from ..scoring.blend import Blend, blended
 from ..scoring.scores import candidates, pair_components
@@ -37,7 +37,7 @@ from .compile import compile
 __all__ = ["more_seats", "routes"]
 
 #: A change of seats: any integer a seat count can move by (the result is checked against the seats rule).
-_EXTRA = Rule(Kind.COUNT, low=-MAX_INDEX, high=MAX_INDEX)
+_EXTRA = Whole(-MAX_INDEX, MAX_INDEX)
 
 
 def more_seats(market: Market, program: str | int, extra: int) -> Market:

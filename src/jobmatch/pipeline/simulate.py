@@ -40,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import POSITIVE, SEED, Whole, fail, param
 from ..data.market import Market
-from ..data.schema import POSITIVE, SEED, Kind, Rule, fail, param
 from ..data.synth import scenario
 from ..exceptions import SolverError, optional_import
 from ..policy import Policy
@@ -109,7 +109,7 @@ class Year:
 
 #: The longest year :func:`run` simulates, in weeks (ten years).
 MAX_WEEKS = 520
-WEEKS = Rule(Kind.COUNT, low=1, high=MAX_WEEKS)
+WEEKS = Whole(1, MAX_WEEKS)
 #: The most memory the year's draws (one float per worker and week) may take.
 MAX_DRAW_BYTES = 4 * 2**30
 

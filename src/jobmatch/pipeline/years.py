@@ -1,8 +1,11 @@
 """Simulated years compared: each strategy's totals over seeds with confidence intervals, and the weekly curves.
 
 :func:`jobmatch.simulate.run` simulates one year of one strategy
-(:mod:`jobmatch.pipeline.simulate`); :func:`compare` runs each strategy on
-the same seeds and sums them up, :func:`plot` draws employment week by week.
+(:mod:`jobmatch.pipeline.simulate`); :func:`compare_strategies` runs each
+strategy on the same seeds and sums them up (not to be confused with
+:func:`jobmatch.compare`, which runs solvers on one market), and
+:func:`plot` checks the years and has
+:func:`jobmatch.results.plot_years.plot_years` draw employment week by week.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from ..data.schema import SEED, fail, param
+from .._checks import SEED, fail, param
 from ..exceptions import optional_import
 from .simulate import Strategy, Year, run
 
-__all__ = ["compare", "plot"]
+__all__ = ["compare_strategies", "plot"]
 
 
-def compare(
+def compare_strategies(
     strategies: Sequence[Strategy], *, seeds: Sequence[int] = (0, 1, 2), level: float = 0.95, **options: Any
 ) -> Any:
     """Each strategy's year over ``seeds``: the mean of each total and its ``level`` confidence interval.
@@ -47,8 +50,8 @@ def compare(
 
     Examples
     --------
-    >>> from jobmatch.simulate import STATUS_QUO, Strategy, compare
-    >>> table = compare([STATUS_QUO, Strategy("matched")], seeds=(0, 1), workers=400, jobs=20, weeks=6)
+    >>> from jobmatch.simulate import STATUS_QUO, Strategy, compare_strategies
+    >>> table = compare_strategies([STATUS_QUO, Strategy("matched")], seeds=(0, 1), workers=400, jobs=20, weeks=6)
     >>> table["strategy"].tolist(), table["seeds"].tolist()
     (['first_come', 'matched'], [2, 2])
     >>> bool(table.loc[0, "uplift_12m"] == 0.0)
@@ -56,8 +59,8 @@ def compare(
     """
     from statistics import NormalDist
 
-    pd = optional_import("pandas", "pandas", "simulate.compare")
-    where = "simulate.compare"
+    pd = optional_import("pandas", "pandas", "simulate.compare_strategies")
+    where = "simulate.compare_strategies"
     strategies = list(strategies)
     if not strategies or not all(isinstance(s, Strategy) for s in strategies):
         raise fail(where, "strategies", "a non-empty sequence of jobmatch.simulate.Strategy", strategies)
@@ -95,42 +98,22 @@ def plot(years: Sequence[Year] | Mapping[str, Sequence[Year]], *, axes: Any = No
     """People employed over the weeks per strategy (mean over seeds), and each strategy's difference from the
     first one, paired by seed (mean, the seeds' range shaded).
 
+    The figure is :func:`jobmatch.results.plot_years.plot_years` (needs ``jobmatch[plot]``); this checks that
+    ``years`` are simulated years first.
+
     Parameters
     ----------
     years : sequence of Year
-        Such as ``compare(...).attrs["years"]``; the first strategy is the baseline.
+        Such as ``compare_strategies(...).attrs["years"]``; the first strategy is the baseline.
     axes : pair of matplotlib Axes, optional
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    plt = optional_import("matplotlib.pyplot", "plot", "simulate.plot")
     runs = [y for group in years.values() for y in group] if isinstance(years, Mapping) else list(years)
     if not runs or not all(isinstance(y, Year) for y in runs):
         raise fail("simulate.plot", "years", "a non-empty sequence of jobmatch.simulate.Year", years)
-    if axes is None:
-        figure, axes = plt.subplots(1, 2, figsize=(11, 4))
-    else:
-        figure = axes[0].figure
-    names = list(dict.fromkeys(y.strategy for y in runs))
+    from ..results.plot_years import plot_years  # matplotlib, on first use
 
-    def lines(name: str) -> dict[int, np.ndarray]:
-        return {y.seed: y.weeks["employed"].to_numpy(dtype=float) for y in runs if y.strategy == name}
-
-    base = lines(names[0])
-    for name in names:
-        mine = lines(name)
-        weeks = np.arange(len(next(iter(mine.values()))))
-        axes[0].plot(weeks, np.mean(list(mine.values()), axis=0), label=name)
-        paired = np.array([mine[seed] - base[seed] for seed in mine if seed in base])
-        if len(paired):
-            axes[1].plot(weeks, paired.mean(axis=0), label=name)
-            axes[1].fill_between(weeks, paired.min(axis=0), paired.max(axis=0), alpha=0.2)
-    axes[0].set_xlabel("week")
-    axes[0].set_ylabel("people employed")
-    axes[1].set_xlabel("week")
-    axes[1].set_ylabel(f"people employed, minus {names[0]!r} (same seed)")
-    axes[0].legend()
-    figure.tight_layout()
-    return figure
+    return plot_years(runs, axes=axes)

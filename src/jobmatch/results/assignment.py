@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._html import html_table
-from ..solvers.result import Result
+from ..solvers.result import Duals, Result, Scope, Status
 
 if TYPE_CHECKING:
     from ..data.market import Market
@@ -72,19 +72,65 @@ class Assignment:
         self.pool = pool
         self.timings = {**timings, **{f"solver {k}": v for k, v in result.timings.items()}}
 
-    status = property(lambda self: self.result.status, doc="How the solve ended.")
-    objective = property(lambda self: self.result.objective, doc="Total score of the placements.")
-    solver = property(lambda self: self.result.solver, doc="The solver that ran.")
-    bound = property(lambda self: self.result.bound, doc="Proven bound on the optimum, if known.")
-    gap = property(lambda self: self.result.gap, doc="Relative gap to the bound, if known.")
-    diagnosis = property(lambda self: self.result.diagnosis, doc="Why not optimal or feasible, in words.")
-    job_of = property(lambda self: self.result.job_of, doc="Job index per worker, -1 if unplaced.")
+    @property
+    def status(self) -> Status:
+        """How the solve ended."""
+        return self.result.status
 
     @property
-    def proven_over(self) -> str:
+    def objective(self) -> float:
+        """Total score of the placements (NaN without a solution)."""
+        return self.result.objective
+
+    @property
+    def solved_objective(self) -> float:
+        """The objective the solve maximised: a re-match's total score plus ``move_penalty`` per person kept in
+        their job (:func:`jobmatch.rematch`); elsewhere the ``objective``.  ``bound``, ``gap`` and ``status`` are
+        about it."""
+        solved = self.result.solved_objective
+        return self.result.objective if solved is None else solved
+
+    @property
+    def solver(self) -> str:
+        """The solver that ran (``"auto"``'s choice named)."""
+        return self.result.solver
+
+    @property
+    def bound(self) -> float | None:
+        """A proven bound on the optimum of ``solved_objective`` (and so of the score), if known."""
+        return self.result.bound
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between ``solved_objective`` and ``bound``, if a bound is known."""
+        return self.result.gap
+
+    @property
+    def diagnosis(self) -> str | None:
+        """Why the answer is not optimal, or there is none, in words (None when nothing is to say)."""
+        return self.result.diagnosis
+
+    @property
+    def job_of(self) -> np.ndarray:
+        """Job index per worker, -1 if unplaced (read-only)."""
+        return self.result.job_of
+
+    @property
+    def duals(self) -> Duals | None:
+        """The solver's job prices and worker surpluses, which prove ``bound`` (:class:`~jobmatch.Duals`); None
+        from a solver without prices.  A re-match's are those of its penalised solve (the next one's start)."""
+        return self.result.duals
+
+    @property
+    def prices(self) -> np.ndarray | None:
+        """Job prices, one per job of the market (``duals.prices``), or None."""
+        return self.result.prices
+
+    @property
+    def proven_over(self) -> Scope:
         """What ``status`` and ``bound`` are proven over: ``"market"``, every feasible pair (the pricing pass of
         :mod:`jobmatch.pipeline.pricing`), or ``"candidates"``, the top-``k`` pairs that were solved."""
-        return str(self.result.stats.get("proven_over", "candidates"))
+        return self.result.proven_over
 
     @cached_property
     def program_of(self) -> np.ndarray:

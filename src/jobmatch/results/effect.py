@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..data.schema import fail
+from .._checks import fail
 
 if TYPE_CHECKING:
     from .assignment import Assignment
@@ -63,14 +63,6 @@ class Effect:
                 f"difference {interval})")  # fmt: skip
 
 
-def _bound(run: Assignment) -> float | None:
-    """The run's proven bound on its optimum (a re-match's penalised bound bounds its score too)."""
-    if run.bound is not None:
-        return float(run.bound)
-    penalised = run.result.stats.get("penalised") or {}
-    return None if penalised.get("bound") is None else float(penalised["bound"])
-
-
 def effect(base: Assignment, other: Assignment) -> Effect:
     """The what-if ``other`` against ``base`` (module notes).
 
@@ -105,7 +97,7 @@ def effect(base: Assignment, other: Assignment) -> Effect:
             why = f"the {name} run has no solution ({run.status.name}: {run.diagnosis or run.status.value})"
             return Effect(math.nan, -math.inf, math.inf, False, 0, unsolved=why)
     b_obj, o_obj = float(base.objective), float(other.objective)
-    b_bound, o_bound = _bound(base), _bound(other)
+    b_bound, o_bound = base.bound, other.bound  # a re-match's bound (of its penalised solve) bounds its score too
     low = -math.inf if b_bound is None else o_obj - b_bound
     high = math.inf if o_bound is None else o_bound - b_obj
     tolerance = 1e-9 * max(1.0, abs(b_obj), abs(o_obj))  # rounding of the recomputed objectives

@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._checks import fail
 from .._html import html_table
 from ..components import COMPONENTS
 from ..data.market import Market
-from ..data.schema import fail
 from ..scoring.scores import filter_failures
 from ..scoring.trained import trained_components
 from .reasons import STATES, arc_states, state_words
@@ -279,9 +279,10 @@ def _placed(assignment: Assignment, i: int, wid: Any, own: int, arcs: np.ndarray
 
 
 def _cutoff(assignment: Assignment, i: int, j: int) -> float | None:
-    """Job ``j``'s cutoff for worker ``i``: its price times the worker's people (None when the solver priced none)."""
-    prices = assignment.result.prices
-    if prices is None or not assignment.problem.maximize:
+    """Job ``j``'s cutoff for worker ``i``: its price times the worker's people (None when the solver priced none,
+    or priced another objective than the scores: a re-match's prices include its move bonus)."""
+    prices = assignment.prices
+    if prices is None or not assignment.problem.maximize or assignment.result.solved_objective is not None:
         return None
     return float(prices[j] * assignment.problem.people[i])
 

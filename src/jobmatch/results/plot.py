@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ..data.schema import fail
+from .._checks import fail
 from ..exceptions import optional_import
 
 _mpl = optional_import("matplotlib", "plot", "jobmatch.plot")

@@ -19,9 +19,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._checks import fail
 from ..data.market import Market
 from ..data.ragged import Ragged
-from ..data.schema import fail
 from ..data.table import Table
 from ..policy import COMPONENTS, Policy
 from .custom import attributes

@@ -37,8 +37,8 @@ from typing import Any
 import numpy as np
 
 from .._arrays import indptr_from_counts, row_ids
+from .._checks import POSITIVE, SHARE, Real, fail, param
 from ..data.market import Market
-from ..data.schema import POSITIVE, SHARE, Kind, Rule, fail, param
 from ..policy import COMPONENTS, MAX_WEIGHTS, Policy
 from ._inputs import pairs
 from .graph import CandidateGraph
@@ -49,7 +49,7 @@ __all__ = ["Blend", "PairScores", "blend_candidates", "blended"]
 #: Pairs per call of a function source, by default.
 BLOCK = 1 << 20
 #: A source's weight: a finite number from 0 to the most a policy's weights add up to.
-WEIGHT = Rule(Kind.AMOUNT, low=0, high=MAX_WEIGHTS)
+WEIGHT = Real(0, MAX_WEIGHTS)
 #: What each kind of source holds, in words.
 _KINDS = {
     "dense": "a 2-d array of numbers",

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._checks import fail
 from .._config import BOUNDSCHECK, INLINE_UNCACHED, JIT_UNCACHED, parallel_lock
 from ..components import Component, active
-from ..data.schema import fail
 
 if TYPE_CHECKING:
     from ..data.market import Market

@@ -8,9 +8,9 @@ from typing import Literal
 import numpy as np
 
 from .._arrays import readonly
+from .._checks import COUNT, MAX_INDEX, POSITIVE, Whole, fail, param, show
 from .._html import html_table
 from ..data.arrays import int_array, offsets, shown_at
-from ..data.schema import COUNT, MAX_INDEX, POSITIVE, Kind, Rule, fail, param, show
 
 __all__ = ["CandidateGraph"]
 
@@ -142,7 +142,7 @@ class CandidateGraph:
 
     def row(self, r: int) -> tuple[np.ndarray, np.ndarray]:
         """Indices and scores of row ``r`` (from 0 to ``n_rows - 1``; no negative indexing), best first."""
-        r = param("CandidateGraph.row", "r", r, Rule(Kind.COUNT, low=0, high=self.n_rows - 1))
+        r = param("CandidateGraph.row", "r", r, Whole(0, self.n_rows - 1))
         lo, hi = self.indptr[r], self.indptr[r + 1]
         return self.indices[lo:hi], self.scores[lo:hi]
 

@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._checks import POSITIVE, Whole, fail, param
 from ..data.market import Market
-from ..data.schema import POSITIVE, Kind, Rule, fail, param
 from ..policy import COMPONENTS, Policy
 from . import _kernels
 from ._inputs import kernel_inputs, pairs, shares
@@ -47,7 +47,7 @@ FILTERS = (*COMPONENTS, "strict_diet", "capacity")
 #: Largest dense matrix :func:`score_matrix` builds unless told otherwise.
 DEFAULT_MAX_BYTES = 2**32
 #: A number of bytes (no upper bound: compared, never cast).
-_BYTES = Rule(Kind.COUNT, low=0, high=math.inf)
+_BYTES = Whole(0, math.inf)
 
 
 def _check(market: object, policy: object, where: str) -> Policy:
@@ -138,7 +138,7 @@ def candidates(
         Candidates kept per row (fewer where fewer pairs are feasible).
     side : {"worker", "job"}
         ``"worker"``: a row per worker listing jobs; ``"job"``: a row per
-        job listing workers (for shortlists).
+        job listing workers (for :func:`jobmatch.shortlist`).
     block : int, optional
         Workers per block for ``side="job"``.
 

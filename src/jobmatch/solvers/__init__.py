@@ -29,11 +29,13 @@ from typing import Any
 
 from ..exceptions import OptionWarning
 from .problem import Cap, GroupBound, Problem
-from .result import Result, Status
+from .result import Certificate, Duals, Result, Status
 from .warm import WarmStart
 
 __all__ = [
     "Cap",
+    "Certificate",
+    "Duals",
     "GroupBound",
     "OptionWarning",
     "Problem",

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..data.schema import fail
+from .._checks import fail
 from .problem import Problem
 from .result import Result, Status
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..data.schema import MAX_TOTAL
+from .._checks import MAX_TOTAL
 from .problem import Problem
 
 __all__ = ["Scaled", "integer_values", "scaled_values"]

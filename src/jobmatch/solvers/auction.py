@@ -51,10 +51,11 @@ result is FEASIBLE with the relaxation's bound.
 
 Prices and warm starts
 ----------------------
-The result carries ``prices`` (one per job, in the problem's value units
-per place) and ``surplus`` (one per worker); ``bound`` equals
-``sum(capacity * prices) + sum(surplus) + rounding`` (``Result.rounding``:
-what rounding the values to integers may cost; the negated right-hand side
+The result carries ``duals`` (:class:`~jobmatch.solvers.result.Duals`):
+``prices`` (one per job, in the problem's value units per place) and
+``surplus`` (one per worker); ``bound`` equals ``sum(capacity * prices) +
+sum(surplus) + rounding`` (``duals.rounding``: what rounding the values to
+integers may cost; the negated right-hand side
 for a minimisation, whose prices are those of the negated costs).  A job with room left has price
 0; a full job's price is what the last worker it took would give up to
 keep it.
@@ -91,8 +92,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._checks import fail
 from .._progress import note
-from ..data.schema import fail
 from ..exceptions import SolverError
 from . import _auction
 from ._pack import Deadline, hint_arg, infeasible, interruptible, job_of_from_arcs, out_of_time, pack
@@ -100,7 +101,7 @@ from ._scale import Scaled, scaled_values
 from .couples import place_split
 from .flow import diagnose, per_unit
 from .problem import Problem
-from .result import Result, Status
+from .result import Certificate, Duals, Result, Status
 from .usage import room_left
 from .warm import WarmStart
 
@@ -316,7 +317,7 @@ def solve_auction(
     seed : int, optional
         No effect (the auction is deterministic).
     warm : WarmStart, optional
-        Start prices, one per job (``Result.prices`` of an earlier solve),
+        Start prices, one per job (``duals.prices`` of an earlier solve),
         and a start assignment, a job index per worker (-1: unplaced), e.g.
         the earlier solve's ``job_of``; workers keep their job where it is
         still one of their arcs and has room.  With workers of several
@@ -328,7 +329,7 @@ def solve_auction(
     Returns
     -------
     Result
-        With ``prices`` and ``surplus``.
+        With ``duals``: prices and surpluses that prove ``bound``.
 
     Examples
     --------
@@ -338,7 +339,7 @@ def solve_auction(
     >>> result = solve(problem, solver="auction")
     >>> result.status.name, result.objective, result.job_of.tolist()
     ('OPTIMAL', 9.5, [0, 1, 0])
-    >>> result.prices.tolist(), result.surplus.tolist(), float(result.bound)
+    >>> result.duals.prices.tolist(), result.duals.surplus.tolist(), float(result.bound)
     ([1.0, 0.0], [3.0, 2.0, 2.5], 9.5)
 
     The bound is ``capacity @ prices + surplus.sum()``: 2 x 1.0 + 7.5.
@@ -447,15 +448,16 @@ def _result(
     stats: dict[str, Any] = {
         **state.counts,
         "relaxed": state.a_job.copy(),  # per one-person copy: a warm start (hint) that places split couples as is
-        "scale": market.scaled.scale,
         "S": market.S,
         "warm": warm,
         "split": len(split),
-        "certificate": "exact prices" if exact is not None else ("gap below one unit" if proven else "bound"),
     }
+    certificate = Certificate.GAP_BELOW_UNIT if proven else Certificate.BOUND
+    if exact is not None:
+        certificate = Certificate.EXACT
+    duals = Duals(prices, per_worker, rounding=market.scaled.slack, scale=market.scaled.scale, certificate=certificate)
     timings = {"build": built - started, "solve": time.perf_counter() - built}
-    extra: dict[str, Any] = {"bound": bound, "prices": prices, "surplus": per_worker, "stats": stats,
-                             "rounding": market.scaled.slack}  # fmt: skip
+    extra: dict[str, Any] = {"bound": bound, "duals": duals, "stats": stats}
     if len(split):
         job_of = place_split(problem, split, job_of)
         extra["diagnosis"] = (

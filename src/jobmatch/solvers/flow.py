@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from ..data.schema import MAX_TOTAL, fail
+from .._checks import MAX_TOTAL, fail
 from ..exceptions import SolverError
 from ._pack import Deadline, infeasible, job_of_from_arcs, out_of_time, pack, timed
 from ._scale import scaled_values

@@ -283,7 +283,8 @@ def _rounds(problem: Problem, native: bool, time_limit: float | None, started: f
         subproblem = _with_values(problem, gain - relaxed.on_arcs(lam, workers, jobs), caps=native)
         sub = _inner(subproblem, sub, search.deadline.remaining())
         inner_s += sub.timings["total"]
-        scale = sub.stats.get("scale", scale)
+        scaled = sub.duals.scale if sub.duals is not None else sub.stats.get("scale")  # auction, flow
+        scale = scale if scaled is None else float(scaled)
         if sub.status is Status.UNKNOWN:  # out of time before the inner problem was solved
             break
         if sub.status is Status.INFEASIBLE:  # the native part alone (capacities, caps, must-place) cannot hold

@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from ..data.schema import COUNT, fail, param
+from .._checks import COUNT, fail, param
 from ..exceptions import SolverError
 from ._pack import job_of_from_arcs, pack
 from ._scale import integer_values
 from .check import check
 from .cpsat import Columns, Row, solve_columns
 from .problem import Problem
-from .registry import SolverFn, auto_solver, capabilities, solve
+from .registry import SolverFn, capabilities, resolve, solve
 from .result import Result, Status
 from .warm import WarmStart
 
@@ -149,7 +149,7 @@ def _priced(
     started: float,
 ) -> Result:
     """Bisection on a bonus ``lam`` for the marked arcs (module notes)."""
-    name = auto_solver(problem) if solver == "auto" else solver
+    name = resolve(solver, problem)
     need = len(arcs) - most_left  # marked arcs that must be chosen
     deadline = None if time_limit is None else started + time_limit
     given = dict(options or {})

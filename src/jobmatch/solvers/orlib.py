@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.schema import fail
+from .._checks import fail
 from .problem import Problem
 
 __all__ = ["load_orlib_assign", "load_orlib_gap"]

@@ -29,8 +29,8 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 
 from .._arrays import indptr_from_counts, row_ids
+from .._checks import COUNT, MAX_INDEX, fail, param, show
 from ..data.arrays import checked_ints, int_array, offsets
-from ..data.schema import COUNT, MAX_INDEX, fail, param, show
 
 __all__ = ["blocking_pairs", "deferred_acceptance", "lists_to_csr", "rank_lookup"]
 

@@ -22,14 +22,14 @@ read in one place (the builders reuse the same checks).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from .._arrays import indptr_from_counts, readonly, row_ids
-from ..data.schema import COUNT, FLAG, MAX_INDEX, MAX_TOTAL, SHARE, TEXT, fail, param
+from .._checks import COUNT, FLAG, MAX_INDEX, MAX_TOTAL, SHARE, TEXT, fail, param
 from ..scoring.graph import CandidateGraph
 
 __all__ = ["Cap", "GroupBound", "Problem"]
@@ -148,21 +148,21 @@ class Cap:
         set_(self, "limit", param(where, "limit", self.limit, COUNT))
 
 
-def _values(values: Any, nnz: int, n_workers: int) -> np.ndarray:
+def _values(values: Any, nnz: int, n_workers: int, where: str = _P) -> np.ndarray:
     """Arc values as finite float64, one per arc, every total within ``MAX_TOTAL`` (as :class:`Problem` checks them)."""
-    array = _array(_P, "values", values)
+    array = _array(where, "values", values)
     if array.dtype.kind not in "iuf" and array.size:
-        raise fail(_P, "values", "numbers", str(array.dtype), described=True)
+        raise fail(where, "values", "numbers", str(array.dtype), described=True)
     array = np.asarray(array, dtype=np.float64)
     if array.shape != (nnz,):
-        raise fail(_P, "values", f"{nnz} entries, one per arc", array.shape)
+        raise fail(where, "values", f"{nnz} entries, one per arc", array.shape)
     if not np.all(np.isfinite(array)):
-        raise fail(_P, "values", "finite numbers (leave infeasible pairs out)", "NaN or inf", described=True)
+        raise fail(where, "values", "finite numbers (leave infeasible pairs out)", "NaN or inf", described=True)
     top = float(np.abs(array).max()) if nnz else 0.0
     limit = MAX_TOTAL / max(n_workers, 1)
     if not top < limit:
         raise fail(
-            _P,
+            where,
             "values",
             f"numbers of magnitude below {limit:.6g} (2**53 / {max(n_workers, 1):,} workers, so that every "
             "total stays exact and fits the solvers' integers)",
@@ -399,19 +399,44 @@ class Problem:
             workers=workers,
         )
 
-    def _with_arcs(self, workers: np.ndarray, jobs: np.ndarray, values: np.ndarray) -> Problem:
-        """This problem with more arcs (worker, job, value), without checks but for repeats: an arc it already has
-        is not added again.  Each worker's new arcs follow its old ones; they use the worker's people.
+    def with_arcs(self, workers: Any, jobs: Any, values: Any) -> Problem:
+        """This problem with more arcs, ``(workers[t], jobs[t])`` worth ``values[t]``; an arc it has already is not
+        added again.
 
-        For the pricing pass of :func:`jobmatch.match`: the arcs come from
-        the scoring kernels (valid indices, finite values).
+        Each worker's new arcs follow its old ones (arc indices of the old
+        arcs shift by the arcs added before them, their order kept); a new
+        arc uses the worker's ``people``.  Capacities, quotas and caps are
+        kept.  The new arcs are checked as :class:`Problem` checks arcs
+        (indices in range, finite values within its range, no pair twice
+        among them), in vectorised passes: the pricing passes of
+        :func:`jobmatch.match` add millions of pairs this way.
+
+        Raises
+        ------
+        ValidationError
+            Indices out of range or not integers, values not finite or too
+            large, arrays of different lengths, a pair given twice, or more
+            than 2**31 - 1 arcs in all.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> sparse = Problem.from_arcs([0, 1], [0, 1], [3.0, 2.0], n_workers=2, n_jobs=2)
+        >>> grown = sparse.with_arcs([1, 0], [0, 0], [4.0, 9.0])  # (0, 0) is an arc already: kept as it was
+        >>> grown.indptr.tolist(), grown.jobs.tolist(), grown.values.tolist()
+        ([0, 1, 3], [0, 1, 0], [3.0, 2.0, 4.0])
         """
-
         from .. import _sparse
 
-        workers, jobs = np.asarray(workers, dtype=np.int64), np.asarray(jobs, dtype=np.int64)
+        where = "Problem.with_arcs"
+        size = _array(where, "workers", workers).size
+        workers = _indices(where, "workers", workers, size, self.n_workers)
+        jobs = _indices(where, "jobs", jobs, size, self.n_jobs)
+        values = _values(values, size, self.n_workers, where)
         new = ~_sparse.in_rows(self.indptr, self.jobs, workers, jobs)  # np.isin on (worker, job) keys: 20x slower
         workers, jobs, values = workers[new], jobs[new], values[new]
+        if self.n_arcs + len(workers) > MAX_INDEX:
+            raise fail(where, "workers", f"at most {MAX_INDEX:,} arcs in all", self.n_arcs + len(workers))
         old = np.diff(self.indptr)
         added = np.bincount(workers, minlength=self.n_workers)
         indptr = indptr_from_counts(old + added)
@@ -420,6 +445,10 @@ class Problem:
         workers, jobs, values = workers[order], jobs[order], values[order]
         first = np.zeros(self.n_workers + 1, dtype=np.int64)
         np.cumsum(added, out=first[1:])
+        twice = _sparse.first_repeat(first, jobs, self.n_jobs) if len(jobs) else -1
+        if twice >= 0:
+            raise fail(where, "jobs", "each job at most once per worker among the new arcs",
+                       f"worker {twice} given a job twice", described=True)  # fmt: skip
         slots = start[workers] + np.arange(len(workers)) - first[workers]
         kept = np.arange(self.n_arcs) - self.indptr[self.workers] + indptr[self.workers]
         out_jobs = np.empty(indptr[-1], dtype=np.int32)
@@ -439,6 +468,73 @@ class Problem:
             must_place=self.must_place,
             quotas=self.quotas,
             caps=self.caps,
+        )
+
+    def fixing(self, arcs: Any) -> Problem:
+        """The problem of the other workers once the workers of ``arcs`` (arc indices, at most one per worker) are
+        fixed along them.
+
+        The fixed workers keep their row but lose every arc; the places they
+        take leave the capacities and the caps; the quotas count them as
+        placed before (their people, and their members among them).  Every
+        other arc keeps its order, so an arc of a free worker is found in
+        the new problem at its index less the fixed workers' arcs before
+        it.  A re-match solves its free workers this way
+        (:func:`jobmatch.rematch`, ``keep=``).
+
+        Raises
+        ------
+        ValidationError
+            Arc indices out of range or two of one worker, or fixed places
+            that overfill a job or a cap (a quota they break leaves the
+            problem infeasible, as any quota that cannot hold).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> p = Problem.from_dense(np.array([[3.0, 1.0], [2.0, 5.0]]), capacity=[1, 2])
+        >>> rest = p.fixing([1])  # worker 0 fixed at job 1
+        >>> rest.capacity.tolist(), rest.indptr.tolist(), rest.jobs.tolist()
+        ([1, 1], [0, 0, 2], [0, 1])
+        """
+        where = "Problem.fixing"
+        size = _array(where, "arcs", arcs).size
+        arcs = _indices(where, "arcs", arcs, size, self.n_arcs)
+        fixed = np.zeros(self.n_workers, dtype=bool)
+        fixed[self.workers[arcs]] = True
+        if np.count_nonzero(fixed) != size:
+            raise fail(where, "arcs", "at most one arc per worker", "two arcs of one worker", described=True)
+        on = self.jobs[arcs]
+        taken = np.bincount(on, weights=self.use[arcs], minlength=self.n_jobs).astype(np.int64)
+        if np.any(taken > self.capacity):
+            job = int(np.argmax(taken > self.capacity))
+            raise fail(where, "arcs", f"at most {self.capacity[job]} places taken in job {job}", int(taken[job]))
+        people = self.people[self.workers[arcs]]
+        within = [c.limit - int(people[c.jobs[on]].sum()) for c in self.caps]
+        for c, left in zip(self.caps, within):
+            if left < 0:
+                raise fail(where, "arcs", f"places within cap {c.name!r} (at most {c.limit} people)",
+                           f"{c.limit - left} people fixed there", described=True)  # fmt: skip
+        caps = tuple(Cap(c.name, c.jobs, left) for c, left in zip(self.caps, within))
+        placed = int(self.people[fixed].sum())
+        quotas = tuple(
+            replace(q, placed_before=q.placed_before + placed,
+                    members_before=q.members_before + int(self.people[fixed & q.members].sum()))
+            for q in self.quotas
+        )  # fmt: skip
+        free = ~fixed[self.workers]
+        return Problem._trusted(
+            indptr_from_counts(np.bincount(self.workers[free], minlength=self.n_workers)),
+            self.jobs[free],
+            self.values[free],
+            capacity=self.capacity - taken,
+            n_jobs=self.n_jobs,
+            use=self.use[free],
+            people=self.people,
+            maximize=self.maximize,
+            must_place=self.must_place,
+            quotas=quotas,
+            caps=caps,
         )
 
     def _check_quota(self, quota: GroupBound) -> GroupBound:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..data.schema import SEED, fail, is_real, param
+from .._checks import SEED, fail, is_real, param
 from ..exceptions import OptionWarning
 from . import assignment, auction, cpsat, flow, greedy, lagrangian, stable
 from .check import check
@@ -30,6 +30,7 @@ from .result import Result
 from .warm import WarmStart
 
 __all__ = [
+    "AUTO_ORDER",
     "Capabilities",
     "OptionWarning",
     "auto_solver",
@@ -38,6 +39,7 @@ __all__ = [
     "checked_options",
     "known_options",
     "register",
+    "resolve",
     "solve",
     "unsupported",
 ]
@@ -49,18 +51,53 @@ SolverFn = Callable[..., Result]
 class Capabilities:
     """What a solver can do, declared in the registry; the pipeline asks for a capability, never for a name.
 
+    ``"auto"`` takes the first solver of :data:`AUTO_ORDER` (fastest first,
+    measured) whose capabilities cover the problem's quotas, caps,
+    must-place and sense, and that can express its details
+    (:func:`unsupported`).  A registered solver is refused a problem that
+    needs what it does not declare.
+
     Attributes
     ----------
     prices : bool
-        Its results carry job ``prices`` and worker ``surplus`` that prove
-        its bound: the pricing passes of :func:`jobmatch.match` and
-        :func:`jobmatch.rematch` can extend its answer to the whole market.
+        Its results carry :class:`~jobmatch.solvers.result.Duals` (job
+        prices, worker surpluses) that prove its bound: the pricing passes
+        of :func:`jobmatch.match` and :func:`jobmatch.rematch` can extend
+        its answer to the whole market.
     warm : bool
         It takes ``warm=`` (a :class:`~jobmatch.solvers.warm.WarmStart`).
+    quotas : bool
+        It holds group quotas (:class:`~jobmatch.solvers.problem.GroupBound`).
+    caps : bool
+        It holds caps on sets of jobs (:class:`~jobmatch.solvers.problem.Cap`).
+    must_place : bool
+        It places every worker when asked to (and proves it when it cannot).
+    minimise : bool
+        It takes minimisation problems (costs).
+    couples : bool
+        It places a worker of several people (a couple) exactly; otherwise
+        couples are solved as a relaxation and one it splits is placed
+        greedily, the result FEASIBLE.  ``"auto"`` does not ask for it (only
+        ``cpsat`` has it, and it is the slowest): pass ``solver="cpsat"``.
+    proven : bool
+        Its answers come with a proof: OPTIMAL, or a proven bound.
     """
 
     prices: bool = False
     warm: bool = False
+    quotas: bool = False
+    caps: bool = False
+    must_place: bool = False
+    minimise: bool = False
+    couples: bool = False
+    proven: bool = False
+
+    def missing(self, problem: Problem) -> str | None:
+        """What ``problem`` needs that these capabilities lack, in words (None: nothing)."""
+        needs = {"quotas": bool(problem.quotas), "caps": bool(problem.caps), "must_place": problem.must_place,
+                 "minimise": not problem.maximize}  # fmt: skip
+        lacking = [name.replace("_", "-") for name, needed in needs.items() if needed and not getattr(self, name)]
+        return f"it does not declare {', '.join(lacking)}" if lacking else None
 
 
 @dataclass(frozen=True)
@@ -71,22 +108,31 @@ class _Entry:
     can: Capabilities = Capabilities()
 
 
-def _anything(problem: Problem) -> str | None:
-    return None
-
+_HEURISTIC = Capabilities(must_place=True, minimise=True)  # greedy rules: no side constraints, no proof
+_STABLE = Capabilities(minimise=True)
+_EXACT = Capabilities(must_place=True, minimise=True, proven=True)
+_SIDE = Capabilities(quotas=True, caps=True, must_place=True, minimise=True, proven=True)
+# The auction takes must-place problems when named, by raising every value; that can cost it the scale that makes
+# its last phase a proof, so it does not declare must-place and "auto" sends them to flow.
+_PRICED = Capabilities(prices=True, warm=True, minimise=True, proven=True)
+_EVERYTHING = Capabilities(warm=True, quotas=True, caps=True, must_place=True, minimise=True, couples=True, proven=True)
 
 _REGISTRY: dict[str, _Entry] = {
-    "assignment": _Entry(assignment.solve_assignment, assignment.unsupported),
-    "auction": _Entry(auction.solve_auction, auction.unsupported, can=Capabilities(prices=True, warm=True)),
-    "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported, can=Capabilities(warm=True)),
-    "flow": _Entry(flow.solve_flow, flow.unsupported),
-    "first_come": _Entry(greedy.solve_first_come, greedy.unsupported),
-    "greedy": _Entry(greedy.solve_greedy, greedy.unsupported),
-    "random": _Entry(greedy.solve_random, greedy.unsupported),
-    "lagrangian": _Entry(lagrangian.solve_lagrangian, lagrangian.unsupported, ("finish",)),
-    "stable": _Entry(stable.solve_stable, stable.unsupported),
-    "stable_jobs": _Entry(stable.solve_stable_jobs, stable.unsupported),
+    "assignment": _Entry(assignment.solve_assignment, assignment.unsupported, can=_EXACT),
+    "auction": _Entry(auction.solve_auction, auction.unsupported, can=_PRICED),
+    "cpsat": _Entry(cpsat.solve_cpsat, cpsat.unsupported, can=_EVERYTHING),
+    "flow": _Entry(flow.solve_flow, flow.unsupported, can=_SIDE),
+    "first_come": _Entry(greedy.solve_first_come, greedy.unsupported, can=_HEURISTIC),
+    "greedy": _Entry(greedy.solve_greedy, greedy.unsupported, can=_HEURISTIC),
+    "random": _Entry(greedy.solve_random, greedy.unsupported, can=_HEURISTIC),
+    "lagrangian": _Entry(lagrangian.solve_lagrangian, lagrangian.unsupported, ("finish",), _SIDE),
+    "stable": _Entry(stable.solve_stable, stable.unsupported, can=_STABLE),
+    "stable_jobs": _Entry(stable.solve_stable_jobs, stable.unsupported, can=_STABLE),
 }
+
+#: The solvers ``"auto"`` considers, fastest first (docs/benchmarks.md): the auction is faster than flow at every
+#: size measured; lagrangian holds quotas and caps at scale with a proven gap; CP-SAT expresses everything.
+AUTO_ORDER = ("auction", "flow", "lagrangian", "cpsat")
 
 
 def available() -> list[str]:
@@ -94,7 +140,7 @@ def available() -> list[str]:
     return sorted([*_REGISTRY, "auto"])
 
 
-def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool = False, prices: bool = False) -> None:
+def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), capabilities: Capabilities | None = None) -> None:
     """Add a solver under ``name`` (replacing none of the built-in ones).
 
     Parameters
@@ -107,12 +153,12 @@ def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool
     options : iterable of str, optional
         The names of the keyword options ``fn`` takes: :func:`solve` passes
         these keys of its ``options`` on and warns about (and drops) others.
-    warm : bool, optional
-        Whether ``fn`` takes ``warm=`` (a :class:`~jobmatch.solvers.warm.WarmStart`).
-    prices : bool, optional
-        Whether its results carry ``prices`` and ``surplus`` proving the
-        bound (:class:`Capabilities`): then ``match`` and ``rematch`` extend
-        its answer over the whole market by pricing passes, as the auction's.
+    capabilities : Capabilities, optional
+        What ``fn`` can do (None: nothing beyond a plain maximisation
+        without quotas or caps).  :func:`solve` refuses it a problem that
+        needs what it does not declare; with ``prices=True``, ``match`` and
+        ``rematch`` extend its answer over the whole market by pricing
+        passes, as the auction's; with ``warm=True`` it is given ``warm=``.
 
     Examples
     --------
@@ -122,9 +168,13 @@ def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool
     >>> from jobmatch.solvers._pack import pack
     >>> def nobody(problem, /, *, time_limit=None, seed=0, note="none"):
     ...     return pack(problem, Status.FEASIBLE, np.full(problem.n_workers, -1), f"nobody ({note})", 0.0)
-    >>> registry.register("nobody", nobody, options=("note",))
+    >>> registry.register("nobody", nobody, options=("note",), capabilities=Capabilities(must_place=True))
     >>> solve(Problem.from_dense(np.ones((1, 1))), solver="nobody", options={"note": "kept"}).solver
     'nobody (kept)'
+    >>> solve(Problem.from_dense(np.ones((1, 1)), maximize=False), solver="nobody")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    jobmatch.exceptions.ValidationError: solve: solver must be ... ('nobody' cannot: it does not declare minimise)...
     >>> del registry._REGISTRY["nobody"]
     """
     if not isinstance(name, str) or not name.strip() or name == "auto":
@@ -139,10 +189,13 @@ def register(name: str, fn: SolverFn, *, options: Iterable[str] = (), warm: bool
     if not all(isinstance(o, str) and o.isidentifier() and o not in ("time_limit", "seed", "warm") for o in names):
         raise fail("solvers.register", "options", "option names (keyword names other than time_limit, seed, warm)",
                    names)  # fmt: skip
-    for flag, value in (("warm", warm), ("prices", prices)):
+    if capabilities is not None and not isinstance(capabilities, Capabilities):
+        raise fail("solvers.register", "capabilities", "a registry.Capabilities or None", type(capabilities).__name__)
+    can = capabilities or Capabilities()
+    for flag, value in vars(can).items():
         if not isinstance(value, bool):
-            raise fail("solvers.register", flag, "True or False", value)
-    _REGISTRY[name] = _Entry(fn, _anything, names, Capabilities(prices=prices, warm=warm))
+            raise fail("solvers.register", f"capabilities.{flag}", "True or False", value)
+    _REGISTRY[name] = _Entry(fn, can.missing, names, can)
 
 
 def capabilities(solver: object) -> Capabilities:
@@ -151,8 +204,8 @@ def capabilities(solver: object) -> Capabilities:
 
     Examples
     --------
-    >>> capabilities("auction"), capabilities("flow").prices
-    (Capabilities(prices=True, warm=True), False)
+    >>> capabilities("auction").prices, capabilities("flow").prices, capabilities("cpsat").couples
+    (True, False, True)
     """
     entry = _REGISTRY.get(solver) if isinstance(solver, str) else None
     return entry.can if entry is not None else Capabilities()
@@ -206,22 +259,27 @@ def unsupported(name: str, problem: Problem) -> str | None:
 def auto_solver(problem: Problem) -> str:
     """The fastest solver that can express the problem and prove how good its answer is.
 
-    ``auction`` when it can express the problem and not every worker must
-    be placed (exact, and faster than ``flow`` at every size measured:
+    The first of :data:`AUTO_ORDER` whose :class:`Capabilities` cover the
+    problem and that can express its details (:func:`unsupported`):
+    ``auction`` when placing is optional and there are no quotas or caps
+    (exact, and faster than ``flow`` at every size measured:
     docs/benchmarks.md); else ``flow`` when it can (exact); else
     ``lagrangian`` for quotas and caps (exact on small problems, a proven
     gap at scale); else ``cpsat`` (arcs of one worker using different
-    capacity).  Must-place goes to ``flow``: the auction expresses it by
-    raising every value, which can cost it the scale that makes its last
-    phase a proof.
+    capacity).  Must-place goes to ``flow``: the auction does not declare
+    it (it raises every value, which can cost it the scale that makes its
+    last phase a proof).
     """
-    if auction.unsupported(problem) is None and not problem.must_place:
-        return "auction"
-    if flow.unsupported(problem) is None:
-        return "flow"
-    if lagrangian.unsupported(problem) is None:
-        return "lagrangian"
-    return "cpsat"
+    for name in AUTO_ORDER:
+        entry = _REGISTRY[name]
+        if entry.can.missing(problem) is None and entry.unsupported(problem) is None:
+            return name
+    return "cpsat"  # unreachable: CP-SAT declares and expresses everything
+
+
+def resolve(solver: str | SolverFn, problem: Problem) -> str | SolverFn:
+    """The solver that will run for ``problem``: ``"auto"``'s choice (:func:`auto_solver`), else ``solver``."""
+    return auto_solver(problem) if isinstance(solver, str) and solver == "auto" else solver
 
 
 def solve(
@@ -315,7 +373,7 @@ def solve(
     entry = _REGISTRY.get(solver) if isinstance(solver, str) else None
     if entry is None:
         raise fail("solve", "solver", f"one of {available()} or a callable", solver)
-    reason = entry.unsupported(problem)
+    reason = entry.unsupported(problem)  # a registered solver's: what it does not declare
     if reason is not None:
         raise fail("solve", "solver", f"a solver that can express this problem ({solver!r} cannot: {reason})", solver)
     given = known_options(f"solver {solver!r}", given, entry.options)

@@ -1,15 +1,20 @@
-"""Solver results: :class:`Status` and :class:`Result`."""
+"""Solver results: :class:`Status`, :class:`Result` and what a price-directed solver proves with it, :class:`Duals`."""
 
 from __future__ import annotations
 
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["Result", "Slack", "Status"]
+__all__ = ["Certificate", "Duals", "Result", "Scope", "Slack", "Status"]
+
+#: What a result's status and bound are proven over: ``"candidates"``, the pairs of the problem that was solved
+#: (a :func:`jobmatch.match`'s top-``k`` candidates), or ``"market"``, every feasible pair of the market (after the
+#: pricing passes of :mod:`jobmatch.pipeline.pricing`).
+Scope = Literal["candidates", "market"]
 
 
 class Status(enum.Enum):
@@ -19,6 +24,68 @@ class Status(enum.Enum):
     FEASIBLE = "feasible"  #: a valid solution, optimality not proven (e.g. time limit)
     INFEASIBLE = "infeasible"  #: no solution satisfies the constraints (see ``diagnosis``)
     UNKNOWN = "unknown"  #: stopped (time limit) before finding any solution or proving infeasibility
+
+
+class Certificate(enum.Enum):
+    """What a solver's prices prove about its answer (:attr:`Duals.certificate`)."""
+
+    EXACT = "exact prices"  #: integer prices at which the bound equals the objective: optimal, with no gap at all
+    GAP_BELOW_UNIT = "gap below one unit"  #: the bound is within one integer unit of the objective: optimal
+    BOUND = "bound"  #: the prices bound the optimum; the answer is not proven optimal (a time limit, split couples)
+
+
+@dataclass(frozen=True, eq=False)
+class Duals:
+    """A price-directed solver's dual solution: job prices and worker surpluses, and what they prove.
+
+    Whatever the prices, ``capacity @ prices + surplus.sum() + rounding`` is
+    at least the optimum's value (when maximising; a minimisation's prices
+    are those of the negated costs), so a solver that returns them proves
+    its bound.  Returned by the ``auction`` as :attr:`Result.duals`, read
+    by the pricing passes of :func:`jobmatch.match` and the Dask driver.
+
+    Attributes
+    ----------
+    prices : ndarray of float64
+        One per job: what a place there is worth at the margin, in the
+        problem's value units (0 for a job with room left).
+    surplus : ndarray of float64
+        One per worker: ``max(0, max_j (v_ij - size_i x prices_j))``, the
+        most it could gain at those prices.
+    rounding : float
+        The most that rounding the values to the solver's integers can
+        change a total (0 when they are kept exactly).
+    scale : float or None
+        The solver's integers per value unit: it solved on
+        ``round(value x scale)``, so a pair may look better or worse by up to
+        ``0.5 / scale``.  None when values were not rounded.
+    certificate : Certificate
+        What the prices prove: exact prices, a gap below one unit, or a
+        bound only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jobmatch import Problem, solve
+    >>> duals = solve(Problem.from_dense(np.array([[3.0, 1.0], [2.0, 0.5]])), solver="auction").duals
+    >>> duals.prices.tolist(), duals.surplus.tolist(), duals.certificate.value
+    ([1.5, 0.0], [1.5, 0.5], 'exact prices')
+    """
+
+    prices: np.ndarray
+    surplus: np.ndarray
+    rounding: float = 0.0
+    scale: float | None = None
+    certificate: Certificate = Certificate.BOUND
+
+    def __post_init__(self) -> None:
+        for name in ("prices", "surplus"):
+            value = np.array(getattr(self, name), dtype=np.float64)  # a copy, read-only
+            value.flags.writeable = False
+            object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        return f"<Duals: {len(self.prices):,} prices, {len(self.surplus):,} surpluses, {self.certificate.value}>"
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,22 +146,20 @@ class Result:
         Room left per job, cap and quota row, filled in by the check
         :func:`jobmatch.solve` runs on every solution
         (:mod:`jobmatch.solvers.check`); None without a solution.
-    prices : ndarray of float64 or None
-        From price-directed solvers (``auction``): one price per job, what
-        a place there is worth at the margin, in the problem's value units
-        (0 for a job with room left).  None from solvers without prices.
-    surplus : ndarray of float64 or None
-        With ``prices``: per worker, ``max(0, max_j (v_ij - size_i x
-        prices_j))``, the most it could gain at those prices.  Together
-        they prove the bound: ``sum(capacity x prices) + sum(surplus)``
-        is at least the optimum's value, whatever the prices.
-    rounding : float
-        With ``prices``: the most rounding the values to the solver's
-        integers can change a total (0 when they are exact).  In every
-        status and start, ``bound == capacity @ prices + surplus.sum() +
-        rounding`` when maximising; when minimising the prices are those of
-        the negated costs and ``bound == -(capacity @ prices +
-        surplus.sum()) - rounding``.
+    duals : Duals or None
+        From price-directed solvers (``auction``): job prices and worker
+        surpluses that prove ``bound`` (:class:`Duals`).  None from solvers
+        without prices.
+    proven_over : {"candidates", "market"}
+        What ``status`` and ``bound`` are proven over: the pairs of the
+        problem solved, or, after the pricing passes of
+        :func:`jobmatch.match`, every feasible pair of the market.
+    solved_objective : float or None
+        The objective the solver maximised, when it is not ``objective``: a
+        re-match's score plus ``move_penalty`` per person who keeps their
+        job (:func:`jobmatch.rematch`).  ``bound``, ``gap`` and the status
+        are about it; ``bound`` also bounds the score (the bonus is never
+        negative).  None when the solver maximised ``objective`` itself.
     """
 
     status: Status
@@ -107,17 +172,11 @@ class Result:
     stats: dict[str, Any] = field(default_factory=dict)
     program_of: np.ndarray | None = None
     slack: Slack | None = None
-    prices: np.ndarray | None = None
-    surplus: np.ndarray | None = None
-    rounding: float = 0.0
+    duals: Duals | None = None
+    proven_over: Scope = "candidates"
+    solved_objective: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("prices", "surplus"):
-            value = getattr(self, name)
-            if value is not None:
-                value = np.array(value, dtype=np.float64)
-                value.flags.writeable = False
-                object.__setattr__(self, name, value)
         for name in ("job_of", "program_of"):
             value = getattr(self, name)
             if value is not None:
@@ -135,10 +194,22 @@ class Result:
 
     @property
     def gap(self) -> float | None:
-        """Relative gap ``|bound - objective| / max(|objective|, 1)``, when a bound is known."""
-        if self.bound is None or math.isnan(self.objective):
+        """Relative gap ``|bound - solved| / max(|solved|, 1)``, when a bound is known (``solved``: the
+        ``solved_objective``, else the ``objective``)."""
+        solved = self.objective if self.solved_objective is None else self.solved_objective
+        if self.bound is None or math.isnan(solved):
             return None
-        return abs(self.bound - self.objective) / max(abs(self.objective), 1.0)
+        return abs(self.bound - solved) / max(abs(solved), 1.0)
+
+    @property
+    def prices(self) -> np.ndarray | None:
+        """``duals.prices``, or None without duals."""
+        return None if self.duals is None else self.duals.prices
+
+    @property
+    def surplus(self) -> np.ndarray | None:
+        """``duals.surplus``, or None without duals."""
+        return None if self.duals is None else self.duals.surplus
 
     def __repr__(self) -> str:
         return (

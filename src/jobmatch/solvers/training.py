@@ -54,7 +54,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..data.schema import fail
+from .._checks import fail
 from . import cpsat, flow, lagrangian
 from ._pack import Deadline, pack
 from ._scale import scaled_values

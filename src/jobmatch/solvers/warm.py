@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..data.schema import fail
+from .._checks import fail
 from .result import Result
 
 __all__ = ["WarmStart"]
@@ -30,7 +30,7 @@ class WarmStart:
     Parameters
     ----------
     prices : array_like of float, optional
-        One price per job (an earlier :attr:`Result.prices`): the auction
+        One price per job (an earlier result's ``duals.prices``): the auction
         starts its bidding there.
     hint : array_like of int, optional
         A job per worker (-1: unplaced; an earlier ``job_of``); for the
