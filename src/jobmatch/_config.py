@@ -48,7 +48,7 @@ import threading
 import warnings
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["cache_dir", "parallel_lock"]  # and njit, prange (module __getattr__)
 
@@ -108,6 +108,22 @@ def _configure() -> None:
         )
         path = Path(temporary)
     numba.config.CACHE_DIR = str(path)
+
+
+if TYPE_CHECKING:  # what a type checker sees of the two (at run time, numba's own, from ``__getattr__`` below)
+    from collections.abc import Callable
+    from typing import TypeVar, overload
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
+
+    @overload
+    def njit(fn: _F, /) -> _F: ...
+    @overload
+    def njit(**flags: Any) -> Callable[[_F], _F]: ...
+    def njit(fn: _F | None = None, /, **flags: Any) -> _F | Callable[[_F], _F]:
+        """numba's ``njit``, typed as a decorator that keeps the function's signature (a kernel is called as one)."""
+
+    prange = range  # numba's ``prange`` runs as ``range`` outside compiled code
 
 
 def __getattr__(name: str) -> Any:

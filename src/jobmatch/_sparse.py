@@ -16,7 +16,7 @@ from ._config import INLINE, JIT, PARALLEL, njit, parallel_lock, prange
 
 
 @njit(**JIT)
-def first_repeat(indptr, cols, n_cols):
+def first_repeat(indptr: np.ndarray, cols: np.ndarray, n_cols: int) -> int:
     """The first row that lists a column twice (-1 if none), in O(entries + columns)."""
     last = np.full(n_cols, -1, dtype=np.int64)
     for row in range(len(indptr) - 1):
@@ -28,7 +28,7 @@ def first_repeat(indptr, cols, n_cols):
 
 
 @njit(**JIT)
-def in_rows(indptr, cols, rows, queries):
+def in_rows(indptr: np.ndarray, cols: np.ndarray, rows: np.ndarray, queries: np.ndarray) -> np.ndarray:
     """For each ``t``, whether row ``rows[t]`` lists column ``queries[t]``: a scan of that row, O(its length)."""
     out = np.zeros(len(rows), dtype=np.bool_)
     for t in range(len(rows)):
@@ -41,7 +41,7 @@ def in_rows(indptr, cols, rows, queries):
 
 
 @njit(**JIT)
-def bucket_order(keys, n_buckets):
+def bucket_order(keys: np.ndarray, n_buckets: int) -> tuple[np.ndarray, np.ndarray]:
     """Stable counting sort: (offsets per bucket, positions of ``keys`` grouped by bucket).
 
     O(n): numpy's stable sort of int32 keys is a timsort, many times slower
@@ -61,12 +61,13 @@ def bucket_order(keys, n_buckets):
 
 
 @njit(**INLINE)
-def _before(a, b, value, tie):
-    return value[a] > value[b] or (value[a] == value[b] and tie[a] < tie[b])
+def _before(a: int, b: int, value: np.ndarray, tie: np.ndarray) -> bool:
+    # An array's elements are Any in numpy's stubs, and compiled code cannot call typing.cast.
+    return value[a] > value[b] or (value[a] == value[b] and tie[a] < tie[b])  # type: ignore[no-any-return]
 
 
 @njit(**INLINE)
-def _insertion_sort(out, lo, hi, value, tie):
+def _insertion_sort(out: np.ndarray, lo: int, hi: int, value: np.ndarray, tie: np.ndarray) -> None:
     for t in range(lo + 1, hi):
         item = out[t]
         u = t
@@ -76,7 +77,9 @@ def _insertion_sort(out, lo, hi, value, tie):
         out[u] = item
 
 
-def segment_order(ptr, order, value, tie):
+def segment_order(
+    ptr: np.ndarray, order: np.ndarray, value: np.ndarray, tie: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Sort each segment of ``order`` by value (highest first), then tie (lowest first).
 
     The parallel kernel :func:`_segment_order` run under
@@ -88,7 +91,9 @@ def segment_order(ptr, order, value, tie):
 
 
 @njit(**PARALLEL)
-def _segment_order(ptr, order, value, tie):
+def _segment_order(
+    ptr: np.ndarray, order: np.ndarray, value: np.ndarray, tie: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Sort each segment of ``order`` by value (highest first), then tie (lowest first).
 
     ``order`` holds positions into ``value`` and ``tie``, and ``tie`` never
@@ -121,7 +126,7 @@ def _segment_order(ptr, order, value, tie):
 
 
 @njit(**JIT)
-def rank_lookup(ptr, lst, other_ptr, other_lst):
+def rank_lookup(ptr: np.ndarray, lst: np.ndarray, other_ptr: np.ndarray, other_lst: np.ndarray) -> np.ndarray:
     """For each entry (a, b) of the first side's lists, b's rank of a (-1 if b does not list a).
 
     The other side's entries are bucketed by the ``a`` they name; for each

@@ -21,6 +21,8 @@ from ..results.metrics import metrics
 from ..scoring.graph import CandidateGraph
 
 if TYPE_CHECKING:
+    from ..data.ragged import Ragged
+    from ..data.vocabulary import Vocabulary
     from ..results.assignment import Assignment
 
 __all__ = ["busiest_program", "run_demo", "summarise", "summarise_assignment", "summarise_candidates"]
@@ -48,7 +50,7 @@ def summarise(market: Market) -> dict[str, Any]:
     w, j, vocab = market.workers, market.jobs, market.vocab
     people = int(w.size.sum())
 
-    def rows_with(ragged, domain, name: str) -> np.ndarray:
+    def rows_with(ragged: Ragged, domain: Vocabulary, name: str) -> np.ndarray:
         return ragged.rows_with(domain.code(name)) if name in domain else np.zeros(len(ragged), dtype=bool)
 
     def share(mask: np.ndarray) -> float:

@@ -9,6 +9,7 @@ checked on the values as given, before they are cast to a fixed width.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ def is_index_type(kind: type) -> bool:
     return issubclass(kind, (int, np.integer)) and not issubclass(kind, (bool, np.bool_))
 
 
-def checked_ints(items: list, low: int, high: int, dtype: type = np.int64) -> tuple[np.ndarray | None, int]:
+def checked_ints(items: list[Any], low: int, high: int, dtype: type = np.int64) -> tuple[np.ndarray | None, int]:
     """``(array, -1)`` when every item is an integer (not a bool) from ``low`` to ``high`` (within int64),
     else ``(None, position of the first bad item)``.  Each type is checked once, the range in numpy.
 

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from .._checks import fail
 from .jsontext import json_object
@@ -133,7 +133,7 @@ class Catalogue:
         >>> Catalogue(skills=["welding"], aliases={"skills": {"焊工": "welding"}}).resolve("skill", "焊工")
         'welding'
         """
-        return self._lookup[domain].get(normalise(name))  # type: ignore[attr-defined]
+        return cast("str | None", self._lookup[domain].get(normalise(name)))  # type: ignore[attr-defined]
 
     def allowed(self, domain: str) -> list[str]:
         """The allowed names of ``domain`` (no aliases), as listed."""

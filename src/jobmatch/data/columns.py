@@ -69,7 +69,7 @@ class Flat(Sequence[Any]):
         keys = np.sort(rows * width + codes)
         return not bool(np.any(keys[1:] == keys[:-1]))
 
-    def __getitem__(self, row):
+    def __getitem__(self, row: int) -> frozenset[str] | LevelMap:  # type: ignore[override]  # rows only, no slices
         lo, hi = int(self.offsets[row]), int(self.offsets[row + 1])
         if self.levels is None:
             return frozenset(self.items[lo:hi])
@@ -109,13 +109,13 @@ class ArrowLists(Sequence[Any]):
 
     def __init__(self, column: Any) -> None:
         self.lengths, entries = _lists(column)
-        self.items = entries.to_pylist()
-        self.offsets = indptr_from_counts(self.lengths).tolist()
+        self.items: list[Any] = entries.to_pylist()
+        self.offsets: list[int] = indptr_from_counts(self.lengths).tolist()
 
     def __len__(self) -> int:
         return len(self.lengths)
 
-    def __getitem__(self, row):
+    def __getitem__(self, row: int) -> list[Any]:  # type: ignore[override]  # rows only, no slices
         if not 0 <= row < len(self):
             raise IndexError(row)
         return self.items[self.offsets[row] : self.offsets[row + 1]]
@@ -131,7 +131,7 @@ class ArrowMaps(ArrowLists):
         self.values = entries.field(1)
         self.offsets = indptr_from_counts(self.lengths).tolist()
 
-    def __getitem__(self, row):
+    def __getitem__(self, row: int) -> list[tuple[Any, Any]]:  # type: ignore[override]  # rows only, no slices
         names = super().__getitem__(row)
         lo = self.offsets[row]
         return list(zip(names, self.values[lo : lo + len(names)].to_pylist()))
@@ -159,7 +159,7 @@ class ArrowStructs(Sequence[Any]):
     def __len__(self) -> int:
         return len(self.column)
 
-    def __getitem__(self, row):
+    def __getitem__(self, row: int) -> Any:  # type: ignore[override]  # rows only, no slices
         if not 0 <= row < len(self):
             raise IndexError(row)
         return self.column[row].as_py()

@@ -17,7 +17,7 @@ import dataclasses
 import os
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._atomic import atomic_path
 from .._checks import fail
@@ -234,7 +234,7 @@ def write_frame(frame: Any, path: Any) -> Path:
             frame.to_parquet(part, index=False)
         else:
             frame.to_excel(part, index=False, engine="openpyxl")
-    return path
+    return cast(Path, path)
 
 
 def _cells(frame: Any) -> dict[str, list[Any]]:

@@ -13,7 +13,7 @@ import dataclasses
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -104,7 +104,7 @@ def raw_from_frame(record_type: type[Record], frame: Any, label: str, *, layout:
     return raw
 
 
-def _numeric(rule: Rule, values: Any, where: Labels, name: str) -> np.ndarray:
+def _numeric(rule: Rule, values: object, where: Labels, name: str) -> np.ndarray:
     """A number or flag column as a 1-d array of numbers, flags or objects (checked cell by cell).
 
     Other dtypes (durations, dates, complex numbers, text, bytes) hold no
@@ -144,12 +144,12 @@ def _frame_columns(frame: Any, label: str) -> dict[str, Any]:
 
         _once(label, list(frame.column_names))
 
-        def arrow(name: str):
+        def arrow(name: str) -> np.ndarray | ArrowLists | ArrowStructs:
             column = frame.column(name)
             kind = column.type
             if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
                 if column.null_count == 0:
-                    return column.to_numpy()
+                    return cast(np.ndarray, column.to_numpy())
             if pa.types.is_map(kind) or _pairs(kind):
                 return ArrowMaps(column)
             if pa.types.is_list(kind) or pa.types.is_large_list(kind):
@@ -171,7 +171,7 @@ def _pairs(kind: Any) -> bool:
     import pyarrow as pa
 
     is_list = pa.types.is_list(kind) or pa.types.is_large_list(kind)
-    return is_list and pa.types.is_struct(kind.value_type) and kind.value_type.num_fields == 2
+    return cast(bool, is_list and pa.types.is_struct(kind.value_type) and kind.value_type.num_fields == 2)
 
 
 def _once(label: str, names: list[str]) -> None:

@@ -25,7 +25,7 @@ def json_object(where: str, text: str | bytes, keys: Sequence[str]) -> dict[str,
     {'foods': ['halal']}
     """
     try:
-        data: Any = json.loads(text)
+        data: object = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, TypeError) as err:
         raise fail(where, "text", "valid JSON (UTF-8)", f"{type(err).__name__}: {err}", described=True) from None
     if not isinstance(data, dict):

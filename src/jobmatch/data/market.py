@@ -13,7 +13,7 @@ lines are docstrings with runnable examples.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -265,15 +265,15 @@ class Market:
 
     def worker(self, key: str | int) -> Worker:
         """The worker with this id (str) or at this position (int), as a record."""
-        return self.workers.record(self.worker_index(key))
+        return cast(Worker, self.workers.record(self.worker_index(key)))
 
     def job(self, key: str | int) -> Job:
         """The job with this id (str) or at this position (int), as a record."""
-        return self.jobs.record(self.job_index(key))
+        return cast(Job, self.jobs.record(self.job_index(key)))
 
     def program(self, key: str | int) -> TrainingProgram:
         """The programme with this id (str) or at this position (int), as a record."""
-        return self.programs.record(_position(self.programs, key))
+        return cast(TrainingProgram, self.programs.record(_position(self.programs, key)))
 
     def worker_index(self, key: str | int) -> int:
         """Position of a worker given its id or a (possibly negative) position."""

@@ -60,7 +60,7 @@ class Labels(Sequence[str]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, row):
+    def __getitem__(self, row: int) -> str:  # type: ignore[override]  # rows only, no slices
         value = self.ids[row]
         if isinstance(value, str) and value.strip():
             return f"{self.kind} {value!r}"

@@ -70,7 +70,7 @@ class LevelMap(Mapping[str, int]):
 
     def __init__(self, items: Mapping[str, int] | Iterable[tuple[str, int]] = ()) -> None:
         pairs = items.items() if isinstance(items, Mapping) else items
-        self._items = dict(sorted(pairs))
+        self._items: dict[str, int] = dict(sorted(pairs))
 
     def __getitem__(self, key: str) -> int:
         return self._items[key]
@@ -167,7 +167,7 @@ class Rule:
             return self._check_names(value, where, field, text_form)
         return self._check_levels(value, where, field, text_form)
 
-    def _check_names(self, value: object, where: str, field: str, text_form: bool) -> frozenset:
+    def _check_names(self, value: object, where: str, field: str, text_form: bool) -> frozenset[str]:
         if isinstance(value, str):
             if not text_form:
                 raise fail(where, field, self.expected + " (a str is not a set)", value)
@@ -186,7 +186,7 @@ class Rule:
 
     def _check_levels(self, value: object, where: str, field: str, text_form: bool) -> LevelMap:
         if isinstance(value, str) and text_form:
-            pairs: list = []
+            pairs: list[tuple[Any, Any]] = []
             for part in filter(None, (p.strip() for p in ITEM_SEPARATORS.split(value))):
                 pieces = LEVEL_SEPARATOR.split(part)
                 name, level = ":".join(pieces[:-1]).strip(), pieces[-1].strip()

@@ -16,6 +16,8 @@ identical, which keeps what-if comparisons honest.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .._arrays import indptr_from_counts, readonly
@@ -171,12 +173,12 @@ def _employer_names(n_jobs: int) -> list[str]:
     return [f"{city}-E{k:04d}" for city, _, _ in CITIES for k in range(most)]
 
 
-def _columns_by_vocab(vocab: Vocabulary, table: tuple) -> np.ndarray:
+def _columns_by_vocab(vocab: Vocabulary, table: tuple[tuple[Any, ...], ...]) -> np.ndarray:
     """Vocabulary code of each entry of a constant table (first item = name)."""
     return np.array([vocab.code(row[0]) for row in table], dtype=np.int64)
 
 
-def _workers(rng: np.random.Generator, n: int, vocab: Vocabularies) -> dict:
+def _workers(rng: np.random.Generator, n: int, vocab: Vocabularies) -> dict[str, Any]:
     county_names = np.array([c[0] for c in COUNTIES], dtype=object)
     county = rng.choice(len(COUNTIES), size=n, p=[c[1] for c in COUNTIES])
     poor_rate = np.array([c[2] for c in COUNTIES])[county]
@@ -240,7 +242,7 @@ def _workers(rng: np.random.Generator, n: int, vocab: Vocabularies) -> dict:
     }
 
 
-def _jobs(rng: np.random.Generator, m: int, total_people: int, vocab: Vocabularies) -> dict:
+def _jobs(rng: np.random.Generator, m: int, total_people: int, vocab: Vocabularies) -> dict[str, Any]:
     city_names = np.array([c[0] for c in CITIES], dtype=object)
     city = rng.choice(len(CITIES), size=m, p=[c[1] for c in CITIES])
     sector = rng.choice(len(SECTORS), size=m, p=[s[1] for s in SECTORS])
@@ -302,7 +304,7 @@ def _jobs(rng: np.random.Generator, m: int, total_people: int, vocab: Vocabulari
     }
 
 
-def _programs(rng: np.random.Generator, p: int, n_workers: int, vocab: Vocabularies) -> dict:
+def _programs(rng: np.random.Generator, p: int, n_workers: int, vocab: Vocabularies) -> dict[str, Any]:
     county_names = np.array([c[0] for c in COUNTIES], dtype=object)
     county = rng.choice(len(COUNTIES), size=p, p=[c[1] for c in COUNTIES])
     # Training follows the programme's emphasis: care work, cooking, welding.

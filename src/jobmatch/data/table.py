@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import pairwise, repeat
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -95,7 +95,7 @@ class Table:
     @property
     def ids(self) -> np.ndarray:
         """Record ids, as a read-only object array."""
-        return self.columns["id"]
+        return cast(np.ndarray, self.columns["id"])
 
     def index(self, record_id: str) -> int:
         """Position of the record with this id (``KeyError`` if absent)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import SupportsIndex, cast, overload
 
 import numpy as np
 
@@ -66,7 +67,11 @@ class Vocabulary(Sequence[str]):
     def __len__(self) -> int:
         return len(self._names)
 
-    def __getitem__(self, code):
+    @overload
+    def __getitem__(self, code: SupportsIndex) -> str: ...
+    @overload
+    def __getitem__(self, code: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, code: SupportsIndex | slice) -> str | tuple[str, ...]:
         return self._names[code]
 
     def __iter__(self) -> Iterator[str]:
@@ -171,7 +176,7 @@ class Vocabularies:
     def __getitem__(self, domain: str | None) -> Vocabulary:
         if domain is None:  # a field that is not encoded (a number, a flag, an id)
             raise KeyError("a field without a vocabulary domain")
-        return getattr(self, domain)
+        return cast(Vocabulary, getattr(self, domain))
 
     def items(self) -> Iterator[tuple[str, Vocabulary]]:
         for f in fields(self):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -63,7 +63,7 @@ class Cluster:
         """How many workers (threads, without a client) run tasks at once."""
         if self.client is None:
             return os.cpu_count() or 1
-        return max(1, sum(self.client.nthreads().values()))
+        return cast(int, max(1, sum(self.client.nthreads().values())))
 
     def compute(self, tasks: Sequence[Any]) -> list[Any]:
         """The results of ``tasks`` (delayed objects), in order."""

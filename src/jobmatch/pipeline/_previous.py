@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -99,7 +99,7 @@ def locked_rows(where: str, keep: Any, before: Before) -> np.ndarray:
             if before.started is None:
                 raise fail(where, "keep", "'started' only with a placements frame that has a 'started' column",
                            keep)  # fmt: skip
-            return before.started.copy()
+            return cast(np.ndarray, before.started.copy())
         raise fail(where, "keep", "None, 'started', 'placed' or worker ids", keep)
     if not isinstance(keep, Iterable):
         raise fail(where, "keep", "None, 'started', 'placed' or worker ids", type(keep).__name__)

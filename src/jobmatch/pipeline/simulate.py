@@ -36,7 +36,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -322,7 +322,7 @@ def _members(market: Market, group: str) -> np.ndarray:
     """Workers of the group (all False for a group the market does not know)."""
     if group not in market.vocab.group:
         return np.zeros(market.n_workers, dtype=bool)
-    return market.workers.groups.rows_with(market.vocab.group.code(group))
+    return cast(np.ndarray, market.workers.groups.rows_with(market.vocab.group.code(group)))
 
 
 def _priority_group(market: Market, policy: Policy | None) -> np.ndarray:

@@ -23,7 +23,7 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -45,7 +45,7 @@ def _pairs_served(needs: Ragged, offers: Ragged, workers: np.ndarray, jobs: np.n
     width = int(max(wanted.codes.max(initial=-1), offers.codes.max(initial=-1))) + 1
     offered = np.repeat(np.arange(len(offers)), offers.lengths()).astype(np.int64) * width + offers.codes
     unmet = ~np.isin(jobs[pair].astype(np.int64) * width + wanted.codes, offered)
-    return np.bincount(pair[unmet], minlength=len(workers)) == 0
+    return cast(np.ndarray, np.bincount(pair[unmet], minlength=len(workers)) == 0)
 
 
 def metrics(assignment: Assignment) -> dict[str, Any]:

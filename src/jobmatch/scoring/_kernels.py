@@ -57,6 +57,8 @@ helpers they call live together; and :func:`score_row` and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._config import (  # numba's, with jobmatch's cache directory set first
@@ -68,6 +70,9 @@ from .._config import (  # numba's, with jobmatch's cache directory set first
     prange,
 )
 
+if TYPE_CHECKING:
+    from ._inputs import JobArrays, PolicyArrays, WorkerArrays
+
 STRICT_DIET_BIT = 6
 CAPACITY_BIT = 7
 SKILL, DIET, CLIMATE, WAGE, BRAND, REGION = 1, 2, 4, 8, 16, 32
@@ -76,7 +81,7 @@ _CHUNK = 64  # workers per parallel task
 
 
 @njit(**INLINE)
-def wage_fit(pay, floor, inv_floor, offset):
+def wage_fit(pay: float, floor: float, inv_floor: float, offset: float) -> tuple[bool, float]:
     """(pay below the floor?, wage component) for one pair.
 
     r = pay / floor; the component is r / 2 below the floor and r - 0.5 from
@@ -92,7 +97,7 @@ def wage_fit(pay, floor, inv_floor, offset):
 
 
 @njit(**INLINE)
-def wage_terms(floor):
+def wage_terms(floor: float) -> tuple[float, float]:
     """``(inv_floor, offset)`` for :func:`wage_fit`."""
     if floor > 0.0:
         return min(1.0 / floor, 1e300), 0.0  # 1/subnormal would be inf, and 0 * inf NaN
@@ -100,7 +105,7 @@ def wage_terms(floor):
 
 
 @njit(**INLINE)
-def no_extra(i, row, P, status):
+def no_extra(i: int, row: np.ndarray, P: PolicyArrays, status: np.ndarray) -> None:
     """Custom components' part of worker ``i``'s row: none (``P.custom_*`` hold their inputs).
 
     ``status`` is ``P.custom_status``, read by the kernels before their
@@ -117,7 +122,7 @@ extra_row = no_extra
 
 
 @njit(**JIT)
-def make_scratch(J, P):
+def make_scratch(J: JobArrays, P: PolicyArrays) -> tuple[np.ndarray, ...]:
     """Per-thread work arrays for :func:`score_row`."""
     n_req, n_amen = len(J.req_ptr) - 1, len(J.amen_canteen)
     n_can, n_br = len(J.canteen_ptr) - 1, len(J.brands_ptr) - 1
@@ -138,7 +143,9 @@ def make_scratch(J, P):
 
 
 @njit(**JIT)
-def score_row(i, W, J, P, scratch, out):
+def score_row(
+    i: int, W: WorkerArrays, J: JobArrays, P: PolicyArrays, scratch: tuple[np.ndarray, ...], out: np.ndarray
+) -> None:
     """Score worker ``i`` against every job: ``out[j]`` is the composite (float32) or ``-inf``.
 
     Leaves the per-profile tables in ``scratch`` for :func:`pair_parts`.
@@ -256,7 +263,9 @@ def score_row(i, W, J, P, scratch, out):
 
 
 @njit(**JIT)
-def pair_parts(i, j, W, J, P, scratch, parts):
+def pair_parts(
+    i: int, j: int, W: WorkerArrays, J: JobArrays, P: PolicyArrays, scratch: tuple[np.ndarray, ...], parts: np.ndarray
+) -> None:
     """The six raw components, the unmet mask and the fail mask of pair (i, j).
 
     Reads the tables :func:`score_row` left in ``scratch`` for worker ``i``.
@@ -306,7 +315,7 @@ def pair_parts(i, j, W, J, P, scratch, parts):
 
 
 @njit(**INLINE)
-def offer(score, index, row_scores, row_index, count, k):
+def offer(score: float, index: int, row_scores: np.ndarray, row_index: np.ndarray, count: int, k: int) -> int:
     """Insert (score, index) into a row kept best first; return the new count.
 
     Candidates arrive in increasing index order, so an equal score never
@@ -329,7 +338,7 @@ def offer(score, index, row_scores, row_index, count, k):
 
 
 @njit(**FASTMATH_JIT)
-def block_maxima(row, out):
+def block_maxima(row: np.ndarray, out: np.ndarray) -> None:
     """``out[b]`` = the best entry of ``row[BLOCK b : BLOCK (b + 1)]`` (scores hold no NaN)."""
     n = row.shape[0]
     full = n // BLOCK
@@ -346,7 +355,7 @@ def block_maxima(row, out):
 
 
 @njit(**INLINE)
-def select(row, maxima, out_scores, out_index, k):
+def select(row: np.ndarray, maxima: np.ndarray, out_scores: np.ndarray, out_index: np.ndarray, k: int) -> int:
     """Keep the ``k`` best finite entries of ``row``; return how many.
 
     Exact, in two steps.  The k-th largest block maximum is a lower bound on
@@ -381,7 +390,7 @@ def select(row, maxima, out_scores, out_index, k):
 
 
 @njit(**PARALLEL)
-def dense_scores(W, J, P, out):
+def dense_scores(W: WorkerArrays, J: JobArrays, P: PolicyArrays, out: np.ndarray) -> None:
     """Fill ``out[i, j]`` with the composite score (or -inf) of every pair."""
     n = out.shape[0]
     status = P.custom_status
@@ -393,7 +402,15 @@ def dense_scores(W, J, P, out):
 
 
 @njit(**PARALLEL)
-def worker_top_k(W, J, P, n_jobs, out_index, out_scores, out_count):
+def worker_top_k(
+    W: WorkerArrays,
+    J: JobArrays,
+    P: PolicyArrays,
+    n_jobs: int,
+    out_index: np.ndarray,
+    out_scores: np.ndarray,
+    out_count: np.ndarray,
+) -> None:
     """Each worker's k best feasible jobs, best first, ties to the lower job."""
     n, k = out_index.shape
     status = P.custom_status
@@ -408,7 +425,18 @@ def worker_top_k(W, J, P, n_jobs, out_index, out_scores, out_count):
 
 
 @njit(**PARALLEL)
-def worker_top_k_priced(W, J, P, n_jobs, prices, size, floor, out_index, out_scores, out_count):
+def worker_top_k_priced(
+    W: WorkerArrays,
+    J: JobArrays,
+    P: PolicyArrays,
+    n_jobs: int,
+    prices: np.ndarray,
+    size: np.ndarray,
+    floor: np.ndarray,
+    out_index: np.ndarray,
+    out_scores: np.ndarray,
+    out_count: np.ndarray,
+) -> None:
     """Each worker's ``k`` best feasible jobs by reduced score ``score - size_i x prices_j``, among those whose reduced
     score beats ``floor[i]`` (float64 arithmetic), listed by score as a candidate row (best first, ties to the lower
     job).
@@ -448,7 +476,16 @@ def worker_top_k_priced(W, J, P, n_jobs, prices, size, floor, out_index, out_sco
 
 
 @njit(**PARALLEL)
-def job_top_k(W, J, P, n_workers, block, out_index, out_scores, out_count):
+def job_top_k(
+    W: WorkerArrays,
+    J: JobArrays,
+    P: PolicyArrays,
+    n_workers: int,
+    block: int,
+    out_index: np.ndarray,
+    out_scores: np.ndarray,
+    out_count: np.ndarray,
+) -> None:
     """Each job's k best feasible workers, best first, ties to the lower worker.
 
     Workers are scored a block at a time (in parallel over workers), then
@@ -477,7 +514,7 @@ def job_top_k(W, J, P, n_workers, block, out_index, out_scores, out_count):
 
 
 @njit(**JIT)
-def one_pair(i, j, W, J, P, n_jobs):
+def one_pair(i: int, j: int, W: WorkerArrays, J: JobArrays, P: PolicyArrays, n_jobs: int) -> tuple[float, np.ndarray]:
     """Score and parts (6 components, unmet mask, fail mask) of one pair."""
     scratch = make_scratch(J, P)
     row = np.empty(n_jobs, dtype=np.float32)
@@ -489,7 +526,9 @@ def one_pair(i, j, W, J, P, n_jobs):
 
 
 @njit(**PARALLEL)
-def many_pairs(workers, jobs, W, J, P, n_jobs):
+def many_pairs(
+    workers: np.ndarray, jobs: np.ndarray, W: WorkerArrays, J: JobArrays, P: PolicyArrays, n_jobs: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Score and parts of many (worker, job) pairs: ``one_pair`` for each, in parallel.
 
     Each pair needs its worker's row scored (the per-worker tables

@@ -12,16 +12,18 @@ from .._config import INLINE, JIT, njit
 
 
 @njit(**INLINE)
-def _after(score_a, index_a, score_b, index_b):
+def _after(score_a: float, index_a: int, score_b: float, index_b: int) -> bool:
     """Whether entry a ranks after entry b: lower score, or equal score and higher index."""
     return score_a < score_b or (score_a == score_b and index_a > index_b)
 
 
 @njit(**JIT)
 def merge_rows(
-    old_row, a_ptr, a_idx, a_score, a_cut, a_cut_at, job_map, b_row, b_ptr, b_idx, b_score, b_cut, b_cut_at, k,
-    depth, out_idx, out_score, out_count, out_cut, out_cut_at, exact,
-):  # fmt: skip
+    old_row: np.ndarray, a_ptr: np.ndarray, a_idx: np.ndarray, a_score: np.ndarray, a_cut: np.ndarray,
+    a_cut_at: np.ndarray, job_map: np.ndarray, b_row: np.ndarray, b_ptr: np.ndarray, b_idx: np.ndarray,
+    b_score: np.ndarray, b_cut: np.ndarray, b_cut_at: np.ndarray, k: int, depth: int, out_idx: np.ndarray,
+    out_score: np.ndarray, out_count: np.ndarray, out_cut: np.ndarray, out_cut_at: np.ndarray, exact: np.ndarray,
+) -> None:  # fmt: skip
     """Each new row: old row ``old_row[i]`` (indices mapped through ``job_map``, -1 dropped) merged with row
     ``b_row[i]`` of the second graph, best first, at most ``depth`` entries.
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -168,7 +168,7 @@ class PairScores:
             t = bad[0]
             pair = f"worker {market.workers.ids[workers[t]]!r}, job {market.jobs.ids[jobs[t]]!r}"
             raise fail(where, "score", "a number in [0, 1]", f"{float(values[t])!r} for {pair}", described=True)
-        return values
+        return cast(np.ndarray, values)
 
     def _from_graph(self, market: Market, workers: np.ndarray, jobs: np.ndarray, where: str) -> np.ndarray:
         graph = self.data
@@ -283,7 +283,9 @@ def _blended(
     return out / weight
 
 
-def _keep_best(graph_rows: np.ndarray, jobs: np.ndarray, scores: np.ndarray, n_rows: int, k: int) -> tuple:
+def _keep_best(
+    graph_rows: np.ndarray, jobs: np.ndarray, scores: np.ndarray, n_rows: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row (arcs grouped by row): the ``k`` best finite scores, best first, ties to the lower job."""
     from .. import _sparse
 

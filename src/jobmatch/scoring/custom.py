@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["BAD_VALUE", "FINE", "RAISED", "attributes", "kernels", "run", "values"]
 
 _KERNELS = ("dense_scores", "worker_top_k", "worker_top_k_priced", "job_top_k", "one_pair", "many_pairs")
-_COMPILED: dict[tuple, types.SimpleNamespace] = {}
+_COMPILED: dict[tuple[tuple[Any, tuple[str, ...], tuple[str, ...], bool], ...], types.SimpleNamespace] = {}
 #: Each checked component's function, recompiled with bounds checks (by the function registered).
 _CHECKED: dict[Any, Any] = {}
 
@@ -182,7 +182,7 @@ def _function(c: Component) -> Any:
         return c.fn
     checked = _CHECKED.get(c.fn)
     if checked is None:
-        from numba import njit
+        from .._config import njit
 
         options = {k: v for k, v in getattr(c.fn, "targetoptions", {}).items() if k != "nopython"}
         checked = _CHECKED[c.fn] = njit(**{**options, **BOUNDSCHECK})(c.fn.py_func)
@@ -195,7 +195,7 @@ def _extra_row(chosen: list[Component]) -> Any:
     It sets ``P.custom_status[i]`` to :data:`FINE` or :data:`BAD_VALUE`,
     or, with a checked component, to :data:`RAISED` when one raised.
     """
-    from numba import njit
+    from .._config import njit
 
     @njit(**INLINE_UNCACHED)
     def none(w: Any, j: Any, tables: Any, shapes: Any, weights: Any) -> tuple[float, bool]:
@@ -248,7 +248,7 @@ def _extra_row(chosen: list[Component]) -> Any:
 
 def _plus(prev: Any, fn: Any, wlo: int, whi: int, jlo: int, jhi: int, d: int, checked: bool) -> Any:
     """``prev`` plus component ``d``'s weighted value, and whether every value so far is in [0, 1]."""
-    from numba import njit
+    from .._config import njit
 
     if checked:  # its own table at its own shape, so that the bounds checks are the declared ones
 
@@ -271,7 +271,7 @@ def _plus(prev: Any, fn: Any, wlo: int, whi: int, jlo: int, jhi: int, d: int, ch
 
 def _compile(module: Any, extra_row: Any) -> types.SimpleNamespace:
     """Copies of the module's kernels whose ``extra_row`` is the one given (compiled lazily, not cached)."""
-    from numba import njit
+    from .._config import njit
 
     scope = {**vars(module), "extra_row": extra_row}
     copies = {}

@@ -18,10 +18,14 @@ and :func:`jobmatch.compare`.  Swap in a fitted model of the same shape.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from ..data.market import Market
+
+if TYPE_CHECKING:
+    from ..data.ragged import Ragged
 
 __all__ = ["COEFFICIENTS", "retention"]
 
@@ -29,7 +33,7 @@ __all__ = ["COEFFICIENTS", "retention"]
 COEFFICIENTS = {"intercept": -1.0, "diet": 1.8, "climate": 1.4, "pay": 1.2}
 
 
-def _dense(ragged, n: int, width: int) -> np.ndarray:
+def _dense(ragged: Ragged, n: int, width: int) -> np.ndarray:
     out = np.zeros((n, max(width, 1)), dtype=bool)
     out[np.repeat(np.arange(n), ragged.lengths()), ragged.codes] = True
     return out
@@ -76,6 +80,6 @@ def retention(market: Market, coefficients: Mapping[str, float] | None = None) -
         warm = ~(heating[w] & ~heated[j])
         over = np.minimum(pay[j] / np.maximum(floor[w], 1.0) - 1.0, 0.5)
         logit = c["intercept"] + c["diet"] * served + c["climate"] * warm + c["pay"] * over
-        return 1.0 / (1.0 + np.exp(-logit))
+        return cast(np.ndarray, 1.0 / (1.0 + np.exp(-logit)))
 
     return fn

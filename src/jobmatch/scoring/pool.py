@@ -39,7 +39,7 @@ import logging
 import time
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -82,7 +82,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     x = x + _GOLDEN
     x = (x ^ (x >> _S30)) * _M1
     x = (x ^ (x >> _S27)) * _M2
-    return x ^ (x >> _S31)
+    return cast(np.ndarray, x ^ (x >> _S31))
 
 
 def _text_hash(names: Any) -> np.ndarray:
@@ -98,7 +98,7 @@ def _column_hash(column: Any, rule: Any, vocab: Any) -> np.ndarray:
     """Each record's hash of one encoded column, from the names its codes stand for."""
     if rule.kind in (Kind.NAME, Kind.OPTIONAL):
         names = np.append(_text_hash(vocab[rule.domain].keys), np.uint64(0))  # code -1 (None) picks the last
-        return names[column]
+        return cast(np.ndarray, names[column])
     if rule.kind in (Kind.NAMES, Kind.LEVELS):
         ragged: Ragged = column
         entry = _text_hash(vocab[rule.domain].keys)[ragged.codes]
@@ -106,7 +106,7 @@ def _column_hash(column: Any, rule: Any, vocab: Any) -> np.ndarray:
             entry = entry ^ _mix(ragged.levels.astype(np.uint64))
         total = np.zeros(len(entry) + 1, dtype=np.uint64)
         np.cumsum(_mix(entry), out=total[1:])  # a row's sum, modulo 2**64: the order of its entries is irrelevant
-        return total[ragged.indptr[1:]] - total[ragged.indptr[:-1]]
+        return cast(np.ndarray, total[ragged.indptr[1:]] - total[ragged.indptr[:-1]])
     values = np.asarray(column)
     if values.dtype.kind == "f":
         return np.ascontiguousarray(values, dtype=np.float64).view(np.uint64)  # by bits: -0.0 counts as a change

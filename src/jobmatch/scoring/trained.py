@@ -13,7 +13,7 @@ Routes through programmes are built from these by
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -28,7 +28,7 @@ __all__ = ["penalty", "trained_components", "trained_market"]
 def penalty(market: Market, policy: Policy) -> np.ndarray:
     """What each programme takes off a trained placement's score."""
     programs = market.programs
-    return policy.week_penalty * programs.weeks + policy.cost_penalty * programs.cost / 1000.0
+    return cast(np.ndarray, policy.week_penalty * programs.weeks + policy.cost_penalty * programs.cost / 1000.0)
 
 
 def trained_market(market: Market, program: int, workers: Any, jobs: Any = None) -> Market:

@@ -44,7 +44,7 @@ NEG = -(2**62)
 
 # ----------------------------------------------------------------------------- indexed min-heaps, one per job
 @njit(**JIT)
-def _up(key, who, pos, base, k):
+def _up(key: np.ndarray, who: np.ndarray, pos: np.ndarray, base: int, k: int) -> None:
     kk, ww = key[base + k], who[base + k]
     while k > 0:
         parent = (k - 1) >> 1
@@ -60,7 +60,7 @@ def _up(key, who, pos, base, k):
 
 
 @njit(**JIT)
-def _down(key, who, pos, base, k, size):
+def _down(key: np.ndarray, who: np.ndarray, pos: np.ndarray, base: int, k: int, size: int) -> None:
     kk, ww = key[base + k], who[base + k]
     while True:
         c = 2 * k + 1
@@ -80,7 +80,9 @@ def _down(key, who, pos, base, k, size):
 
 
 @njit(**JIT)
-def _push(j, bid, i, key, who, pos, hoff, cnt):
+def _push(
+    j: int, bid: int, i: int, key: np.ndarray, who: np.ndarray, pos: np.ndarray, hoff: np.ndarray, cnt: np.ndarray
+) -> None:
     k = cnt[j]
     key[hoff[j] + k] = bid
     who[hoff[j] + k] = i
@@ -89,7 +91,9 @@ def _push(j, bid, i, key, who, pos, hoff, cnt):
 
 
 @njit(**JIT)
-def _remove(j, i, key, who, pos, hoff, cnt):
+def _remove(
+    j: int, i: int, key: np.ndarray, who: np.ndarray, pos: np.ndarray, hoff: np.ndarray, cnt: np.ndarray
+) -> None:
     base, k, last = hoff[j], pos[i], cnt[j] - 1
     cnt[j] = last
     if k != last:
@@ -104,7 +108,9 @@ def _remove(j, i, key, who, pos, hoff, cnt):
 
 # ----------------------------------------------------------------------------- set-up
 @njit(**JIT)
-def columns(indptr, jobs, w, off, m, cval):
+def columns(
+    indptr: np.ndarray, jobs: np.ndarray, w: np.ndarray, off: np.ndarray, m: int, cval: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Job-side CSR of the arcs: ``(cptr, cwho)`` and, filled in, ``cval``: each job's workers and their values
     ``w - off`` there, in worker order (the offsets folded in, so a reverse step reads no per-worker array)."""
     n = len(indptr) - 1
@@ -125,7 +131,23 @@ def columns(indptr, jobs, w, off, m, cval):
 
 
 @njit(**JIT)
-def seed(indptr, jobs, w, off, S, cap, p, job_of, a_job, a_val, key, who, pos, hoff, cnt):
+def seed(
+    indptr: np.ndarray,
+    jobs: np.ndarray,
+    w: np.ndarray,
+    off: np.ndarray,
+    S: int,
+    cap: np.ndarray,
+    p: np.ndarray,
+    job_of: np.ndarray,
+    a_job: np.ndarray,
+    a_val: np.ndarray,
+    key: np.ndarray,
+    who: np.ndarray,
+    pos: np.ndarray,
+    hoff: np.ndarray,
+    cnt: np.ndarray,
+) -> int:
     """Start from a previous assignment: each worker whose job is still among its arcs holds it at the job's price
     (in worker order, up to the job's capacity; the rest start unplaced).  Returns how many were seeded."""
     n = len(indptr) - 1
@@ -146,7 +168,18 @@ def seed(indptr, jobs, w, off, S, cap, p, job_of, a_job, a_val, key, who, pos, h
 
 # ----------------------------------------------------------------------------- one phase
 @njit(**JIT)
-def best_profits(indptr, jobs, w, off, S, cap, p, a_job, a_val, best):
+def best_profits(
+    indptr: np.ndarray,
+    jobs: np.ndarray,
+    w: np.ndarray,
+    off: np.ndarray,
+    S: int,
+    cap: np.ndarray,
+    p: np.ndarray,
+    a_job: np.ndarray,
+    a_val: np.ndarray,
+    best: np.ndarray,
+) -> tuple[int, int]:
     """The arc pass: ``best[i] = max(0, max_t V_it - p_j(t))``; returns ``(D(p), P)``, the dual bound and the primal."""
     n = len(indptr) - 1
     d = 0
@@ -171,7 +204,20 @@ def best_profits(indptr, jobs, w, off, S, cap, p, a_job, a_val, best):
 
 
 @njit(**JIT)
-def rebase(cap, p, a_job, a_val, key, who, pos, hoff, cnt, eps, queue, best):
+def rebase(
+    cap: np.ndarray,
+    p: np.ndarray,
+    a_job: np.ndarray,
+    a_val: np.ndarray,
+    key: np.ndarray,
+    who: np.ndarray,
+    pos: np.ndarray,
+    hoff: np.ndarray,
+    cnt: np.ndarray,
+    eps: int,
+    queue: np.ndarray,
+    best: np.ndarray,
+) -> int:
     """Start a phase at ``eps`` from ``best`` (no arc read): holders' keys become their job's price, a holder
     whose profit falls more than ``eps`` short of its best is unplaced, and every unplaced worker with a positive
     best profit is queued.  Returns the queue's length."""
@@ -191,7 +237,27 @@ def rebase(cap, p, a_job, a_val, key, who, pos, hoff, cnt, eps, queue, best):
 
 
 @njit(**JIT)
-def forward(indptr, jobs, w, off, S, cap, p, a_job, a_val, key, who, pos, hoff, cnt, eps, queue, qh, qt, budget):
+def forward(
+    indptr: np.ndarray,
+    jobs: np.ndarray,
+    w: np.ndarray,
+    off: np.ndarray,
+    S: int,
+    cap: np.ndarray,
+    p: np.ndarray,
+    a_job: np.ndarray,
+    a_val: np.ndarray,
+    key: np.ndarray,
+    who: np.ndarray,
+    pos: np.ndarray,
+    hoff: np.ndarray,
+    cnt: np.ndarray,
+    eps: int,
+    queue: np.ndarray,
+    qh: int,
+    qt: int,
+    budget: int,
+) -> tuple[int, int, int, int]:
     """Forward bids (Gauss-Seidel) from the circular ``queue[qh:qt]`` of unplaced workers, at most ``budget``.
 
     A worker finds its best job (profit w1) and second best w2 (at least
@@ -254,7 +320,7 @@ def forward(indptr, jobs, w, off, S, cap, p, a_job, a_val, key, who, pos, hoff, 
 
 
 @njit(**JIT)
-def reverse_queue(cap, p, cnt, jq, inq):
+def reverse_queue(cap: np.ndarray, p: np.ndarray, cnt: np.ndarray, jq: np.ndarray, inq: np.ndarray) -> int:
     """Queue every job with room and a positive price for :func:`reverse`; returns the queue's length."""
     jt = 0
     for j in range(len(cap)):
@@ -266,7 +332,27 @@ def reverse_queue(cap, p, cnt, jq, inq):
 
 
 @njit(**JIT)
-def reverse(S, cap, cptr, cwho, cval, p, a_job, a_val, key, who, pos, hoff, cnt, eps, jq, inq, jh, jt, budget):
+def reverse(
+    S: int,
+    cap: np.ndarray,
+    cptr: np.ndarray,
+    cwho: np.ndarray,
+    cval: np.ndarray,
+    p: np.ndarray,
+    a_job: np.ndarray,
+    a_val: np.ndarray,
+    key: np.ndarray,
+    who: np.ndarray,
+    pos: np.ndarray,
+    hoff: np.ndarray,
+    cnt: np.ndarray,
+    eps: int,
+    jq: np.ndarray,
+    inq: np.ndarray,
+    jh: int,
+    jt: int,
+    budget: int,
+) -> tuple[int, int, int, int]:
     """Reverse steps for the queued jobs with room and a positive price, at most ``budget``.
 
     Job ``j`` with ``r`` free places takes its ``r`` best
@@ -362,7 +448,23 @@ def reverse(S, cap, cptr, cwho, cval, p, a_job, a_val, key, who, pos, hoff, cnt,
 
 # ----------------------------------------------------------------------------- exact prices
 @njit(**JIT)
-def _floors(i, j, base, indptr, jobs, w, off, cap, q, cnt, low, jq, inq, tail, budget):
+def _floors(
+    i: int,
+    j: int,
+    base: int,
+    indptr: np.ndarray,
+    jobs: np.ndarray,
+    w: np.ndarray,
+    off: np.ndarray,
+    cap: np.ndarray,
+    q: np.ndarray,
+    cnt: np.ndarray,
+    low: np.ndarray,
+    jq: np.ndarray,
+    inq: np.ndarray,
+    tail: np.ndarray,
+    budget: int,
+) -> int:
     """Raise the prices of worker ``i``'s other jobs to ``base + v_ik`` (``j``: its job, or -1), queueing each job
     raised.  ``tail`` holds the queue's tail and the rises so far.  Returns 1, or :func:`tighten`'s 0 or -1."""
     m = len(cap)
@@ -386,7 +488,16 @@ def _floors(i, j, base, indptr, jobs, w, off, cap, q, cnt, low, jq, inq, tail, b
 
 
 @njit(**JIT)
-def tighten(indptr, jobs, w, off, cap, a_job, q, budget):
+def tighten(
+    indptr: np.ndarray,
+    jobs: np.ndarray,
+    w: np.ndarray,
+    off: np.ndarray,
+    cap: np.ndarray,
+    a_job: np.ndarray,
+    q: np.ndarray,
+    budget: int,
+) -> int:
     """Exact integer prices for the assignment ``a_job`` on the integer values ``w - off``, or why not.
 
     Raises ``q`` (in place) to the least fixpoint ``>= q`` of the

@@ -14,7 +14,9 @@ from .._config import (
 
 
 @njit(**JIT)
-def greedy_assign(order, workers, jobs, use, capacity, n_workers):
+def greedy_assign(
+    order: np.ndarray, workers: np.ndarray, jobs: np.ndarray, use: np.ndarray, capacity: np.ndarray, n_workers: int
+) -> np.ndarray:
     """Take arcs in ``order``; keep one if its worker is free and its job has room."""
     left = capacity.copy()
     job_of = np.full(n_workers, -1, dtype=np.int64)
@@ -27,7 +29,7 @@ def greedy_assign(order, workers, jobs, use, capacity, n_workers):
 
 
 @njit(**JIT)
-def _sift_down(ranks, who, base, size, pos):
+def _sift_down(ranks: np.ndarray, who: np.ndarray, base: int, size: int, pos: int) -> None:
     """Restore the max-heap (by rank) ``ranks[base:base+size]`` from ``pos`` down."""
     while True:
         child = 2 * pos + 1
@@ -44,7 +46,7 @@ def _sift_down(ranks, who, base, size, pos):
 
 
 @njit(**JIT)
-def _sift_up(ranks, who, base, pos):
+def _sift_up(ranks: np.ndarray, who: np.ndarray, base: int, pos: int) -> None:
     while pos > 0:
         parent = (pos - 1) // 2
         if ranks[base + parent] >= ranks[base + pos]:
@@ -56,7 +58,9 @@ def _sift_up(ranks, who, base, pos):
 
 
 @njit(**JIT)
-def worker_proposing(w_ptr, w_list, rank_at_job, capacity):
+def worker_proposing(
+    w_ptr: np.ndarray, w_list: np.ndarray, rank_at_job: np.ndarray, capacity: np.ndarray
+) -> np.ndarray:
     """Deferred acceptance, workers proposing: the worker-optimal stable matching.
 
     Worker ``i`` proposes to ``w_list[w_ptr[i]:w_ptr[i+1]]`` in order;
@@ -108,7 +112,9 @@ def worker_proposing(w_ptr, w_list, rank_at_job, capacity):
 
 
 @njit(**JIT)
-def job_proposing(j_ptr, j_list, rank_at_worker, capacity, n_workers):
+def job_proposing(
+    j_ptr: np.ndarray, j_list: np.ndarray, rank_at_worker: np.ndarray, capacity: np.ndarray, n_workers: int
+) -> np.ndarray:
     """Deferred acceptance, jobs proposing: the job-optimal stable matching.
 
     Job ``j`` offers its free places to ``j_list[j_ptr[j]:j_ptr[j+1]]`` in
@@ -146,7 +152,18 @@ def job_proposing(j_ptr, j_list, rank_at_worker, capacity, n_workers):
 
 
 @njit(**JIT)
-def fill_within_rows(order, workers, jobs, use, left, job_of, by_worker, by_job, activity, rhs):
+def fill_within_rows(
+    order: np.ndarray,
+    workers: np.ndarray,
+    jobs: np.ndarray,
+    use: np.ndarray,
+    left: np.ndarray,
+    job_of: np.ndarray,
+    by_worker: np.ndarray,
+    by_job: np.ndarray,
+    activity: np.ndarray,
+    rhs: np.ndarray,
+) -> np.ndarray:
     """Greedy placement that keeps side rows: take arcs in ``order``, place a free worker
     where the job has room and no row ``activity <= rhs`` goes over.
 

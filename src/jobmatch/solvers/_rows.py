@@ -11,6 +11,7 @@ each row into the arc values and the repair kernel check rows per arc.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -32,7 +33,7 @@ class Rows:
     def activity(self, job_of: np.ndarray) -> np.ndarray:
         """Each row's left-hand side for an assignment (job index per worker, -1 unplaced)."""
         placed = np.flatnonzero(job_of >= 0)
-        return (self.by_worker[:, placed] * self.by_job[:, job_of[placed]]).sum(axis=1)
+        return cast(np.ndarray, (self.by_worker[:, placed] * self.by_job[:, job_of[placed]]).sum(axis=1))
 
     def on_arcs(self, weights: np.ndarray, workers: np.ndarray, jobs: np.ndarray) -> np.ndarray:
         """``sum_r weights[r] * coefficient[r, arc]`` for every arc (rows with weight 0 skipped)."""

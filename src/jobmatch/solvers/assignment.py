@@ -9,6 +9,7 @@ solver suits small dense problems; ``flow`` is the one for large sparse ones.
 from __future__ import annotations
 
 import time
+from typing import cast
 
 import numpy as np
 
@@ -89,7 +90,7 @@ def _linear_sum_assignment(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         from scipy.optimize import linear_sum_assignment
     except ImportError:  # pragma: no cover - exercised where SciPy is absent
         return _ortools_assignment(cost)
-    return linear_sum_assignment(cost)
+    return cast("tuple[np.ndarray, np.ndarray]", linear_sum_assignment(cost))
 
 
 def _ortools_assignment(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

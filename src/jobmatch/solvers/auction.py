@@ -88,7 +88,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -294,7 +294,7 @@ def _start(problem: Problem, market: _Units, hint: Any) -> np.ndarray:
         start = array.astype(np.int64)
         start[(start < 0) | (start >= problem.n_jobs)] = -1
         return start.astype(np.int32)
-    return hint_arg("solve_auction", problem, hint).astype(np.int32)[market.owner]
+    return cast(np.ndarray, hint_arg("solve_auction", problem, hint).astype(np.int32)[market.owner])
 
 
 def solve_auction(

@@ -29,7 +29,7 @@ from __future__ import annotations
 import threading
 import time
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -91,7 +91,7 @@ class Row(NamedTuple):
 
 def _model(
     problem: Problem, columns: Columns, explain: bool, extra: tuple[Row, ...] = (), deadline: Deadline | None = None
-) -> tuple[cp_model.CpModel, list, dict[int, str]]:
+) -> tuple[cp_model.CpModel, list[cp_model.IntVar], dict[int, str]]:
     """The CP-SAT model; with ``explain``, every quota, cap, extra row and must-place rule behind an assumption.
 
     Raises :class:`~jobmatch.solvers._pack.OutOfTime` when ``deadline``
@@ -102,7 +102,7 @@ def _model(
     workers, jobs, ints = columns.workers, columns.jobs, columns.ints
     doing = "building the CP-SAT model"
     clock = deadline if deadline is not None else Deadline(None, 0.0)
-    x: list = []
+    x: list[cp_model.IntVar] = []
     for start in range(0, len(workers), _CHUNK):
         clock.check(doing)
         x.extend(model.new_bool_var("") for _ in range(min(_CHUNK, len(workers) - start)))
@@ -190,7 +190,7 @@ def _search(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
     3.13), and a search left running past the interpreter's exit aborts it.
     """
     if threading.current_thread() is not threading.main_thread():
-        return solver.solve(model)
+        return cast(int, solver.solve(model))
     box: dict[str, Any] = {}
     done = threading.Event()
 
@@ -220,7 +220,7 @@ def _search(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
             worker.join()
     if "error" in box:
         raise box["error"]
-    return box["status"]
+    return cast(int, box["status"])
 
 
 class Outcome(NamedTuple):
@@ -288,7 +288,7 @@ def solve_columns(
 
 
 def _explain(
-    problem: Problem, columns: Columns, extra: tuple[Row, ...], deadline: Deadline, seed: int, timings: dict
+    problem: Problem, columns: Columns, extra: tuple[Row, ...], deadline: Deadline, seed: int, timings: dict[str, float]
 ) -> str:
     """The diagnosis of an infeasible model: solved again with assumptions, within the time left."""
     unnamed = "the constraints cannot all hold together (no time left to name them)"

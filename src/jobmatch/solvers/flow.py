@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -342,7 +342,7 @@ def most_placed(problem: Problem, *, with_caps: bool) -> int:
     )
     network.set_nodes_supplies(np.array([n + m + 1, n + m], dtype=np.int32), np.array([n, -n]))
     network.solve_max_flow_with_min_cost()
-    return network.maximum_flow()
+    return cast(int, network.maximum_flow())
 
 
 def diagnose(problem: Problem) -> str:

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -315,7 +315,13 @@ def _inner(subproblem: Problem, previous: Result | None, time_limit: float | Non
 
 
 def _finish_by_cpsat(
-    problem: Problem, answer: _Answer, *, time_limit: float | None, started: float, seed: int, record: dict
+    problem: Problem,
+    answer: _Answer,
+    *,
+    time_limit: float | None,
+    started: float,
+    seed: int,
+    record: dict[str, dict[str, Any]],
 ) -> Result | _Answer:
     """Close an open gap by CP-SAT, started from the best assignment, within what is left of the time.
 
@@ -364,7 +370,7 @@ def solve_lagrangian(
         "scale": run.scale,
         "history": search.history,
     }
-    record = {"timings": {"inner": run.inner_s}, "stats": {**stats, "inner": run.inner}}
+    record: dict[str, dict[str, Any]] = {"timings": {"inner": run.inner_s}, "stats": {**stats, "inner": run.inner}}
     integral = np.all(problem.values == np.round(problem.values)) and math.isfinite(search.upper)
     if integral:  # integral values: the optimum is integral too
         upper, tolerance = float(math.floor(search.upper + 1e-9)), 0.0
@@ -381,7 +387,9 @@ def solve_lagrangian(
     return _packed(problem, answer, answer.proven(tolerance), started, record, late)
 
 
-def _packed(problem: Problem, answer: _Answer, proven: bool, started: float, record: dict, late: str = "") -> Result:
+def _packed(
+    problem: Problem, answer: _Answer, proven: bool, started: float, record: dict[str, dict[str, Any]], late: str = ""
+) -> Result:
     """The Result: OPTIMAL when the bound proves the best assignment, FEASIBLE, or UNKNOWN without one."""
     sign = 1.0 if problem.maximize else -1.0
     if answer.best is None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from ..scoring.graph import CandidateGraph
 __all__ = ["Cap", "GroupBound", "Problem"]
 
 _P = "Problem"
+_T = TypeVar("_T")
 
 
 def _array(where: str, name: str, value: Any) -> np.ndarray:
@@ -210,7 +211,7 @@ def _int_array(where: str, name: str, value: Any, size: int, low: int) -> np.nda
     return readonly(np.full(size, out[0]) if scalar else out)
 
 
-def _sequence(name: str, value: Any, kind: type) -> tuple:
+def _sequence(name: str, value: Any, kind: type[_T]) -> tuple[_T, ...]:
     """``value`` as a tuple of ``kind`` items (a sequence of them; one on its own is refused)."""
     if isinstance(value, (str, bytes, Mapping, kind)) or not isinstance(value, Iterable):
         raise fail(_P, name, f"a sequence of {kind.__name__}", value)
@@ -746,7 +747,7 @@ class Problem:
         if job_of.shape != (self.n_workers,) or (job_of.dtype.kind not in "iu" and job_of.size):
             expected = f"{self.n_workers} integer job indices (-1: unplaced)"
             raise fail(_P, "job_of", expected, _form(job_of), described=True)
-        return self.jobs == job_of[self.workers]
+        return cast(np.ndarray, self.jobs == job_of[self.workers])
 
     def objective_of(self, job_of: Any) -> float:
         """Total value of an assignment (job index per worker, -1 unplaced)."""

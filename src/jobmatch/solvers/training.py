@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -99,7 +99,7 @@ def _finish(
     program_of: np.ndarray | None,
     name: str,
     started: float,
-    **extra,
+    **extra: Any,
 ) -> Result:
     """The Result on the settled problem (each placed worker's arc worth the column it took)."""
     if job_of is None or program_of is None:
@@ -269,7 +269,7 @@ def _made_feasible(routes: Routes, got: _Round, inner: _Inner, seed: int) -> tup
 def _violation(routes: Routes, got: _Round, unit: float) -> np.ndarray:
     """Seats used over seats per programme, then spending over budget in ``unit`` CNY (0 without a budget)."""
     over_budget = (got.spent - routes.budget) / unit if routes.budget is not None else 0.0
-    return np.r_[(got.used - routes.seats).astype(np.float64), over_budget]
+    return cast(np.ndarray, np.r_[(got.used - routes.seats).astype(np.float64), over_budget])
 
 
 def solve_priced(

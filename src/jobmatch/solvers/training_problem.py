@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class Routes:
     @cached_property
     def people(self) -> np.ndarray:
         """Per route: the people it trains (its worker's ``people``)."""
-        return self.problem.people[self.problem.workers[self.arc]]
+        return cast(np.ndarray, self.problem.people[self.problem.workers[self.arc]])
 
     def best(self, price: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Per arc: the best route's value after ``price`` (per programme and person), and its programme (-1 none).
@@ -95,7 +96,7 @@ class Routes:
     def arc_of(self, workers: np.ndarray, jobs: np.ndarray) -> np.ndarray:
         """The arc of each (worker, job) given (each must exist)."""
         p = self.problem
-        return self._by_pair[np.searchsorted(self._pairs, workers.astype(np.int64) * p.n_jobs + jobs)]
+        return cast(np.ndarray, self._by_pair[np.searchsorted(self._pairs, workers.astype(np.int64) * p.n_jobs + jobs)])
 
     @cached_property
     def _by_pair(self) -> np.ndarray:
@@ -105,12 +106,12 @@ class Routes:
     @cached_property
     def _pairs(self) -> np.ndarray:
         p = self.problem
-        return (p.workers.astype(np.int64) * p.n_jobs + p.jobs)[self._by_pair]
+        return cast(np.ndarray, (p.workers.astype(np.int64) * p.n_jobs + p.jobs)[self._by_pair])
 
     def route_of(self, arcs: np.ndarray, programs: np.ndarray) -> np.ndarray:
         """The route of each (arc, programme) given (each must exist)."""
         n = max(len(self.seats), 1)
-        return self._by_key[np.searchsorted(self._keys, arcs * n + programs)]
+        return cast(np.ndarray, self._by_key[np.searchsorted(self._keys, arcs * n + programs)])
 
     @cached_property
     def _by_key(self) -> np.ndarray:
@@ -118,7 +119,7 @@ class Routes:
 
     @cached_property
     def _keys(self) -> np.ndarray:
-        return (self.arc * max(len(self.seats), 1) + self.program)[self._by_key]
+        return cast(np.ndarray, (self.arc * max(len(self.seats), 1) + self.program)[self._by_key])
 
     def usage(self, job_of: np.ndarray, program_of: np.ndarray) -> tuple[np.ndarray, float]:
         """Seats used per programme (people) and total cost of a placement."""
