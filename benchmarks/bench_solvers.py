@@ -134,12 +134,14 @@ def test_match(benchmark, market, solver, scope):
 
 @pytest.fixture(scope="module")
 def quota_problem():
-    from jobmatch import GroupQuota, compile
+    from jobmatch import GroupQuota, build_problem
 
     small = synth.scenario(2_000, 100, seed=0)
     jobs = small.jobs
     caps = {small.vocab.place[r]: int(jobs.capacity[jobs.region == r].sum()) // 2 for r in np.unique(jobs.region)}
-    return compile(small, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)], region_caps=caps), k=10)
+    return build_problem(
+        small, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)], region_caps=caps), k=10
+    )
 
 
 @pytest.mark.benchmark(group="quotas")

@@ -54,10 +54,10 @@ def part(fn):
 def _problem(n: int, unit: bool):
     import numpy as np
 
-    from jobmatch import Policy, Problem, compile, synth
+    from jobmatch import Policy, Problem, build_problem, synth
 
     m = 500 if n <= 10_000 else n // 100
-    problem = compile(synth.scenario(n, m, 20, seed=0), Policy(), k=20)
+    problem = build_problem(synth.scenario(n, m, 20, seed=0), Policy(), k=20)
     if unit:
         problem = Problem._trusted(
             problem.indptr,
@@ -173,13 +173,13 @@ def match(args):
 
 @part
 def quotas(args):
-    from jobmatch import GroupQuota, Policy, compile, solve, synth
+    from jobmatch import GroupQuota, Policy, build_problem, solve, synth
 
     out = {}
     for n in args.sizes:
         m = 500 if n <= 10_000 else n // 100
         policy = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)])
-        problem = compile(synth.scenario(n, m, seed=0), policy, k=20)
+        problem = build_problem(synth.scenario(n, m, seed=0), policy, k=20)
         result, wall, cpu = _timed(solve, problem, solver="lagrangian")
         members = problem.quotas[0].members
         placed = result.job_of >= 0

@@ -161,7 +161,7 @@ def rounds(args):
                 local = rows.compute()
                 from jobmatch.pipeline._cluster import frame_arg
 
-                given = frame_arg("bench", "rows", local, rows.npartitions, key="worker_id")
+                given = frame_arg("bench", "rows", local, rows.npartitions, key="worker")
                 client.close()
             else:
                 given = rows

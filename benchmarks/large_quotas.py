@@ -27,7 +27,7 @@ def run(size: str, share: float, with_cpsat: bool) -> dict:
 
     import numpy as np
 
-    from jobmatch import GroupQuota, Policy, compile, solve, synth
+    from jobmatch import GroupQuota, Policy, build_problem, solve, synth
 
     n, m = SIZES[size]
     market = synth.scenario(n, m, seed=0)
@@ -35,7 +35,7 @@ def run(size: str, share: float, with_cpsat: bool) -> dict:
     caps = {market.vocab.place[r]: int(jobs.capacity[jobs.region == r].sum()) // 2 for r in np.unique(jobs.region)}
     policy = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=share)], region_caps=caps)
     t = time.perf_counter()
-    problem = compile(market, policy, k=20)
+    problem = build_problem(market, policy, k=20)
     out = {"size": f"{n}x{m}", "share_target": share, "arcs": problem.n_arcs, "compile_s": time.perf_counter() - t}
     members = problem.quotas[0].members
     for name in ("lagrangian", "cpsat") if with_cpsat else ("lagrangian",):

@@ -58,8 +58,8 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as cache:
-        cold = child(args, "compile", cache)
-        warm = child(args, "compile", cache)
+        cold = child(args, "build_problem", cache)
+        warm = child(args, "build_problem", cache)
         run = child(args, "run", cache)
     print(
         f"numba compile (3 kernels + helpers): cold {cold['first_call_s']:.1f} s, "

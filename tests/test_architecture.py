@@ -13,6 +13,7 @@ import pathlib
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -96,3 +97,22 @@ def test_public_modules_are_attributes_listed_by_dir_and_load_on_use():
     done = run(sys.executable, "-c", probe)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["True []", "jobmatch.simulate jobmatch.stable True"]
+
+
+def test_renamed_names_keep_their_old_spelling_for_one_release():
+    """``compile`` is ``build_problem`` now (it shadowed the builtin): the old name still works, warns, and is
+    left out of ``__all__`` so that ``from jobmatch import *`` no longer shadows the builtin."""
+    import warnings
+
+    import jobmatch
+    from jobmatch import build_problem, synth
+
+    market = synth.scenario(60, 6, seed=2)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        old = jobmatch.compile(market, k=3)
+    assert [w.category for w in seen] == [DeprecationWarning] and "build_problem" in str(seen[0].message)
+    assert seen[0].filename == __file__  # the warning points at the caller's line
+    new = build_problem(market, k=3)
+    assert np.array_equal(old.jobs, new.jobs) and np.array_equal(old.values, new.values)
+    assert "compile" not in jobmatch.__all__ and "build_problem" in jobmatch.__all__

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import LinearConstraint, milp
 
 import reference
-from jobmatch import Policy, Problem, Status, ValidationError, WarmStart, compile, match, solve, synth
+from jobmatch import Policy, Problem, Status, ValidationError, WarmStart, build_problem, match, solve, synth
 from jobmatch.solvers import Certificate, _auction, auction
 from jobmatch.solvers.problem import GroupBound
 
@@ -188,7 +188,7 @@ def test_a_warm_start_from_the_relaxed_answer_makes_no_bid_and_a_hostile_one_no_
 
 
 def test_determinism_and_a_synthetic_market_against_flow():
-    problem = compile(synth.scenario(3000, 120, seed=3), Policy(), k=10)
+    problem = build_problem(synth.scenario(3000, 120, seed=3), Policy(), k=10)
     unit = Problem._trusted(
         problem.indptr,
         problem.jobs,
@@ -211,7 +211,7 @@ def test_determinism_and_a_synthetic_market_against_flow():
 
 
 def test_time_limit_returns_a_valid_answer_with_a_bound(monkeypatch):
-    problem = compile(synth.scenario(2000, 60, seed=1), Policy(), k=10)
+    problem = build_problem(synth.scenario(2000, 60, seed=1), Policy(), k=10)
     calls = iter(range(10**9))
 
     class Soon(auction.Deadline):  # the clock runs out after a few slices of the kernels
@@ -309,7 +309,7 @@ def test_match_proves_the_optimum_over_every_feasible_pair():
     market = synth.scenario(600, 30, seed=2)
     narrow = match(market, k=3, training=False)
     only = match(market, k=3, training=False, scope="candidates")
-    full = solve(compile(market, Policy(), k=30), solver="auction")
+    full = solve(build_problem(market, Policy(), k=30), solver="auction")
     assert narrow.proven_over == "market" and only.proven_over == "candidates"
     assert narrow.result.stats["pricing_passes"] >= 2 and narrow.result.stats["pairs_added"] > 0
     slack = 2e-6 * market.n_workers

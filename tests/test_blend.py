@@ -24,8 +24,8 @@ from jobmatch import (
     Status,
     ValidationError,
     Worker,
+    build_problem,
     candidates,
-    compile,
     match,
     score_matrix,
     synth,
@@ -568,8 +568,8 @@ def test_blend_depth(depth):
 
 def test_compile_and_match_refuse_a_blend_that_is_not_one():
     market = tiny_market()
-    err = _error(lambda: compile(market, blend="x"))
-    assert err.record == "compile" and err.field == "blend" and "str" in str(err)
+    err = _error(lambda: build_problem(market, blend="x"))
+    assert err.record == "build_problem" and err.field == "blend" and "str" in str(err)
     err = _error(lambda: match(market, blend={"模型": PairScores.function(pair_score)}))
     assert err.field == "blend" and "dict" in str(err)
     trainable = synth.scenario(30, 5, 2, seed=1)  # the training path checks it too
@@ -583,7 +583,7 @@ def test_blend_checks_k_as_candidates_does(k, depth):
     market = tiny_market()
     field = _error(lambda: candidates(market, Policy(), k)).field
     blend = Blend({"模型": PairScores.function(pair_score)}, depth=depth)
-    err = _error(lambda: compile(market, Policy(), k=k, blend=blend))
+    err = _error(lambda: build_problem(market, Policy(), k=k, blend=blend))
     assert err.field == field == "k"
     assert _error(lambda: blend_candidates(market, Policy(), k, blend)).field == "k"
 

@@ -55,8 +55,8 @@ def single_rows(market, policy=None, k=5):
     rows = np.repeat(np.arange(market.n_workers), np.diff(graph.indptr))
     return pd.DataFrame(
         {
-            "worker_id": np.asarray(market.workers.id, dtype=object)[rows],
-            "job_id": np.asarray(market.jobs.id, dtype=object)[graph.indices],
+            "worker": np.asarray(market.workers.id, dtype=object)[rows],
+            "job": np.asarray(market.jobs.id, dtype=object)[graph.indices],
             "score": graph.scores,
             "people": market.workers.size[rows],
         }
@@ -66,7 +66,7 @@ def single_rows(market, policy=None, k=5):
 def same_rows(got, want) -> None:
     got = got.reset_index(drop=True)
     assert len(got) == len(want)
-    for column in ("worker_id", "job_id"):
+    for column in ("worker", "job"):
         assert got[column].astype(object).tolist() == want[column].tolist(), column
     assert np.array_equal(got["score"].to_numpy(), want["score"].to_numpy())
     assert np.array_equal(got["people"].to_numpy(), want["people"].to_numpy())
@@ -143,7 +143,7 @@ def candidate_frames(draw):
             values.append(score)
         indptr.append(len(arc_jobs))
     capacity = [draw(st.integers(0, 5)) for _ in range(m)]
-    frame = pd.DataFrame(rows, columns=["worker_id", "job_id", "score", "people"])
+    frame = pd.DataFrame(rows, columns=["worker", "job", "score", "people"])
     frame = frame.astype({"score": "float64", "people": "int64"})
     jobs = pd.DataFrame({"id": [f"J{j}" for j in range(m)], "employer": "E", "region": "泰安",
                          "capacity": capacity, "wage": 4000.0})  # fmt: skip
@@ -168,15 +168,15 @@ def test_assign_reaches_the_flow_optimum_and_its_certificate_holds(monkeypatch, 
     """A small price sample and ``delta=0`` make the verify passes add arcs; the answer is exact anyway."""
     frame, jobs, problem = case
     monkeypatch.setattr(coordinated, "SAMPLE_WORKERS", sample)
-    done = assign(split(frame, parts, "worker_id"), jobs, delta=delta)
+    done = assign(split(frame, parts, "worker"), jobs, delta=delta)
     flow = solve(problem, solver="flow")
     placed = done.placements.compute()
-    assert placed.worker_id.tolist() == list(dict.fromkeys(frame.worker_id))
+    assert placed.worker.tolist() == list(dict.fromkeys(frame.worker))
     capacity = dict(zip(jobs.id, jobs.capacity))
-    used = placed.dropna(subset=["job_id"]).groupby("job_id")["people"].sum()
+    used = placed.dropna(subset=["job"]).groupby("job")["people"].sum()
     assert all(used[j] <= capacity[j] for j in used.index)
-    arcs = set(zip(frame.worker_id, frame.job_id))
-    assert all((w, j) in arcs for w, j in zip(placed.worker_id, placed.job_id) if j is not pd.NA)
+    arcs = set(zip(frame.worker, frame.job))
+    assert all((w, j) in arcs for w, j in zip(placed.worker, placed.job) if j is not pd.NA)
     assert abs(placed.score.sum() - done.objective) < 1e-9
     if (problem.people == 1).all():
         assert done.status.name == "OPTIMAL"
@@ -185,8 +185,8 @@ def test_assign_reaches_the_flow_optimum_and_its_certificate_holds(monkeypatch, 
     assert done.bound == pytest.approx(flow.bound, abs=1e-6)  # both: the relaxation's bound, proven over every arc
     # The certificate, recomputed here: D(prices) over every arc equals the bound.
     size = frame.people.to_numpy()
-    reduced = frame.score.to_numpy() - size * done.prices[[int(j[1:]) for j in frame.job_id]]
-    surplus = pd.Series(np.maximum(reduced, 0)).groupby(frame.worker_id.to_numpy()).max().sum()
+    reduced = frame.score.to_numpy() - size * done.prices[[int(j[1:]) for j in frame.job]]
+    surplus = pd.Series(np.maximum(reduced, 0)).groupby(frame.worker.to_numpy()).max().sum()
     assert float(jobs.capacity @ done.prices) + surplus == pytest.approx(done.bound, abs=1e-6)
     assert (reasons := set(placed.reason.dropna())) <= {"not_chosen", "displaced", "outranked"}, reasons
 
@@ -211,7 +211,7 @@ def test_assign_gives_the_same_placements_for_1_2_and_7_partitions_on_a_cluster(
     workers, jobs, _ = market.to_frames()
     rows = candidates(workers, jobs, k=6).compute()
     monkeypatch.setattr(coordinated, "SAMPLE_WORKERS", 300)  # five-fold sample: a real price start
-    runs = [assign(split(rows, parts, "worker_id"), jobs, rounds=2, client=client) for parts in (1, 2, 7)]
+    runs = [assign(split(rows, parts, "worker"), jobs, rounds=2, client=client) for parts in (1, 2, 7)]
     placements = [run.placements.compute(scheduler=None).reset_index(drop=True) for run in runs]
     for run, placed in zip(runs[1:], placements[1:]):
         pd.testing.assert_frame_equal(placed, placements[0])
@@ -220,15 +220,32 @@ def test_assign_gives_the_same_placements_for_1_2_and_7_partitions_on_a_cluster(
     assert runs[0].stats["partitions"] == 1 and runs[2].stats["partitions"] == 7
 
 
+@pytest.mark.parametrize("form", ["pandas", "arrow", "dask"])
+def test_candidate_columns_named_before_issue_29_are_read_with_a_warning(market, form):
+    """``worker_id`` and ``job_id`` (the candidate and placement columns' names before they took the
+    single-machine spelling, ``worker`` and ``job``) are read for one release, with a DeprecationWarning."""
+    import pyarrow as pa
+
+    _, jobs, _ = market.to_frames()
+    rows = single_rows(market, k=4)
+    old = rows.rename(columns={"worker": "worker_id", "job": "job_id"})
+    given = {"pandas": old, "arrow": pa.Table.from_pandas(old), "dask": split(old, 2, "worker_id")}[form]
+    with pytest.warns(DeprecationWarning, match="'worker_id', 'job_id' are now named 'worker', 'job'"):
+        done = assign(given, jobs)
+    placed = done.placements.compute()
+    assert list(placed.columns[:2]) == ["worker", "job"]
+    assert done.objective == pytest.approx(assign(rows, jobs).objective, abs=1e-9)
+
+
 def test_assign_with_workers_lists_everyone_with_a_reason(market):
     workers, jobs, _ = market.to_frames()
     done = assign(candidates(workers, jobs, k=5), jobs, workers=workers)
     placed = done.placements.compute()
-    assert sorted(placed.worker_id) == sorted(workers.id)
-    unplaced = placed[placed.job_id.isna()]
+    assert sorted(placed.worker) == sorted(workers.id)
+    unplaced = placed[placed.job.isna()]
     assert unplaced.reason.notna().all()
-    no_rows = set(workers.id) - set(single_rows(market, k=5).worker_id)
-    assert set(unplaced[unplaced.reason == "no_feasible_job"].worker_id) == no_rows
+    no_rows = set(workers.id) - set(single_rows(market, k=5).worker)
+    assert set(unplaced[unplaced.reason == "no_feasible_job"].worker) == no_rows
 
 
 def test_refinement_rounds_report_a_dual_bound_above_the_optimum(market):
@@ -241,14 +258,14 @@ def test_refinement_rounds_report_a_dual_bound_above_the_optimum(market):
 def test_assign_refuses_bad_rows_naming_partition_and_row(market):
     workers, jobs, _ = market.to_frames()
     rows = candidates(workers, jobs, k=5).compute()
-    for column, value, words in (("job_id", "no-such-job", "the id of a job"), ("score", np.nan, "finite"),
+    for column, value, words in (("job", "no-such-job", "the id of a job"), ("score", np.nan, "finite"),
                                  ("people", 0, "from 1 to 1000")):  # fmt: skip
         bad = rows.copy()
         bad.loc[bad.index[-3], column] = value
         with pytest.raises(ValidationError, match=words) as caught:
-            assign(split(bad, 2, "worker_id"), jobs)
+            assign(split(bad, 2, "worker"), jobs)
         assert f"candidates partition 1: candidates frame row {bad.index[-3]}:" in str(caught.value)
-    ids = rows.worker_id.to_numpy(dtype=object)
+    ids = rows.worker.to_numpy(dtype=object)
     cut = int(np.flatnonzero(ids[1:] == ids[:-1])[0]) + 1  # inside one worker's rows
     across = dd.from_pandas(rows.iloc[:cut], npartitions=1).repartition(npartitions=1)
     across = dd.concat([across, dd.from_pandas(rows.iloc[cut:], npartitions=1)])
@@ -318,17 +335,17 @@ def test_a_subset_of_workers_keeps_every_placement(market):
     everyone = assign(rows, jobs).placements.compute()
     some = workers.iloc[: len(workers) // 3]
     listed = assign(rows, jobs, workers=some).placements.compute()
-    placed = everyone[everyone.job_id.notna()].set_index("worker_id").job_id
-    again = listed[listed.job_id.notna()].set_index("worker_id").job_id
+    placed = everyone[everyone.job.notna()].set_index("worker").job
+    again = listed[listed.job.notna()].set_index("worker").job
     assert again.sort_index().equals(placed.sort_index())  # none dropped for being outside ``workers``
-    assert set(some.id) <= set(listed.worker_id)
+    assert set(some.id) <= set(listed.worker)
 
 
 def test_a_partition_with_other_columns_is_named(market):
     workers, jobs, _ = market.to_frames()
     rows = candidates(workers, jobs, k=5).compute()
     cut = len(rows) // 2
-    cut = int(np.flatnonzero(rows.worker_id.to_numpy()[cut:] != rows.worker_id.to_numpy()[cut - 1])[0]) + cut
+    cut = int(np.flatnonzero(rows.worker.to_numpy()[cut:] != rows.worker.to_numpy()[cut - 1])[0]) + cut
     first, second = rows.iloc[:cut], rows.iloc[cut:].drop(columns="people")  # its couples would count as one
     mixed = dd.from_delayed([dask.delayed(first), dask.delayed(second)], meta=first.iloc[:0], verify_meta=False)
     with pytest.raises(ValidationError, match=r"candidates partition 1: columns must be those of the first partition "
@@ -351,7 +368,7 @@ def test_a_partition_with_other_columns_is_named(market):
 def test_null_or_list_ids_are_refused_naming_the_row(market, bad):
     workers, jobs, _ = market.to_frames()
     rows = candidates(workers, jobs, k=5).compute()
-    for column in ("worker_id", "job_id"):
+    for column in ("worker", "job"):
         broken = rows.copy()
         cells = broken[column].to_numpy(dtype=object).copy()
         cells[4] = bad
@@ -376,9 +393,9 @@ def test_custom_components_score_on_a_process_cluster_as_on_one_machine(client):
         workers, jobs, _ = market.to_frames()
         here = single_rows(market, k=4, policy=policy)
         there = candidates(split(workers, 3), jobs, policy, k=4, client=client).compute()
-        there = there.sort_values(["worker_id", "score", "job_id"], ascending=[True, False, True])
-        here = here.sort_values(["worker_id", "score", "job_id"], ascending=[True, False, True])
-        assert np.array_equal(there.job_id.to_numpy(dtype=object), here.job_id.to_numpy(dtype=object))
+        there = there.sort_values(["worker", "score", "job"], ascending=[True, False, True])
+        here = here.sort_values(["worker", "score", "job"], ascending=[True, False, True])
+        assert np.array_equal(there.job.to_numpy(dtype=object), here.job.to_numpy(dtype=object))
     finally:
         unregister("dialect")
 

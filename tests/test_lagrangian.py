@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobmatch import GroupQuota, Policy, Problem, Status, compile, solve, solvers, synth
+from jobmatch import GroupQuota, Policy, Problem, Status, build_problem, solve, solvers, synth
 from jobmatch.solvers import lagrangian
 from jobmatch.solvers._subgradient import DualSearch
 from jobmatch.solvers.problem import GroupBound
@@ -52,7 +52,7 @@ def _market_problem(share: float, seed: int) -> Problem:
         region_caps={region: 30},
         employer_caps={employer: 4},
     )
-    return compile(market, policy, k=6)
+    return build_problem(market, policy, k=6)
 
 
 @pytest.mark.parametrize(("share", "seed"), [(0.75, 1), (0.8, 2), (0.85, 3)])
@@ -82,7 +82,7 @@ def test_auto_uses_it_for_shares_and_flow_for_nested_caps():
     assert solve(problem).solver == "lagrangian"
     market = synth.scenario(200, 12, seed=0)
     region = market.vocab.place[int(market.jobs.region[0])]
-    assert solve(compile(market, Policy(region_caps={region: 5}), k=4)).solver == "flow"
+    assert solve(build_problem(market, Policy(region_caps={region: 5}), k=4)).solver == "flow"
 
 
 def test_deterministic(no_cpsat_finish):
@@ -107,7 +107,7 @@ def test_infeasible_quota_names_the_shortfall():
 
 def test_time_limited_finish_keeps_the_better_answer_and_a_valid_bound():
     market = synth.scenario(2_000, 100, seed=1)  # CP-SAT needs minutes to prove this one
-    problem = compile(market, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)]), k=10)
+    problem = build_problem(market, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.8)]), k=10)
     result = solve(problem, solver="lagrangian", time_limit=3)
     assert result.stats["finished_by"] == "cpsat" and result.status in (Status.OPTIMAL, Status.FEASIBLE)
     assert satisfies(problem, result.job_of) and result.bound >= result.objective - 1e-9

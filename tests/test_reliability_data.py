@@ -21,8 +21,8 @@ from jobmatch import (
     Policy,
     ValidationError,
     Worker,
+    build_problem,
     compare,
-    compile,
     match,
     score_matrix,
     shortlist,
@@ -103,11 +103,11 @@ def test_case7_weights_up_to_the_bound_score_as_their_ratios():
         ),
     ],
 )
-@pytest.mark.parametrize("entry", ["match", "compile", "compare", "shortlist", "routes", "check_names"])
+@pytest.mark.parametrize("entry", ["match", "build_problem", "compare", "shortlist", "routes", "check_names"])
 def test_case8_names_the_market_does_not_use_are_refused_on_every_path(policy, message, entry):
     run = {
         "match": lambda: match(MARKET, policy),
-        "compile": lambda: compile(MARKET, policy),
+        "build_problem": lambda: build_problem(MARKET, policy),
         "compare": lambda: compare(MARKET, policy, solvers=("flow",)),
         "shortlist": lambda: shortlist(MARKET, policy),
         "routes": lambda: routes(MARKET, policy),
@@ -342,7 +342,7 @@ TRAINING = synth.scenario(60, 8, 3, seed=0)  # has training routes: match takes 
             r"^match: market must be a jobmatch.Market \(build one from frames with "
             r"Market.from_frames\(workers, jobs\), or from files with Market.from_files\), got 'DataFrame'$",
         ),
-        (lambda: compile([]), r"^compile: market must be a jobmatch.Market, got 'list'$"),
+        (lambda: build_problem([]), r"^build_problem: market must be a jobmatch.Market, got 'list'$"),
         (lambda: compare("market"), r"^compare: market must be a jobmatch.Market, got 'str'$"),
         (lambda: shortlist(None), r"^shortlist: market must be a jobmatch.Market, got 'NoneType'$"),
         (lambda: routes(None), r"^routes: market must be a jobmatch.Market, got 'NoneType'$"),
@@ -366,8 +366,8 @@ TRAINING = synth.scenario(60, 8, 3, seed=0)  # has training routes: match takes 
             lambda: match(MARKET, k=2**63),
             r"^match: k must be an integer from 1 to 2147483647, got 9223372036854775808$",
         ),
-        (lambda: compile(MARKET, k=0), r"^compile: k must be an integer from 1 to 2147483647, got 0$"),
-        (lambda: compare(MARKET, k=np.float64(3)), r"^compile: k must be an integer from 1 to 2147483647, got"),
+        (lambda: build_problem(MARKET, k=0), r"^build_problem: k must be an integer from 1 to 2147483647, got 0$"),
+        (lambda: compare(MARKET, k=np.float64(3)), r"^build_problem: k must be an integer from 1 to 2147483647, got"),
         (lambda: match(MARKET, training="no"), r"^match: training must be True or False, got 'no'$"),
         (
             lambda: match(TRAINING, time_limit="1"),

@@ -459,11 +459,11 @@ def test_ctrl_c_during_an_auction_raises_keyboard_interrupt_between_slices():
     out = run_script(
         """
         import os, signal, threading, time
-        from jobmatch import Policy, compile, solve, synth
+        from jobmatch import Policy, build_problem, solve, synth
         from jobmatch.solvers import auction
         auction.BIDS_PER_CALL = 1 << 14  # thinner slices: the interrupt is seen sooner
-        solve(compile(synth.scenario(2_000, 100, seed=0), Policy(), k=20), solver="auction")  # kernels loaded
-        problem = compile(synth.scenario(100_000, 2_000, seed=0), Policy(), k=20)
+        solve(build_problem(synth.scenario(2_000, 100, seed=0), Policy(), k=20), solver="auction")  # kernels loaded
+        problem = build_problem(synth.scenario(100_000, 2_000, seed=0), Policy(), k=20)
         started = time.perf_counter()
         solve(problem, solver="auction")
         took = time.perf_counter() - started

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobmatch import Policy, Problem, Status, ValidationError, WarmStart, compile, datasets, solve, solvers, synth
+from jobmatch import Policy, Problem, Status, ValidationError, WarmStart, build_problem, datasets, solve, solvers, synth
 from jobmatch.solvers.problem import Cap, GroupBound
 
 ORLIB = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib"
@@ -194,7 +194,7 @@ def test_declared_capabilities_hold(problem):
 def test_markets_capacities_filters_and_determinism(solver):
     market = synth.scenario(400, 25, seed=5)
     policy = Policy()
-    problem = compile(market, policy, k=8)
+    problem = build_problem(market, policy, k=8)
     assert np.any(problem.use == 2)  # couples take two places
     a, b = solve(problem, solver=solver, seed=3), solve(problem, solver=solver, seed=3)
     assert np.array_equal(a.job_of, b.job_of) and a.objective == b.objective
@@ -210,7 +210,7 @@ def test_markets_capacities_filters_and_determinism(solver):
 
 def test_flow_with_couples_brackets_the_cpsat_optimum():
     market = synth.scenario(300, 15, seed=11)
-    problem = compile(market, k=6)
+    problem = build_problem(market, k=6)
     exact = solve(problem, solver="cpsat", seed=0)
     relaxed = solve(problem, solver="flow")
     assert exact.status is Status.OPTIMAL
@@ -268,7 +268,7 @@ def test_infeasible_is_a_status_with_words():
 
 def test_time_limited_cpsat_reports_feasible_or_optimal_with_bound():
     market = synth.scenario(1500, 80, seed=2)
-    problem = compile(market, k=10)
+    problem = build_problem(market, k=10)
     result = solve(problem, solver="cpsat", time_limit=0.5)
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE, Status.UNKNOWN)
     if result.status is not Status.UNKNOWN:
@@ -482,7 +482,7 @@ def test_flow_takes_region_and_employer_caps_and_matches_cpsat():
     region = market.vocab.place[int(jobs.region[0])]
     employer = market.vocab.employer[int(jobs.employer[0])]
     policy = Policy(region_caps={region: 12}, employer_caps={employer: 3})
-    problem = compile(market, policy, k=6)
+    problem = build_problem(market, policy, k=6)
     assert solvers.unsupported("flow", problem) is None
     exact = solve(problem, solver="cpsat")
     relaxed = solve(problem, solver="flow")
@@ -621,7 +621,7 @@ def test_registered_solvers_declare_their_options(monkeypatch):
 def test_replace_does_not_check_the_arcs_again(monkeypatch):
     import jobmatch._sparse
 
-    problem = compile(synth.scenario(200, 12, seed=4), Policy(), k=5)
+    problem = build_problem(synth.scenario(200, 12, seed=4), Policy(), k=5)
     members = np.arange(problem.n_workers) % 3 == 0
     checked = Problem(
         problem.indptr,

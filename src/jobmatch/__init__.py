@@ -41,9 +41,9 @@ __all__ = [
     "WarmStart",
     "Worker",
     "breakdown",
+    "build_problem",
     "candidates",
     "compare",
-    "compile",
     "datasets",
     "match",
     "rematch",
@@ -59,7 +59,8 @@ _LAZY = {
     "breakdown": "scoring.scores",
     "candidates": "scoring.scores",
     "compare": "pipeline.comparison",
-    "compile": "pipeline.compile",
+    "build_problem": "pipeline.build",
+    "compile": "pipeline.build",  # deprecated alias of build_problem for one release (not in __all__: the builtin)
     "match": "pipeline.match",
     "rematch": "pipeline.rematch",
     "score_matrix": "scoring.scores",
@@ -81,8 +82,9 @@ if TYPE_CHECKING:  # what a type checker sees of the lazy names: the real functi
     from . import plot as plot
     from . import simulate as simulate
     from . import stable as stable
+    from .pipeline.build import build_problem
+    from .pipeline.build import compile as compile
     from .pipeline.comparison import compare
-    from .pipeline.compile import compile
     from .pipeline.match import match
     from .pipeline.rematch import rematch
     from .pipeline.shortlists import shortlist

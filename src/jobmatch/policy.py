@@ -178,7 +178,7 @@ class Policy:
     -----
     Names (employers and regions capped, quota groups, strict diets other
     than ``"halal"``) are checked against a market where the policy meets
-    one (:meth:`check_names`, run by ``match``, ``compile``, ``compare``
+    one (:meth:`check_names`, run by ``match``, ``build_problem``, ``compare``
     and ``shortlist``): a name no record uses is a ``ValidationError``
     listing the close names, not a rule silently ignored.
 
@@ -441,7 +441,7 @@ TEMPLATE = """{
 def policy_for(where: str, market: object, policy: object) -> Policy:
     """The policy an entry point runs with: ``Policy()`` for None, checked against the market.
 
-    The one place where ``match``, ``compile``, ``compare``, ``routes`` and
+    The one place where ``match``, ``build_problem``, ``compare``, ``routes`` and
     ``shortlist`` check their ``market`` and ``policy`` arguments, so that
     every path refuses the same things (:meth:`Policy.check_names`).
 

@@ -52,8 +52,8 @@ def test_candidates(n, m, k, kind):
         return
     rows = attempt("distributed.candidates", lambda: candidates(given_workers, jobs, k=k).compute())
     assert rows is not REFUSED
-    assert set(rows.worker_id) <= set(workers.id) and set(rows.job_id) <= set(jobs.id)
-    assert (rows.groupby("worker_id").size() <= k).all()
+    assert set(rows.worker) <= set(workers.id) and set(rows.job) <= set(jobs.id)
+    assert (rows.groupby("worker").size() <= k).all()
 
 
 @st.composite
@@ -64,16 +64,16 @@ def candidate_rows(draw):
         for i in range(n)
         for j in draw(st.lists(st.integers(0, m - 1), unique=True, max_size=m))
     ]
-    frame = pd.DataFrame(rows, columns=["worker_id", "job_id", "score", "people"]).astype(
-        {"score": "float64", "people": "int64", "worker_id": object, "job_id": object}
+    frame = pd.DataFrame(rows, columns=["worker", "job", "score", "people"]).astype(
+        {"score": "float64", "people": "int64", "worker": object, "job": object}
     )
     jobs = pd.DataFrame({"id": [f"J{j}" for j in range(m)], "employer": "E", "region": "泰安",
                          "capacity": [draw(st.integers(0, 3)) for _ in range(m)], "wage": 4000.0})  # fmt: skip
     bad = False
     if len(frame) and draw(st.booleans()):
-        column = draw(st.sampled_from(["job_id", "score", "people"]))
+        column = draw(st.sampled_from(["job", "score", "people"]))
         frame[column] = frame[column].astype(object)
-        frame.loc[draw(st.integers(0, len(frame) - 1)), column] = draw(st.sampled_from(BAD_CELLS))
+        frame.at[draw(st.integers(0, len(frame) - 1)), column] = draw(st.sampled_from(BAD_CELLS))
         bad = True
     return frame, jobs, bad
 
@@ -101,8 +101,8 @@ def test_assign(case, rounds, delta, policy):
         return
     # A bad cell may still be a valid value (e.g. True as a score of 1, -1 as a score): then it is accepted.
     placed = done.placements.compute()
-    assert placed.worker_id.tolist() == list(dict.fromkeys(frame.worker_id))
-    used = placed.dropna(subset=["job_id"]).groupby("job_id")["people"].sum()
+    assert placed.worker.tolist() == list(dict.fromkeys(frame.worker))
+    used = placed.dropna(subset=["job"]).groupby("job")["people"].sum()
     capacity = dict(zip(jobs.id, jobs.capacity))
     assert all(used[j] <= capacity[j] for j in used.index)
     assert done.bound >= done.objective - 1e-9

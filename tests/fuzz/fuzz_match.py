@@ -1,4 +1,4 @@
-"""Hostile arguments for the pipeline: ``match``, ``compile``, ``compare``, ``routes``, ``more_seats``,
+"""Hostile arguments for the pipeline: ``match``, ``build_problem``, ``compare``, ``routes``, ``more_seats``,
 ``shortlist``, ``explain`` and ``Policy.check_names``, on small synthetic markets.
 
 Every call goes through ``_tally.attempt`` (only ``ValidationError`` may
@@ -20,7 +20,7 @@ from _tally import REFUSED, attempt, refused
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jobmatch import GroupQuota, Market, Policy, compare, compile, match, shortlist, synth
+from jobmatch import GroupQuota, Market, Policy, build_problem, compare, match, shortlist, synth
 from jobmatch.exceptions import OptionWarning
 from jobmatch.pipeline.routes import more_seats, routes
 from jobmatch.results.explain import explain
@@ -171,7 +171,12 @@ def test_match(case):
 
 @given(st.sampled_from([None, "market", 3, [], {"workers": []}, synth.scenario(3, 2, seed=1).workers]))
 def test_match_needs_a_market(thing):
-    for entry, fn in (("match", match), ("compile", compile), ("compare", compare), ("shortlist", shortlist)):
+    for entry, fn in (
+        ("match", match),
+        ("build_problem", build_problem),
+        ("compare", compare),
+        ("shortlist", shortlist),
+    ):
         assert "market must be a jobmatch.Market" in refused(entry, fn, thing)
     assert "market must be a jobmatch.Market" in refused("routes", routes, thing)
     assert "market must be a jobmatch.Market" in refused("more_seats", more_seats, thing, 0, 1)
@@ -182,9 +187,9 @@ def test_match_needs_a_market(thing):
 def test_compile_and_routes(case):
     market, kwargs, bad = case
     args = {key: kwargs[key] for key in ("policy", "k", "blend") if key in kwargs}
-    problem = attempt("compile", compile, market, **args)
+    problem = attempt("build_problem", build_problem, market, **args)
     if any(bad.get(key, False) for key in args):
-        refused("compile", compile, market, **args)
+        refused("build_problem", build_problem, market, **args)
         refused("routes", routes, market, **args)
     if problem is REFUSED:
         return

@@ -1,6 +1,6 @@
 """The pipeline: market + policy -> problem -> result -> Assignment.
 
-:func:`~jobmatch.pipeline.compile.compile` scores a market into a
+:func:`~jobmatch.pipeline.build.build_problem` scores a market into a
 :class:`~jobmatch.Problem`; :func:`~jobmatch.pipeline.match.match`
 compiles, solves (with training routes, :mod:`jobmatch.pipeline.routes`,
 when the market has programmes) and wraps the result in an
@@ -15,6 +15,6 @@ market or runs a solver is here; reading what they return is the results
 layer's work.  This is the top of the layers (``docs/architecture.md``): it
 imports the others, none imports it (but for the deprecated
 ``jobmatch.results.shortlists`` path, kept for one release).  The public
-names are ``jobmatch.compile``, ``jobmatch.match``, ``jobmatch.compare``,
+names are ``jobmatch.build_problem``, ``jobmatch.match``, ``jobmatch.compare``,
 ``jobmatch.rematch`` and ``jobmatch.shortlist``.
 """

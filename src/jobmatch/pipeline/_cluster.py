@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
@@ -19,8 +20,28 @@ import numpy as np
 
 from ..exceptions import ValidationError, optional_import
 
-__all__ = ["Cluster", "column_kinds", "frame_arg", "in_partition", "partitions", "read_small", "require_dask",
-           "same_columns"]  # fmt: skip
+__all__ = ["Cluster", "column_kinds", "frame_arg", "in_partition", "partitions", "read_small", "renamed",
+           "require_dask", "same_columns"]  # fmt: skip
+
+#: Candidate columns renamed in issue 29 (one spelling with the single-machine placements), read for one release.
+_OLD_NAMES = {"worker_id": "worker", "job_id": "job"}
+
+
+def renamed(where: str, frame: Any) -> Any:
+    """``frame`` (pandas, Dask or Arrow, or anything else as it is) with the candidate columns ``worker_id`` and
+    ``job_id`` read as ``worker`` and ``job``, with a :class:`DeprecationWarning`: their names before issue 29."""
+    names = getattr(frame, "column_names", None)  # pyarrow.Table
+    names = getattr(frame, "columns", None) if names is None else names  # pandas, Dask
+    columns = [] if names is None or isinstance(frame, (str, bytes)) else list(names)
+    old = {a: b for a, b in _OLD_NAMES.items() if a in columns and b not in columns}
+    if not old:
+        return frame
+    warnings.warn(f"{where}: candidate columns {', '.join(map(repr, old))} are now named "
+                  f"{', '.join(map(repr, old.values()))}; the old names are read for one release",
+                  DeprecationWarning, stacklevel=3)  # fmt: skip
+    if hasattr(frame, "rename_columns"):  # pyarrow.Table
+        return frame.rename_columns([old.get(c, c) for c in columns])
+    return frame.rename(columns=old)
 
 
 def require_dask(feature: str) -> Any:

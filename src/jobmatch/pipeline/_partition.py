@@ -60,22 +60,22 @@ def _arcs_of(frame: Any, jobs_index: Any, pd: Any) -> Arcs:
         row = int(np.flatnonzero(bad)[0])
         return fail(f"{label} row {frame.index[row]}", column, expected, frame[column].iloc[row])
 
-    missing = [c for c in ("worker_id", "job_id", "score") if c not in frame.columns]
+    missing = [c for c in ("worker", "job", "score") if c not in frame.columns]
     if missing:
-        raise fail(label, "columns", "'worker_id', 'job_id' and 'score' (and optionally 'people')", list(frame.columns))
-    worker_ids = frame["worker_id"].to_numpy(dtype=object)
-    job_cells = frame["job_id"].to_numpy(dtype=object)
-    for column, cells in (("worker_id", worker_ids), ("job_id", job_cells)):
+        raise fail(label, "columns", "'worker', 'job' and 'score' (and optionally 'people')", list(frame.columns))
+    worker_ids = frame["worker"].to_numpy(dtype=object)
+    job_cells = frame["job"].to_numpy(dtype=object)
+    for column, cells in (("worker", worker_ids), ("job", job_cells)):
         if pd.api.types.infer_dtype(cells, skipna=False) not in ("string", "integer", "empty"):
             bad = np.array([not (isinstance(c, (str, int, np.integer)) and not isinstance(c, bool)) for c in cells])
             if bad.any():  # null, a list, a float: never hashed or matched (text mixed with integers is fine)
                 raise refuse(bad, column, "an id (text or an integer)")
     codes, ids = pd.factorize(worker_ids, sort=False)
     if len(codes) and codes.min() < 0:
-        raise refuse(codes < 0, "worker_id", "a worker id")
+        raise refuse(codes < 0, "worker", "a worker id")
     jobs = jobs_index.get_indexer(job_cells)
     if np.any(jobs < 0):
-        raise refuse(jobs < 0, "job_id", "the id of a job in the jobs frame")
+        raise refuse(jobs < 0, "job", "the id of a job in the jobs frame")
     values = pd.to_numeric(frame["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     if not np.all(np.isfinite(values)):
         raise refuse(~np.isfinite(values), "score", "a finite number")
@@ -95,7 +95,7 @@ def _arcs_of(frame: Any, jobs_index: Any, pd: Any) -> Arcs:
         _, first = np.unique(key, return_index=True)
         repeat = np.ones(len(key), dtype=bool)
         repeat[first] = False
-        raise refuse(repeat, "job_id", "each (worker, job) pair once")
+        raise refuse(repeat, "job", "each (worker, job) pair once")
     people = np.zeros(n, dtype=np.int64)
     people[codes] = people_rows.astype(np.int64)
     if np.any(people[codes] != people_rows):
@@ -216,8 +216,8 @@ def placed(arcs: Arcs, job_of: np.ndarray, job_ids: np.ndarray, room: np.ndarray
     reason[~placed & has_room] = "not_chosen"
     return pd.DataFrame(
         {
-            "worker_id": pd.array(arcs.ids, dtype="string"),
-            "job_id": pd.array(np.where(placed, job_ids[np.maximum(job_of, 0)], None), dtype="string"),
+            "worker": pd.array(arcs.ids, dtype="string"),
+            "job": pd.array(np.where(placed, job_ids[np.maximum(job_of, 0)], None), dtype="string"),
             "score": score,
             "people": arcs.people,
             "reason": pd.array(reason, dtype="string"),

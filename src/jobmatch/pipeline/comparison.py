@@ -1,9 +1,9 @@
 """Strategy comparison: several solvers and seeds on one market, one row of metrics each.
 
-The market is scored once (:func:`jobmatch.compile`); every solver then
+The market is scored once (:func:`jobmatch.build_problem`); every solver then
 solves the same :class:`~jobmatch.Problem`, so differences come from the
 strategies alone.  A solver that cannot express the problem (``stable``
-under quotas, say) gets a row with status ``"unsupported"`` and the reason,
+under quotas, say) gets a row with status ``"UNSUPPORTED"`` and the reason,
 not an error and not a missing row.
 
 Examples
@@ -13,9 +13,9 @@ Examples
 >>> table = compare(synth.scenario(500, 30, seed=3), solvers=("flow", "greedy", "stable"), k=5)
 >>> table[["solver", "status", "workers_placed", "blocking_pairs"]]  # doctest: +NORMALIZE_WHITESPACE
    solver       status  workers_placed  blocking_pairs
-0    flow     feasible             311             113
-1  greedy     feasible             296               1
-2  stable  unsupported            <NA>            <NA>
+0    flow     FEASIBLE             311             113
+1  greedy     FEASIBLE             296               1
+2  stable  UNSUPPORTED            <NA>            <NA>
 >>> table.loc[2, "note"]  # synthetic markets have couples: deferred acceptance places one person per worker
 'an arc uses more than one unit of capacity'
 """
@@ -36,7 +36,7 @@ from ..data.market import Market
 from ..exceptions import optional_import
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
-from .compile import compile, time_limit_arg
+from .build import build_problem, time_limit_arg
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def compare(
     >>> from jobmatch import compare, synth
     >>> table = compare(synth.scenario(400, 20, seed=2), solvers=["auto", "greedy", "first_come"], k=5)
     >>> table[["solver", "status"]].values.tolist()[0], list(table["solver"])
-    (['auto', 'optimal'], ['auto', 'greedy', 'first_come'])
+    (['auto', 'OPTIMAL'], ['auto', 'greedy', 'first_come'])
     >>> bool(table["objective"].iloc[0] >= table["objective"].max() - 1e-6)  # the exact one is best
     True
     """
@@ -168,7 +168,7 @@ def compare(
     with shown("compare", steps, enabled=progress, expected=market.n_workers * market.n_jobs * len(steps)):
         started = time.perf_counter()
         stage("score")
-        problem = compile(market, policy, k=k, blend=blend)
+        problem = build_problem(market, policy, k=k, blend=blend)
         scored = time.perf_counter() - started
         logger.info("compare: scored %d workers x %d jobs into %d arcs (%.2f s)", market.n_workers, market.n_jobs,
                     problem.n_arcs, scored)  # fmt: skip
@@ -179,7 +179,7 @@ def compare(
             for seed in seeds:
                 row: dict[str, Any] = {"solver": name, "seed": seed}
                 if reason is not None:
-                    rows.append({**row, "ran": None, "status": "unsupported", "note": reason})
+                    rows.append({**row, "ran": None, "status": "UNSUPPORTED", "note": reason})
                     continue
                 began = time.perf_counter()
                 stage(f"{name} seed {seed}")
@@ -192,7 +192,7 @@ def compare(
                     {
                         **row,
                         "ran": result.solver,
-                        "status": result.status.value,
+                        "status": result.status.name,
                         "objective": result.objective,
                         "bound": result.bound,
                         "gap": result.gap,

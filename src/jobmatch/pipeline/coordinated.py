@@ -62,8 +62,8 @@ from ..solvers.registry import solve
 from ..solvers.result import Result, Status
 from ..solvers.warm import WarmStart
 from . import _partition as each
-from ._cluster import Cluster, column_kinds, frame_arg, partitions, read_small
-from .compile import time_limit_arg
+from ._cluster import Cluster, column_kinds, frame_arg, partitions, read_small, renamed
+from .build import time_limit_arg
 
 __all__ = ["Coordinated", "assign"]
 
@@ -108,7 +108,7 @@ class Coordinated:
     Attributes
     ----------
     placements : dask.dataframe.DataFrame
-        ``worker_id``, ``job_id`` (missing: unplaced), ``score``, ``people``
+        ``worker``, ``job`` (missing: unplaced), ``score``, ``people``
         and ``reason`` (unplaced workers: ``not_chosen``, ``displaced`` or
         ``outranked``, as in :mod:`jobmatch.results.reasons`; with
         ``workers=``, ``no_feasible_job`` for workers without a candidate).
@@ -189,7 +189,7 @@ def assign(
     Parameters
     ----------
     candidates : dask DataFrame or Parquet path(s)
-        Rows ``worker_id``, ``job_id``, ``score`` and optionally ``people``
+        Rows ``worker``, ``job``, ``score`` and optionally ``people``
         (the worker's size, default 1), as :func:`candidates` writes them:
         each worker's rows in one partition.
     jobs : pandas DataFrame, pyarrow Table or Parquet path(s)
@@ -220,18 +220,18 @@ def assign(
 
     Examples
     --------
-    >>> from jobmatch import synth, compile, solve
+    >>> from jobmatch import build_problem, solve, synth
     >>> from jobmatch.distributed import assign, candidates
     >>> market = synth.scenario(2000, 40, seed=4)
     >>> workers, jobs, _ = market.to_frames()
     >>> done = assign(candidates(workers, jobs, k=10), jobs, workers=workers)
     >>> done.status.name, done.gap < 1e-5  # the bound allows for rounding scores to six digits
     ('OPTIMAL', True)
-    >>> single = solve(compile(market, k=10), solver="auction")
+    >>> single = solve(build_problem(market, k=10), solver="auction")
     >>> abs(done.objective - single.objective) < 1e-6
     True
     >>> placed = done.placements.compute()
-    >>> len(placed), int(placed.job_id.notna().sum()) == int((single.job_of >= 0).sum())
+    >>> len(placed), int(placed.job.notna().sum()) == int((single.job_of >= 0).sum())
     (2000, True)
     >>> placed.reason.value_counts().to_dict()
     {'outranked': 623, 'displaced': 54, 'no_feasible_job': 23}
@@ -250,7 +250,7 @@ def assign(
         delta = param(where, "delta", delta, NON_NEGATIVE)
     time_limit = time_limit_arg(where, time_limit)
     job_ids, capacity = _jobs(read_small(where, "jobs", jobs))
-    frame = frame_arg(where, "candidates", candidates, cluster.workers, key="worker_id")
+    frame = renamed(where, frame_arg(where, "candidates", renamed(where, candidates), cluster.workers, key="worker"))
     m = len(job_ids)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -380,8 +380,8 @@ def _placed_meta() -> Any:
 
     return pd.DataFrame(
         {
-            "worker_id": pd.Series(dtype="string"),
-            "job_id": pd.Series(dtype="string"),
+            "worker": pd.Series(dtype="string"),
+            "job": pd.Series(dtype="string"),
             "score": pd.Series(dtype="float64"),
             "people": pd.Series(dtype="int64"),
             "reason": pd.Series(dtype="string"),
@@ -395,7 +395,7 @@ def _with_everyone(where: str, placements: Any, workers: Any, parts: int) -> Any
     frame = frame_arg(where, "workers", workers, parts)
     if "id" not in frame.columns:
         raise fail(where, "workers", "a frame with an 'id' column", list(frame.columns))
-    everyone = frame[["id"]].rename(columns={"id": "worker_id"}).astype({"worker_id": "string"})
-    merged = everyone.merge(placements, on="worker_id", how="outer")  # a subset of workers drops no placement
+    everyone = frame[["id"]].rename(columns={"id": "worker"}).astype({"worker": "string"})
+    merged = everyone.merge(placements, on="worker", how="outer")  # a subset of workers drops no placement
     merged["reason"] = merged["reason"].mask(merged["people"].isna(), "no_feasible_job")
     return merged

@@ -37,7 +37,7 @@ from ._cluster import Cluster, column_kinds, frame_arg, in_partition, partitions
 __all__ = ["candidates", "partition_market", "sweep"]
 
 #: The columns of :func:`candidates`' rows, with their dtypes.
-COLUMNS = {"worker_id": "string", "job_id": "string", "score": "float32", "people": "int64"}
+COLUMNS = {"worker": "string", "job": "string", "score": "float32", "people": "int64"}
 
 
 def _policy(where: str, policy: Any) -> Policy:
@@ -93,8 +93,8 @@ def _candidate_rows(frame: Any, jobs: Any, programs: Any, policy: Policy, k: int
     rows = np.repeat(np.arange(market.n_workers), counts)
     return pd.DataFrame(
         {
-            "worker_id": pd.array(np.asarray(market.workers.id, dtype=object)[rows], dtype="string"),
-            "job_id": pd.array(np.asarray(market.jobs.id, dtype=object)[graph.indices], dtype="string"),
+            "worker": pd.array(np.asarray(market.workers.id, dtype=object)[rows], dtype="string"),
+            "job": pd.array(np.asarray(market.jobs.id, dtype=object)[graph.indices], dtype="string"),
             "score": graph.scores.astype(np.float32),
             "people": market.workers.size[rows].astype(np.int64),
         }
@@ -136,7 +136,7 @@ def candidates(
     Returns
     -------
     dask.dataframe.DataFrame
-        Lazy rows ``worker_id``, ``job_id``, ``score`` (float32) and
+        Lazy rows ``worker``, ``job``, ``score`` (float32) and
         ``people`` (the worker's size), each worker's rows best first, in
         the workers' order: row for row what
         :func:`jobmatch.candidates` gives on the whole market.
@@ -152,8 +152,8 @@ def candidates(
     >>> from jobmatch.distributed import candidates
     >>> workers, jobs, _ = synth.scenario(300, 20, seed=1).to_frames()
     >>> rows = candidates(workers, jobs, k=3).compute()
-    >>> list(rows.columns), rows.worker_id.nunique() <= 300
-    (['worker_id', 'job_id', 'score', 'people'], True)
+    >>> list(rows.columns), rows.worker.nunique() <= 300
+    (['worker', 'job', 'score', 'people'], True)
     """
     cluster = Cluster(client)
     policy = _policy("jobmatch.distributed.candidates", policy)
@@ -258,8 +258,8 @@ def sweep(
     >>> table = sweep(market, shares, solver="lagrangian", k=5)
     >>> table[["scenario", "solver", "status"]]
        scenario      solver   status
-    0         0  lagrangian  optimal
-    1         1  lagrangian  optimal
+    0         0  lagrangian  OPTIMAL
+    1         1  lagrangian  OPTIMAL
     """
     pd = optional_import("pandas", "pandas", "jobmatch.distributed.sweep")
     cluster = Cluster(client)

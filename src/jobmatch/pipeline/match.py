@@ -20,7 +20,7 @@ from ..solvers.registry import SolverFn, available, capabilities, checked_option
 from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
 from ..solvers.warm import WarmStart
-from .compile import compile, time_limit_arg
+from .build import build_problem, time_limit_arg
 from .pricing import scope_of, widen
 from .routes import routes as training_routes
 
@@ -161,7 +161,7 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     started = time.perf_counter()
     offered = training and market.n_programs > 0
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None
-    problem = compile(market, policy, k=k, blend=blend) if routes is None else routes.problem
+    problem = build_problem(market, policy, k=k, blend=blend) if routes is None else routes.problem
     compiled = time.perf_counter()
     logger.info("match: scored %d workers x %d jobs into %d arcs%s (%.2f s)", market.n_workers, market.n_jobs,
                 problem.n_arcs, "" if routes is None else f" and {routes.n_routes} training routes",

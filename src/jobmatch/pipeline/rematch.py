@@ -80,7 +80,7 @@ from ..solvers.registry import SolverFn, available, capabilities, checked_option
 from ..solvers.result import Result, Status
 from ..solvers.warm import WarmStart
 from ._previous import Before, before_of, locked_rows, prices_of
-from .compile import problem_of, time_limit_arg
+from .build import problem_of, time_limit_arg
 from .pricing import MARGIN, WARM_MARGIN, scope_of, widen
 
 __all__ = ["rematch"]

@@ -32,7 +32,7 @@ from ..scoring.scores import candidates, pair_components
 from ..scoring.trained import penalty, trained_market
 from ..solvers.problem import Problem
 from ..solvers.training_problem import Routes
-from .compile import compile
+from .build import build_problem
 
 __all__ = ["more_seats", "routes"]
 
@@ -92,7 +92,7 @@ def routes(
     market : Market
     policy : Policy, optional
     k : int, optional
-        Jobs per worker without training (as :func:`jobmatch.compile`).
+        Jobs per worker without training (as :func:`jobmatch.build_problem`).
     train_k : int, optional
         Jobs per worker and programme.
     per_seat : int, optional
@@ -119,7 +119,7 @@ def routes(
     policy = policy_for("routes", market, policy)
     train_k = param("routes", "train_k", train_k, POSITIVE)
     per_seat = param("routes", "per_seat", per_seat, POSITIVE)
-    base = compile(market, policy, k=k, blend=blend)
+    base = build_problem(market, policy, k=k, blend=blend)
     programs, jobs, n_skills = market.programs, market.jobs, len(market.vocab.skill)
     budget = policy.training_budget
     usable = (programs.seats > 0) & ((programs.cost <= budget) if budget is not None else True)

@@ -24,7 +24,7 @@ never the whole matrix at once); with ``depth=K`` the kernels keep each
 worker's ``K`` best jobs by the built-in composite and only those are
 re-scored (*two-stage re-ranking*: a fast first stage, an expensive model on
 ``K`` pairs per worker), then each worker keeps its ``k`` best by the
-blended score.  ``match(..., blend=...)`` and ``compile(..., blend=...)``
+blended score.  ``match(..., blend=...)`` and ``build_problem(..., blend=...)``
 hand the solvers the re-scored graph.
 """
 

@@ -72,7 +72,7 @@ after a pricing pass it is not reliably better (a re-match's passes took 5
 rounds from it, 4 from ``job_of``; docs/benchmarks.md).  Any prices are a
 valid start; the answer is the same optimum as from scratch, only faster.
 
-Why one long module: building the one-person market, running the phases
+Why one long module: building the one-person market (``_Units``), running the phases
 and reading the result back (couples, prices, bound) share the scaling
 ``S``, the value shift and the copies; apart, each would restate them.
 
@@ -140,7 +140,7 @@ def _side_constraints(problem: Problem) -> str | None:
 
 
 class _Units(NamedTuple):
-    """The one-person market the kernels solve: a copy per person of every worker, values as integers."""
+    """The one-person market the kernels solve (``units``): a copy per person of every worker, values as integers."""
 
     indptr: np.ndarray
     jobs: np.ndarray
@@ -155,7 +155,7 @@ class _Units(NamedTuple):
 
 
 def _units(problem: Problem) -> _Units | str:
-    """The kernels' market: one-person copies, integer values (negated for a minimisation), the scale ``S``; or
+    """The kernels' one-person market: copies, integer values (negated for a minimisation), the scale ``S``; or
     why the auction cannot express the problem (:func:`unsupported`, without repeating its pass over the arcs)."""
     scale = _side_constraints(problem) or per_unit(problem)
     if isinstance(scale, str):
@@ -199,15 +199,15 @@ def _units(problem: Problem) -> _Units | str:
 class _State:
     """The auction's state on a one-person market (see :mod:`jobmatch.solvers._auction`)."""
 
-    def __init__(self, market: _Units, off: np.ndarray) -> None:
-        n, m = len(market.owner), len(market.cap)
-        self.market = market
+    def __init__(self, units: _Units, off: np.ndarray) -> None:
+        n, m = len(units.owner), len(units.cap)
+        self.units = units
         self.off = off
         self.p = np.zeros(m, dtype=np.int64)
         self.a_job = np.full(n, -1, dtype=np.int32)
         self.a_val = np.zeros(n, dtype=np.int64)
         self.hoff = np.zeros(m + 1, dtype=np.int64)
-        np.cumsum(market.cap, out=self.hoff[1:])
+        np.cumsum(units.cap, out=self.hoff[1:])
         self.key = np.zeros(max(1, int(self.hoff[-1])), dtype=np.int64)
         self.who = np.zeros(max(1, int(self.hoff[-1])), dtype=np.int32)
         self.pos = np.zeros(n, dtype=np.int32)
@@ -221,7 +221,7 @@ class _State:
 
     def bound(self) -> tuple[int, int]:
         """The arc pass: (D(p), P) in scaled units; fills ``best``."""
-        u = self.market
+        u = self.units
         d, primal = _auction.best_profits(
             u.indptr, u.jobs, u.w, self.off, u.S, u.cap, self.p, self.a_job, self.a_val, self.best
         )
@@ -229,7 +229,7 @@ class _State:
 
     def phase(self, eps: int, deadline: Deadline) -> bool:
         """One phase at ``eps`` (after :meth:`bound`); False when the time limit passed during it."""
-        u, s = self.market, self
+        u, s = self.units, self
         qt = _auction.rebase(u.cap, s.p, s.a_job, s.a_val, s.key, s.who, s.pos, s.hoff, s.cnt, eps, s.queue, s.best)
         qh = 0
         while qh != qt:
@@ -264,13 +264,13 @@ class _State:
         Least: the prices at which every job's holders still just want it,
         the jobs' cutoffs.
         """
-        u = self.market
+        u = self.units
         q = np.zeros_like(self.p)
         done = _auction.tighten(u.indptr, u.jobs, u.w, self.off, u.cap, self.a_job, q, TIGHTEN_RISES * len(q) + 1000)
         return q if done == 1 else None
 
 
-def _start_prices(prices: Any, market: _Units, m: int) -> np.ndarray:
+def _start_prices(prices: Any, units: _Units, m: int) -> np.ndarray:
     """The ``prices`` option as scaled int64 prices (checked: one finite number >= 0 per job)."""
     try:
         given = np.asarray(prices, dtype=np.float64)
@@ -278,23 +278,21 @@ def _start_prices(prices: Any, market: _Units, m: int) -> np.ndarray:
         raise fail("solve_auction", "warm.prices", f"{m:,} finite numbers >= 0 (one per job)", prices) from None
     if given.shape != (m,) or not np.all(np.isfinite(given)) or np.any(given < 0):
         raise fail("solve_auction", "warm.prices", f"{m:,} finite numbers >= 0 (one per job)", prices)
-    scaled = np.round(given * market.scaled.scale * market.per * market.S)
-    return np.minimum(scaled, float(2 * market.top * market.S)).astype(
-        np.int64
-    )  # no useful price is above the top value
+    scaled = np.round(given * units.scaled.scale * units.per * units.S)
+    return np.minimum(scaled, float(2 * units.top * units.S)).astype(np.int64)  # no useful price is above the top value
 
 
-def _start(problem: Problem, market: _Units, hint: Any) -> np.ndarray:
+def _start(problem: Problem, units: _Units, hint: Any) -> np.ndarray:
     """The ``hint`` option per one-person copy: a job per worker, each copy at its worker's job; or, with workers of
     several people, one per copy (``stats["relaxed"]``: the relaxation's own answer, split couples where its prices
     expect them).  A job outside the problem's starts its copy unplaced."""
     array = np.asarray(hint)
-    copies = len(market.owner)
+    copies = len(units.owner)
     if copies != problem.n_workers and array.shape == (copies,) and (not array.size or array.dtype.kind in "iu"):
         start = array.astype(np.int64)
         start[(start < 0) | (start >= problem.n_jobs)] = -1
         return start.astype(np.int32)
-    return cast(np.ndarray, hint_arg("solve_auction", problem, hint).astype(np.int32)[market.owner])
+    return cast(np.ndarray, hint_arg("solve_auction", problem, hint).astype(np.int32)[units.owner])
 
 
 def solve_auction(
@@ -353,58 +351,58 @@ def _solve(problem: Problem, *, time_limit: float | None, prices: Any, hint: Any
     started = time.perf_counter()
     deadline = Deadline(time_limit, started)
     m = problem.n_jobs
-    market = _units(problem)
-    if isinstance(market, str):
-        raise fail("solve_auction", "problem", "a problem the auction can express", market, described=True)
-    state = _State(market, np.zeros(len(market.owner), dtype=np.int64))
-    eps = max(1, int(market.top * market.S * EPS_START))
+    units = _units(problem)
+    if isinstance(units, str):
+        raise fail("solve_auction", "problem", "a problem the auction can express", units, described=True)
+    state = _State(units, np.zeros(len(units.owner), dtype=np.int64))
+    eps = max(1, int(units.top * units.S * EPS_START))
     warm = prices is not None or hint is not None
     if prices is not None:
-        state.p = _start_prices(prices, market, m)
+        state.p = _start_prices(prices, units, m)
     hinted = None
     if hint is not None:
-        start = _start(problem, market, hint)
-        hinted = _assignment(problem, market, start)
+        start = _start(problem, units, hint)
+        hinted = _assignment(problem, units, start)
         _auction.seed(
-            market.indptr, market.jobs, market.w, state.off, market.S, market.cap, state.p,
+            units.indptr, units.jobs, units.w, state.off, units.S, units.cap, state.p,
             start, state.a_job, state.a_val, state.key, state.who, state.pos, state.hoff,
             state.cnt,
         )  # fmt: skip
     d, primal = state.bound()
     if warm:  # eps: the gap per worker the start leaves, at least one unit (measured: docs/benchmarks.md) ...
-        room = int(np.sum((market.cap - state.cnt) * state.p))  # ... less priced room: reverse steps fill it
-        eps = max(market.S, min(eps, (d - primal - room) // max(1, len(market.owner))))
+        room = int(np.sum((units.cap - state.cnt) * state.p))  # ... less priced room: reverse steps fill it
+        eps = max(units.S, min(eps, (d - primal - room) // max(1, len(units.owner))))
     built = time.perf_counter()
     exact: np.ndarray | None = None
     finished = True
-    while d - primal >= market.S:
+    while d - primal >= units.S:
         if deadline.passed() or not state.phase(eps, deadline):
             finished = False
             d, primal = state.bound()
             break
         d, primal = state.bound()
-        note(f"auction phase {state.counts['phases']}: gap {(d - primal) / market.S:.6g} units")
+        note(f"auction phase {state.counts['phases']}: gap {(d - primal) / units.S:.6g} units")
         logger.debug(
             "auction phase %d: eps %.4g, gap %.6g units, %d bids so far",
-            state.counts["phases"], eps / market.S, (d - primal) / market.S, state.counts["bids"],
+            state.counts["phases"], eps / units.S, (d - primal) / units.S, state.counts["bids"],
         )  # fmt: skip
-        if d - primal < market.S or eps == 1:
+        if d - primal < units.S or eps == 1:
             break
-        if eps <= market.S:  # the least exact prices: found, they end the run a few phases early
+        if eps <= units.S:  # the least exact prices: found, they end the run a few phases early
             exact = state.tighten()
             if exact is not None:
                 break
         eps = max(1, eps // THETA)
-    if finished and exact is None and d - primal < market.S:  # optimal: the least exact prices are the cutoffs
+    if finished and exact is None and d - primal < units.S:  # optimal: the least exact prices are the cutoffs
         exact = state.tighten()
     return _result(problem, state, exact, d, primal, finished, warm, started, built, hinted)
 
 
-def _assignment(problem: Problem, market: _Units, start: np.ndarray) -> np.ndarray | None:
+def _assignment(problem: Problem, units: _Units, start: np.ndarray) -> np.ndarray | None:
     """The hint as a job per worker (a group whose copies disagree, or a job that is none of the worker's arcs,
     unplaced), when it is a valid assignment of the problem (no job over its capacity, everyone placed when every
     worker must be); else None."""
-    chosen = problem.chosen(_workers(problem, market, start)[0])
+    chosen = problem.chosen(_workers(problem, units, start)[0])
     job_of = job_of_from_arcs(problem, chosen)
     if np.any(room_left(problem, chosen) < 0) or (problem.must_place and np.any(job_of < 0)):
         return None
@@ -424,38 +422,38 @@ def _result(
     hinted: np.ndarray | None = None,
 ) -> Result:
     """The Result of a run: workers from their copies (split couples placed greedily), prices, surplus, bound."""
-    market = state.market
-    units = market.scaled.scale * market.per  # value units per integer unit
+    units = state.units
+    step = units.scaled.scale * units.per  # integer units per value unit
     if exact is not None:  # integer prices: units of the integer values
-        factor, ints, best = 1, exact, np.zeros(len(market.owner), dtype=np.int64)
+        factor, ints, best = 1, exact, np.zeros(len(units.owner), dtype=np.int64)
         d_exact, _ = _auction.best_profits(
-            market.indptr, market.jobs, market.w, state.off, 1, market.cap, exact, state.a_job, state.a_val, best
+            units.indptr, units.jobs, units.w, state.off, 1, units.cap, exact, state.a_job, state.a_val, best
         )
-        if int(d_exact) * market.S != primal:  # tighten proved D = P: anything else is a bug
-            raise SolverError(f"solver 'auction': exact prices give a bound {d_exact} against {primal // market.S}")
+        if int(d_exact) * units.S != primal:  # tighten proved D = P: anything else is a bug
+            raise SolverError(f"solver 'auction': exact prices give a bound {d_exact} against {primal // units.S}")
     else:
-        factor, ints, best = market.S, state.p.copy(), state.best
-    _price_closed_jobs(market, state.off, factor, ints, best)
-    prices = ints / (factor * units)
-    surplus = (best - market.shift * factor) / (factor * units)
-    bound_units = (primal if exact is not None else d) / market.S
-    bound_units -= market.shift * len(market.owner)  # must-place: every copy was given the shift
-    proven = finished and (exact is not None or d - primal < market.S)
+        factor, ints, best = units.S, state.p.copy(), state.best
+    _price_closed_jobs(units, state.off, factor, ints, best)
+    prices = ints / (factor * step)
+    surplus = (best - units.shift * factor) / (factor * step)
+    bound_units = (primal if exact is not None else d) / units.S
+    bound_units -= units.shift * len(units.owner)  # must-place: every copy was given the shift
+    proven = finished and (exact is not None or d - primal < units.S)
     n = problem.n_workers
-    per_worker = np.bincount(market.owner, weights=surplus, minlength=n)
-    job_of, split = _workers(problem, market, state.a_job)
-    bound = market.scaled.bound(bound_units / market.per * (1 if problem.maximize else -1), problem.maximize)
+    per_worker = np.bincount(units.owner, weights=surplus, minlength=n)
+    job_of, split = _workers(problem, units, state.a_job)
+    bound = units.scaled.bound(bound_units / units.per * (1 if problem.maximize else -1), problem.maximize)
     stats: dict[str, Any] = {
         **state.counts,
         "relaxed": state.a_job.copy(),  # per one-person copy: a warm start (hint) that places split couples as is
-        "S": market.S,
+        "S": units.S,
         "warm": warm,
         "split": len(split),
     }
     certificate = Certificate.GAP_BELOW_UNIT if proven else Certificate.BOUND
     if exact is not None:
         certificate = Certificate.EXACT
-    duals = Duals(prices, per_worker, rounding=market.scaled.slack, scale=market.scaled.scale, certificate=certificate)
+    duals = Duals(prices, per_worker, rounding=units.scaled.slack, scale=units.scaled.scale, certificate=certificate)
     timings = {"build": built - started, "solve": time.perf_counter() - built}
     extra: dict[str, Any] = {"bound": bound, "duals": duals, "stats": stats}
     if len(split):
@@ -485,25 +483,25 @@ def _result(
     return pack(problem, status, job_of, "auction", started, timings=timings, **extra)
 
 
-def _price_closed_jobs(market: _Units, off: np.ndarray, factor: int, prices: np.ndarray, best: np.ndarray) -> None:
+def _price_closed_jobs(units: _Units, off: np.ndarray, factor: int, prices: np.ndarray, best: np.ndarray) -> None:
     """Price each job without capacity (never bid for) at the least price none of its workers would pay, so that
     the prices certify the bound of the whole problem, those jobs' arcs included."""
-    closed = market.cap == 0
+    closed = units.cap == 0
     if not closed.any():
         return
-    arcs = np.flatnonzero(closed[market.jobs])
+    arcs = np.flatnonzero(closed[units.jobs])
     if len(arcs):
-        copy = np.searchsorted(market.indptr, arcs, side="right") - 1
-        np.maximum.at(prices, market.jobs[arcs], (market.w[arcs] - off[copy]) * factor - best[copy])
+        copy = np.searchsorted(units.indptr, arcs, side="right") - 1
+        np.maximum.at(prices, units.jobs[arcs], (units.w[arcs] - off[copy]) * factor - best[copy])
 
 
-def _workers(problem: Problem, market: _Units, a_job: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _workers(problem: Problem, units: _Units, a_job: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Job per worker from its copies' jobs, and the workers whose copies disagree (split: left unplaced)."""
     n = problem.n_workers
-    if market.per == 1:
+    if units.per == 1:
         return a_job.astype(np.int64), np.zeros(0, dtype=np.int64)
     jobs = a_job.astype(np.int64)
-    starts = np.searchsorted(market.owner, np.arange(n))  # a worker's copies are consecutive, at least one each
+    starts = np.searchsorted(units.owner, np.arange(n))  # a worker's copies are consecutive, at least one each
     first, last = np.minimum.reduceat(jobs, starts), np.maximum.reduceat(jobs, starts)
     split = np.flatnonzero(first != last)
     last[split] = -1

@@ -2,7 +2,7 @@
 
 Workers (rows) are assigned to at most one job (column) each along the
 problem's arcs; each job's capacity bounds the capacity its assigned arcs
-use.  A Problem is built from a market (:func:`jobmatch.compile`) or directly by
+use.  A Problem is built from a market (:func:`jobmatch.build_problem`) or directly by
 researchers (:meth:`Problem.from_dense`, :meth:`Problem.from_arcs`); it
 knows nothing of markets.
 

@@ -1,8 +1,13 @@
-"""Compiling a market under a policy into the :class:`~jobmatch.Problem` every solver takes."""
+"""Building the :class:`~jobmatch.Problem` every solver takes from a market under a policy.
+
+:func:`build_problem` was ``compile`` before (it shadowed the builtin);
+``jobmatch.compile`` stays a deprecated alias for one release.
+"""
 
 from __future__ import annotations
 
 import sys
+import warnings
 
 from .._arrays import row_ids
 from .._checks import POSITIVE, fail, is_real, param
@@ -13,10 +18,10 @@ from ..scoring.graph import CandidateGraph
 from ..scoring.scores import candidates
 from ..solvers.problem import Cap, GroupBound, Problem
 
-__all__ = ["compile", "problem_of"]
+__all__ = ["build_problem", "compile", "problem_of"]
 
 
-def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend: Blend | None = None) -> Problem:
+def build_problem(market: Market, policy: Policy | None = None, *, k: int = 20, blend: Blend | None = None) -> Problem:
     """The Problem of a market under a policy: top-k candidates, headcounts, quotas, caps.
 
     Each arc is a feasible (worker, job) pair among the worker's ``k`` best;
@@ -35,25 +40,32 @@ def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend:
 
     Examples
     --------
-    >>> from jobmatch import GroupQuota, Policy, compile, synth
+    >>> from jobmatch import GroupQuota, Policy, build_problem, synth
     >>> market = synth.scenario(500, 30, seed=2)
-    >>> problem = compile(market, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)]), k=5)
+    >>> problem = build_problem(market, Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.75)]), k=5)
     >>> problem.n_workers, problem.quotas[0].name, problem.quotas[0].min_share
     (500, 'poverty_alleviated', 0.75)
     """
-    policy = policy_for("compile", market, policy)
-    k = param("compile", "k", k, POSITIVE)
+    policy = policy_for("build_problem", market, policy)
+    k = param("build_problem", "k", k, POSITIVE)
     if blend is None:
         graph = candidates(market, policy, k)
     else:
         if not isinstance(blend, Blend):
-            raise fail("compile", "blend", "a jobmatch.blend.Blend or None", type(blend).__name__)
+            raise fail("build_problem", "blend", "a jobmatch.blend.Blend or None", type(blend).__name__)
         graph = blend_candidates(market, policy, k, blend)
     return problem_of(market, policy, graph)
 
 
+def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend: Blend | None = None) -> Problem:
+    """Deprecated alias of :func:`build_problem` (renamed: ``compile`` shadowed the builtin), for one release."""
+    warnings.warn("jobmatch.compile is deprecated: use jobmatch.build_problem (the same function, renamed)",
+                  DeprecationWarning, stacklevel=2)  # fmt: skip
+    return build_problem(market, policy, k=k, blend=blend)
+
+
 def problem_of(market: Market, policy: Policy, graph: CandidateGraph) -> Problem:
-    """The Problem of a market's candidate ``graph`` (a row per worker) under a checked policy: :func:`compile`
+    """The Problem of a market's candidate ``graph`` (a row per worker) under a checked policy: :func:`build_problem`
     once the candidates are chosen."""
     workers = market.workers
     size = workers.size
