@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import datasets, synth
 from .data import Catalogue, Job, Market, TrainingProgram, Worker
-from .exceptions import JobmatchError, NameWarning, ValidationError
+from .exceptions import JobmatchError, NameWarning, ScopeWarning, ValidationError
 from .policy import COMPONENTS, GroupQuota, Policy
 from .results import Assignment
 from .scoring import CandidateGraph
@@ -35,6 +35,7 @@ __all__ = [
     "Policy",
     "Problem",
     "Result",
+    "ScopeWarning",
     "Status",
     "TrainingProgram",
     "ValidationError",

@@ -18,6 +18,7 @@ __all__ = [
     "MissingDependency",
     "NameWarning",
     "OptionWarning",
+    "ScopeWarning",
     "SolverError",
     "ValidationError",
     "optional_import",
@@ -106,6 +107,17 @@ class NameWarning(UserWarning):
     mistakes (a strict diet no canteen serves, a name close to one on the
     other side, such as ``weldng`` beside ``welding``); never an error by
     itself.  ``jobmatch validate`` prints every notice.
+    """
+
+
+class ScopeWarning(UserWarning):
+    """``scope="market"`` was asked for, and the answer is proven over the candidates only: the message says why.
+
+    Warned by :func:`jobmatch.match` when the pricing passes cannot run
+    (quotas or caps, whose multipliers the job prices do not carry; outside
+    scores, known for the candidate pairs only; training; a solver without
+    prices) or stopped before the proof (time limit, most passes).
+    ``assignment.proven_over`` says the same.
     """
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 import warnings
 
+import numpy as np
+
 from .._arrays import row_ids
 from .._checks import POSITIVE, fail, is_real, param
 from ..data.market import Market
@@ -64,9 +66,9 @@ def compile(market: Market, policy: Policy | None = None, *, k: int = 20, blend:
     return build_problem(market, policy, k=k, blend=blend)
 
 
-def problem_of(market: Market, policy: Policy, graph: CandidateGraph) -> Problem:
+def problem_of(market: Market, policy: Policy, graph: CandidateGraph, *, capacity: np.ndarray | None = None) -> Problem:
     """The Problem of a market's candidate ``graph`` (a row per worker) under a checked policy: :func:`build_problem`
-    once the candidates are chosen."""
+    once the candidates are chosen.  ``capacity``: one per job instead of the market's (a sample's, scaled)."""
     workers = market.workers
     size = workers.size
     rows = row_ids(graph.indptr)
@@ -84,7 +86,7 @@ def problem_of(market: Market, policy: Policy, graph: CandidateGraph) -> Problem
             caps.append(Cap(f"{kind} {name}", mask, limit))
     return Problem.from_graph(
         graph,
-        capacity=market.jobs.capacity,
+        capacity=market.jobs.capacity if capacity is None else capacity,
         use=size[rows],
         people=size,
         quotas=quotas,

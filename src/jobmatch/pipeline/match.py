@@ -8,11 +8,13 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from .._checks import FLAG, POSITIVE, SEED, fail, param
 from .._progress import note, shown, stage
 from ..data.coverage import name_notices
 from ..data.market import Market
-from ..exceptions import NameWarning, OptionWarning
+from ..exceptions import NameWarning, OptionWarning, ScopeWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
@@ -21,7 +23,8 @@ from ..solvers.training import OPTIONS as TRAINING_OPTIONS
 from ..solvers.training import method_of, solve_training
 from ..solvers.warm import WarmStart
 from .build import build_problem, time_limit_arg
-from .pricing import scope_of, widen
+from .estimate import at_prices, sample_prices
+from .pricing import MARGIN, MAX_ROUNDS, WARM_MARGIN, scope_of, widen
 from .routes import routes as training_routes
 
 __all__ = ["match"]
@@ -144,13 +147,32 @@ def match(
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):  # the training path needs it
         raise fail(where, "solver", f"one of {available()} or a callable", solver)
     options = checked_options(where, options)
+    asked = isinstance(scope, str) and scope == "market"  # said, not chosen by "auto": a proof short of it warns
     scope = scope_of(where, scope, market)
     progress = param(where, "progress", progress, FLAG, or_none=True)
     if warm is not None and not isinstance(warm, WarmStart):
         raise fail(where, "warm", "a jobmatch.solvers.WarmStart or None", type(warm).__name__)
     with shown(where, ["score", "solve"], enabled=progress, expected=market.n_workers * market.n_jobs):
-        return _match(market, policy, solver=solver, k=k, time_limit=time_limit, seed=seed, training=training,
-                      blend=blend, options=options, scope=scope, warm=warm)  # fmt: skip
+        placed = _match(market, policy, solver=solver, k=k, time_limit=time_limit, seed=seed, training=training,
+                        blend=blend, options=options, scope=scope, warm=warm)  # fmt: skip
+    if asked and placed.proven_over != "market":
+        why = _short_of_market(placed, policy, blend)
+        warnings.warn(f"match: scope='market' was asked for, but the answer is proven over each worker's {k} "
+                      f"candidates only: {why}", ScopeWarning, stacklevel=2)  # fmt: skip
+    return placed
+
+
+def _short_of_market(placed: Assignment, policy: Policy, blend: Blend | None) -> str:
+    """Why the pricing passes did not prove an answer over the whole market, in words."""
+    if policy.quotas or policy.employer_caps or policy.region_caps:
+        return "the job prices do not carry the multipliers of quotas and caps (the lagrangian solver's)"
+    if blend is not None:
+        return "outside scores are known for the candidate pairs only"
+    if placed.routes is not None:
+        return "training routes are not priced over the market"
+    if placed.duals is None:
+        return f"solver {placed.solver!r} returns no prices (the auction does)"
+    return f"the pricing passes stopped (time limit, or {MAX_ROUNDS} passes) before they proved it"
 
 
 def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, time_limit: float | None, seed: int,
@@ -161,7 +183,19 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     started = time.perf_counter()
     offered = training and market.n_programs > 0
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None
-    problem = build_problem(market, policy, k=k, blend=blend) if routes is None else routes.problem
+    deadline = None if time_limit is None else started + time_limit
+    side = policy.quotas or policy.employer_caps or policy.region_caps  # the pricing passes cannot widen them
+    start = None  # job prices to choose the candidates at (pipeline/estimate.py): the last answer's, or a sample's
+    if routes is None and scope == "market" and blend is None and not side:
+        start = _given_prices(warm, market)
+        if start is None:
+            start = sample_prices(market, policy, solver=solver, k=k, seed=seed, deadline=deadline)
+    if start is not None:
+        problem, hint = at_prices(market, policy, start, k=k)
+        if warm is None and capabilities(resolve(solver, problem)).warm:
+            warm = WarmStart(prices=start, hint=hint)
+    else:
+        problem = build_problem(market, policy, k=k, blend=blend) if routes is None else routes.problem
     compiled = time.perf_counter()
     logger.info("match: scored %d workers x %d jobs into %d arcs%s (%.2f s)", market.n_workers, market.n_jobs,
                 problem.n_arcs, "" if routes is None else f" and {routes.n_routes} training routes",
@@ -172,8 +206,9 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
         ran = resolve(solver, problem)
         result = solve(problem, solver=ran, time_limit=time_limit, seed=seed, options=options, warm=warm)
         if scope == "market" and blend is None and capabilities(ran).prices:  # its answer extends to the market
-            deadline = None if time_limit is None else started + time_limit
-            problem, result = widen(market, policy, problem, result, k=k, seed=seed, deadline=deadline, solver=ran)
+            margin = MARGIN if start is None else WARM_MARGIN  # at prices, most pairs that pay are in already
+            problem, result = widen(market, policy, problem, result, k=k, seed=seed, deadline=deadline, solver=ran,
+                                    margin=margin)  # fmt: skip
     else:
         if warm is not None:
             warnings.warn("match: a warm start is not used when training is offered (the routes' problem differs)",
@@ -187,6 +222,16 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     logger.info("match: solved by %s: %s, objective %.6g, %d of %d workers placed (%.2f s)", result.solver,
                 result.status.name, result.objective, result.n_placed, market.n_workers, timings["solve"])  # fmt: skip
     return Assignment(market, policy, problem, result, timings, routes=routes)
+
+
+def _given_prices(warm: WarmStart | None, market: Market) -> np.ndarray | None:
+    """The job prices of a warm start, one per job of ``market`` (None without; the solver checks their values)."""
+    if warm is None or warm.prices is None:
+        return None
+    prices = np.asarray(warm.prices)
+    if prices.shape != (market.n_jobs,) or prices.dtype.kind not in "iuf" or not np.all(np.isfinite(prices)):
+        return None
+    return prices.astype(np.float64)
 
 
 def _warn_names(where: str, market: Market, policy: Policy) -> None:

@@ -33,6 +33,9 @@ def place_split(problem: Problem, split: np.ndarray, job_of: np.ndarray) -> np.n
 
     def fill(arcs: np.ndarray, job_of: np.ndarray) -> np.ndarray:
         left = room_left(problem, problem.chosen(job_of))
+        # Room only shrinks as the fill goes: an arc into a job already too full for it is never taken, and leaving
+        # it out of the sort is what keeps a re-solve cheap (at 100k x 2k, 0.2 s of a 0.5 s warm solve before).
+        arcs = arcs[left[problem.jobs[arcs]] >= problem.use[arcs]]
         order = arcs[np.lexsort((problem.jobs[arcs], problem.workers[arcs], sign * problem.values[arcs]))]
         return _kernels.fill_within_rows(order, problem.workers, problem.jobs, problem.use, left, job_of,
                                          rows.by_worker, rows.by_job, rows.activity(job_of), rows.rhs)  # fmt: skip
