@@ -12,10 +12,13 @@ The estimate (:func:`sample_prices`): every ``1 / SHARE``-th worker (a
 fixed stride, so the same market gives the same prices) over the whole
 market, each job's capacity scaled by the sample's share and rounded up,
 solved by the match's solver and proven over the sample's whole market by
-the same pricing passes.  It costs a twentieth of the market's scoring.
-Measured against the plain top 20 and a 10% sample (docs/benchmarks.md,
-"Whole market at national scale"): 5% was as good as 10% at half the
-cost, a 2% sample gave prices poor enough to double the passes.  An
+the same pricing passes.  Measured against the plain top 20 and samples
+of 2% and 10% in one run (``benchmarks/large_estimate.py``;
+docs/benchmarks.md, "The whole market at national scale"): at 100k x 2k
+the top-20 start took 22.6 s, 5% 8.1 s, 10% 7.2 s, 2% 11.9 s; at 10k x
+500, 0.41, 0.25, 0.23 and 0.32 s.  5% and 10% are within the run-to-run
+noise of each other (an earlier run had 5% ahead); 5% keeps the sample's
+own solve small at national scale.  An
 earlier answer's prices (``match(warm=WarmStart.of(last_week))``) are used
 as they are, without a sample.
 

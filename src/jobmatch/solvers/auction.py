@@ -450,9 +450,12 @@ def _result(
         "warm": warm,
         "split": len(split),
     }
+    # What the prices prove about the answer: with split couples they prove the relaxation's optimum, a bound only.
     certificate = Certificate.GAP_BELOW_UNIT if proven else Certificate.BOUND
     if exact is not None:
         certificate = Certificate.EXACT
+    if len(split):
+        certificate = Certificate.BOUND
     duals = Duals(prices, per_worker, rounding=units.scaled.slack, scale=units.scaled.scale, certificate=certificate)
     timings = {"build": built - started, "solve": time.perf_counter() - built}
     extra: dict[str, Any] = {"bound": bound, "duals": duals, "stats": stats}

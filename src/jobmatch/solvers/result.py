@@ -60,8 +60,11 @@ class Duals:
         ``round(value x scale)``, so a pair may look better or worse by up to
         ``0.5 / scale``.  None when values were not rounded.
     certificate : Certificate
-        What the prices prove: exact prices, a gap below one unit, or a
-        bound only.
+        What the prices prove about the answer: that it is optimal (exact
+        prices, or a gap below one unit of the integer values), or only a
+        bound on the optimum (a time limit, or couples split by the
+        relaxation: then the prices prove the relaxation's optimum, which
+        the answer may fall short of).
 
     Examples
     --------
