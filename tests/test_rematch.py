@@ -337,3 +337,24 @@ def test_solve_limited_refuses_two_marked_arcs_of_one_worker():
         solve_limited(p, np.array([0, 1]), 0)
     exact = solve_limited(p, np.array([0, 3]), 1)
     assert left_unchosen(p, np.array([0, 3]), exact.job_of) <= 1
+
+
+def test_a_market_wide_rematch_short_of_its_proof_says_why():
+    """Asked for the whole market, a re-match whose proof covers the candidates only warns with the reason; one
+    that proves the market, or that was not asked, is silent."""
+    import warnings
+
+    from jobmatch.exceptions import ScopeWarning
+
+    market = synth.scenario(300, 20, seed=41)
+    before = match(market, k=3, training=False)
+    later = changed(market, 41)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScopeWarning)
+        assert rematch(before, later, k=3, scope="market").proven_over == "market"
+        assert rematch(before, later, k=3, scope="candidates", max_moves=1).proven_over == "candidates"
+    with pytest.warns(ScopeWarning, match="max_moves=1 limits the moves"):
+        assert rematch(before, later, k=3, scope="market", max_moves=1).proven_over == "candidates"
+    quota = Policy(quotas=[GroupQuota("poverty_alleviated", min_share=0.5)])
+    with pytest.warns(ScopeWarning, match="multipliers of quotas and caps"):
+        rematch(before, later, quota, k=3, scope="market")

@@ -169,6 +169,27 @@ def test_match(case):
         assert kwargs.get("scope", "auto") in ("auto", "market") and placed.solver == "auction"
 
 
+@settings(max_examples=60)
+@given(markets(), st.integers(1, 6), st.sampled_from([0.3, 0.5, 1.0]))
+def test_match_from_estimated_prices(market, k, share):
+    """The whole-market start at sampled prices on tiny and empty markets (no job, no worker, one of each): a
+    sound answer, proven over the market, worth what the top-k start's is."""
+    from jobmatch.pipeline import estimate
+
+    saved = estimate.MIN_SAMPLE, estimate.SHARE
+    estimate.MIN_SAMPLE, estimate.SHARE = 1, share
+    try:
+        placed = attempt("match", match, market, k=k, training=False, scope="market")
+    finally:
+        estimate.MIN_SAMPLE, estimate.SHARE = saved
+    assert placed is not REFUSED
+    check_assignment(market, placed)
+    plain = match(market, k=k, training=False, scope="market")
+    assert placed.proven_over == plain.proven_over == "market"
+    if placed.status.name == plain.status.name == "OPTIMAL":
+        assert abs(placed.objective - plain.objective) <= 2e-6 * max(market.n_workers, 1)
+
+
 @given(st.sampled_from([None, "market", 3, [], {"workers": []}, synth.scenario(3, 2, seed=1).workers]))
 def test_match_needs_a_market(thing):
     for entry, fn in (

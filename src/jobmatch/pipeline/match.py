@@ -24,7 +24,7 @@ from ..solvers.training import method_of, solve_training
 from ..solvers.warm import WarmStart
 from .build import build_problem, time_limit_arg
 from .estimate import at_prices, sample_prices
-from .pricing import MARGIN, MAX_ROUNDS, WARM_MARGIN, scope_of, widen
+from .pricing import MARGIN, WARM_MARGIN, scope_of, short_of_market, widen
 from .routes import routes as training_routes
 
 __all__ = ["match"]
@@ -156,23 +156,10 @@ def match(
         placed = _match(market, policy, solver=solver, k=k, time_limit=time_limit, seed=seed, training=training,
                         blend=blend, options=options, scope=scope, warm=warm)  # fmt: skip
     if asked and placed.proven_over != "market":
-        why = _short_of_market(placed, policy, blend)
+        why = short_of_market(placed, policy, blend=blend)
         warnings.warn(f"match: scope='market' was asked for, but the answer is proven over each worker's {k} "
                       f"candidates only: {why}", ScopeWarning, stacklevel=2)  # fmt: skip
     return placed
-
-
-def _short_of_market(placed: Assignment, policy: Policy, blend: Blend | None) -> str:
-    """Why the pricing passes did not prove an answer over the whole market, in words."""
-    if policy.quotas or policy.employer_caps or policy.region_caps:
-        return "the job prices do not carry the multipliers of quotas and caps (the lagrangian solver's)"
-    if blend is not None:
-        return "outside scores are known for the candidate pairs only"
-    if placed.routes is not None:
-        return "training routes are not priced over the market"
-    if placed.duals is None:
-        return f"solver {placed.solver!r} returns no prices (the auction does)"
-    return f"the pricing passes stopped (time limit, or {MAX_ROUNDS} passes) before they proved it"
 
 
 def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, time_limit: float | None, seed: int,

@@ -39,13 +39,14 @@ from .._arrays import row_ids
 from .._checks import fail
 from ..data.market import Market
 from ..policy import Policy
+from ..results.assignment import Assignment
 from ..scoring.scores import priced_candidates
 from ..solvers.problem import Problem
 from ..solvers.registry import SolverFn, capabilities, solve
 from ..solvers.result import Result, Scope, Status
 from ..solvers.warm import WarmStart
 
-__all__ = ["MARGIN", "MARKET_PAIRS", "MAX_ROUNDS", "WARM_MARGIN", "scope_of", "widen"]
+__all__ = ["MARGIN", "MARKET_PAIRS", "MAX_ROUNDS", "WARM_MARGIN", "scope_of", "short_of_market", "widen"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,24 @@ def scope_of(where: str, scope: object, market: Market) -> str:
     if scope == "auto":
         return "market" if market.n_workers * market.n_jobs <= MARKET_PAIRS else "candidates"
     return scope
+
+
+def short_of_market(placed: Assignment, policy: Policy, *, blend: object = None, max_moves: int | None = None) -> str:
+    """Why the pricing passes did not prove ``placed`` over the whole market, in words (for a
+    :class:`~jobmatch.ScopeWarning`): what the job prices cannot carry, or that the passes stopped."""
+    if policy.quotas or policy.employer_caps or policy.region_caps:
+        return "the job prices do not carry the multipliers of quotas and caps (the lagrangian solver's)"
+    if blend is not None:
+        return "outside scores are known for the candidate pairs only"
+    if placed.routes is not None:
+        return "training routes are not priced over the market"
+    if max_moves is not None:
+        return (
+            f"max_moves={max_moves} limits the moves, a rule solved on the candidates (the job prices do not carry it)"
+        )
+    if placed.duals is None:
+        return f"solver {placed.solver!r} returns no prices (the auction does)"
+    return f"the pricing passes stopped (time limit, or {MAX_ROUNDS} passes) before they proved it"
 
 
 def widen(

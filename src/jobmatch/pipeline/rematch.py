@@ -67,7 +67,7 @@ from .._progress import note, shown, stage
 from ..data.market import Market
 from ..data.names import close_names, normalise
 from ..data.vocabulary import Vocabulary
-from ..exceptions import NameWarning
+from ..exceptions import NameWarning, ScopeWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..results.changes import Changes
@@ -81,7 +81,7 @@ from ..solvers.result import Result, Status
 from ..solvers.warm import WarmStart
 from ._previous import Before, before_of, locked_rows, prices_of
 from .build import problem_of, time_limit_arg
-from .pricing import MARGIN, WARM_MARGIN, scope_of, widen
+from .pricing import MARGIN, WARM_MARGIN, scope_of, short_of_market, widen
 
 __all__ = ["rematch"]
 
@@ -213,6 +213,7 @@ def rematch(
     if not (callable(solver) or (isinstance(solver, str) and solver in available())):
         raise fail(where, "solver", f"one of {available()} or a callable", solver)
     options = checked_options(where, options)
+    asked = isinstance(scope, str) and scope == "market"  # said, not chosen by "auto": a proof short of it warns
     scope = scope_of(where, scope, market)
     before = before_of(where, previous)
     if not isinstance(previous, Assignment):
@@ -222,9 +223,14 @@ def rematch(
 
     progress = param(where, "progress", progress, FLAG, or_none=True)
     with shown(where, ["score", "solve"], enabled=progress, expected=market.n_workers * market.n_jobs):
-        return _rematch(previous, market, policy, before, locks, earlier, move_penalty=move_penalty,
-                        max_moves=max_moves, solver=solver, k=k, time_limit=time_limit, seed=seed, options=options,
-                        scope=scope, started=started)  # fmt: skip
+        after = _rematch(previous, market, policy, before, locks, earlier, move_penalty=move_penalty,
+                         max_moves=max_moves, solver=solver, k=k, time_limit=time_limit, seed=seed, options=options,
+                         scope=scope, started=started)  # fmt: skip
+    if asked and after.proven_over != "market":
+        why = short_of_market(after, policy, max_moves=max_moves)
+        warnings.warn(f"rematch: scope='market' was asked for, but the answer is proven over each worker's {k} "
+                      f"candidates only: {why}", ScopeWarning, stacklevel=2)  # fmt: skip
+    return after
 
 
 def _rematch(previous: Any, market: Market, policy: Policy, before: Before, locks: np.ndarray,
