@@ -39,7 +39,18 @@ def test_no_bar_unless_asked_or_the_run_is_large(market, capsys):
     match(market, k=5, progress=False)
     match(market, k=5)  # None: 400 x 20 pairs is far below AUTO_PAIRS
     assert capsys.readouterr().err == ""
+    assert not _progress.wanted(None, _progress.AUTO_PAIRS)  # under pytest stderr is no terminal: nobody watches
+
+
+def test_a_large_run_shows_a_bar_by_default_only_where_someone_watches(monkeypatch):
+    """None shows a bar for a large run on a terminal or in a notebook, never in a batch job's log."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert _progress.wanted(None, _progress.AUTO_PAIRS) and not _progress.wanted(None, _progress.AUTO_PAIRS - 1)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert not _progress.wanted(None, _progress.AUTO_PAIRS)
+    monkeypatch.setitem(sys.modules, "ipykernel", object())  # a notebook's stream is no terminal
+    assert _progress.wanted(None, _progress.AUTO_PAIRS)
+    assert _progress.wanted(True, 0) and not _progress.wanted(False, 10 * _progress.AUTO_PAIRS)
 
 
 def test_compare_steps_per_solve_and_logs_each(market, capsys, caplog):

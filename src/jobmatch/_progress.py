@@ -8,9 +8,10 @@ solvers call them freely.  The bar lives in a context variable: a call in
 another thread or task does not write to it.
 
 ``enabled``: True shows a bar (tqdm must be installed), False never, None
-shows one when tqdm is installed and the run is expected to take more
-than a few seconds (``expected`` worker-job pairs at least
-:data:`AUTO_PAIRS`).
+shows one when tqdm is installed, the run is expected to take more than a
+few seconds (``expected`` worker-job pairs at least :data:`AUTO_PAIRS`),
+and someone watches: stderr is a terminal, or a notebook's (an IPython
+kernel).  A batch job's log is not filled with redrawn bars.
 
 Examples
 --------
@@ -49,8 +50,14 @@ _BAR: ContextVar[_Run | None] = ContextVar("jobmatch_progress_bar", default=None
 def wanted(enabled: bool | None, expected: int) -> bool:
     """Whether to show a bar: ``enabled``, or for None a large run with tqdm installed."""
     if enabled is None:
-        return expected >= AUTO_PAIRS and importlib.util.find_spec("tqdm") is not None
+        return expected >= AUTO_PAIRS and importlib.util.find_spec("tqdm") is not None and _watched()
     return bool(enabled)
+
+
+def _watched() -> bool:
+    """Whether stderr is a terminal or a notebook's (whose stream is no terminal, but shows a bar)."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty is not None and isatty()) or "ipykernel" in sys.modules
 
 
 @contextmanager

@@ -100,9 +100,10 @@ def match(
     progress : bool, optional
         A progress bar on stderr (tqdm, ``pip install "jobmatch[progress]"``):
         a step per stage, the solver's rounds (bound and gap) as its
-        status.  None (default): shown when tqdm is installed and the
+        status.  None (default): shown when tqdm is installed, the
         market has at least :data:`jobmatch._progress.AUTO_PAIRS`
-        worker-job pairs.
+        worker-job pairs, and stderr is a terminal or a notebook's (a batch
+        job's log gets no redrawn bars).
 
     Returns
     -------
