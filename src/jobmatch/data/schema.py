@@ -25,6 +25,7 @@ import enum
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -117,15 +118,21 @@ class Rule:
     low: float = 0
     high: float = 0
 
-    @property
+    @cached_property
     def arg(self) -> Arg[Any] | None:
         """The argument rule (:mod:`jobmatch._checks`) that checks one value of a scalar kind, so that a field, a
-        column and a function argument are refused in the same words; None for the kinds of names and sets."""
-        rules: dict[Kind, Arg[Any]] = {
-            Kind.ID: Text(), Kind.NAME: Text(), Kind.FLAG: Flag(), Kind.SHARE: Share(),
-            Kind.COUNT: Whole(self.low, self.high), Kind.AMOUNT: Real(self.low, self.high),
-        }  # fmt: skip
-        return rules.get(self.kind)
+        column and a function argument are refused in the same words; None for the kinds of names and sets.  Made
+        once per rule: :meth:`check` runs for every field of every record."""
+        kind = self.kind
+        if kind in (Kind.ID, Kind.NAME):
+            return Text()
+        if kind is Kind.COUNT:
+            return Whole(self.low, self.high)
+        if kind is Kind.AMOUNT:
+            return Real(self.low, self.high)
+        if kind is Kind.FLAG:
+            return Flag()
+        return Share() if kind is Kind.SHARE else None
 
     @property
     def expected(self) -> str:
