@@ -246,6 +246,18 @@ class Policy:
 
     __hash__ = None  # type: ignore[assignment]
 
+    @property
+    def has_quotas_or_caps(self) -> bool:
+        """Whether the policy limits placements beyond the jobs' headcounts (group quotas, employer or region caps):
+        rules that job prices alone do not price.
+
+        Examples
+        --------
+        >>> Policy().has_quotas_or_caps, Policy(region_caps={"泰安": 10}).has_quotas_or_caps
+        (False, True)
+        """
+        return bool(self.quotas or self.employer_caps or self.region_caps)
+
     def _repr_html_(self) -> str:
         """The notebook view: weights, hard filters, strict diets, quotas, caps and the training budget."""
         rows: list[tuple[str, object]] = [

@@ -242,7 +242,7 @@ def assign(
     if policy is not None:
         if not isinstance(policy, Policy):
             raise fail(where, "policy", "a jobmatch.Policy or None", type(policy).__name__)
-        if policy.quotas or policy.employer_caps or policy.region_caps:
+        if policy.has_quotas_or_caps:
             raise fail(where, "policy", "a policy without quotas or caps (assign prices job places only; "
                        "solve quotas and caps on one machine)", policy)  # fmt: skip
     rounds = param(where, "rounds", rounds, _ROUNDS)

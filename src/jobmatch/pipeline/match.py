@@ -14,7 +14,7 @@ from .._checks import FLAG, POSITIVE, SEED, fail, param
 from .._progress import note, shown, stage
 from ..data.coverage import name_notices
 from ..data.market import Market
-from ..exceptions import NameWarning, OptionWarning, ScopeWarning
+from ..exceptions import NameWarning, OptionWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..scoring.blend import Blend
@@ -24,7 +24,7 @@ from ..solvers.training import method_of, solve_training
 from ..solvers.warm import WarmStart
 from .build import build_problem, time_limit_arg
 from .estimate import at_prices, sample_prices
-from .pricing import MARGIN, WARM_MARGIN, scope_of, short_of_market, widen
+from .pricing import MARGIN, WARM_MARGIN, scope_of, warn_short_of_market, widen
 from .routes import routes as training_routes
 
 __all__ = ["match"]
@@ -156,10 +156,8 @@ def match(
     with shown(where, ["score", "solve"], enabled=progress, expected=market.n_workers * market.n_jobs):
         placed = _match(market, policy, solver=solver, k=k, time_limit=time_limit, seed=seed, training=training,
                         blend=blend, options=options, scope=scope, warm=warm)  # fmt: skip
-    if asked and placed.proven_over != "market":
-        why = short_of_market(placed, policy, blend=blend)
-        warnings.warn(f"match: scope='market' was asked for, but the answer is proven over each worker's {k} "
-                      f"candidates only: {why}", ScopeWarning, stacklevel=2)  # fmt: skip
+    if asked:
+        warn_short_of_market(where, placed, policy, k=k, blend=blend)
     return placed
 
 
@@ -172,16 +170,13 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     offered = training and market.n_programs > 0
     routes = training_routes(market, policy, k=k, blend=blend) if offered else None
     deadline = None if time_limit is None else started + time_limit
-    side = policy.quotas or policy.employer_caps or policy.region_caps  # the pricing passes cannot widen them
-    start = None  # job prices to choose the candidates at (pipeline/estimate.py): the last answer's, or a sample's
-    if routes is None and scope == "market" and blend is None and not side:
+    start = hint = None  # job prices to choose the candidates at (pipeline/estimate.py), and each worker's best job
+    if routes is None and scope == "market" and blend is None and not policy.has_quotas_or_caps:
         start = _given_prices(warm, market)
         if start is None:
             start = sample_prices(market, policy, solver=solver, k=k, seed=seed, deadline=deadline)
     if start is not None:
         problem, hint = at_prices(market, policy, start, k=k)
-        if warm is None and capabilities(resolve(solver, problem)).warm:
-            warm = WarmStart(prices=start, hint=hint)
     else:
         problem = build_problem(market, policy, k=k, blend=blend) if routes is None else routes.problem
     compiled = time.perf_counter()
@@ -192,6 +187,8 @@ def _match(market: Market, policy: Policy, *, solver: str | SolverFn, k: int, ti
     stage("solve")
     if routes is None or routes.n_routes == 0:  # no training possible: exactly the problem without it
         ran = resolve(solver, problem)
+        if start is not None and warm is None and capabilities(ran).warm:  # from the prices the candidates chose by
+            warm = WarmStart(prices=start, hint=hint)
         result = solve(problem, solver=ran, time_limit=time_limit, seed=seed, options=options, warm=warm)
         if scope == "market" and blend is None and capabilities(ran).prices:  # its answer extends to the market
             margin = MARGIN if start is None else WARM_MARGIN  # at prices, most pairs that pay are in already

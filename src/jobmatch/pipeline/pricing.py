@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -38,6 +39,7 @@ import numpy as np
 from .._arrays import row_ids
 from .._checks import fail
 from ..data.market import Market
+from ..exceptions import ScopeWarning
 from ..policy import Policy
 from ..results.assignment import Assignment
 from ..scoring.scores import priced_candidates
@@ -46,7 +48,7 @@ from ..solvers.registry import SolverFn, capabilities, solve
 from ..solvers.result import Result, Scope, Status
 from ..solvers.warm import WarmStart
 
-__all__ = ["MARGIN", "MARKET_PAIRS", "MAX_ROUNDS", "WARM_MARGIN", "scope_of", "short_of_market", "widen"]
+__all__ = ["MARGIN", "MARKET_PAIRS", "MAX_ROUNDS", "WARM_MARGIN", "scope_of", "warn_short_of_market", "widen"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +75,21 @@ def scope_of(where: str, scope: object, market: Market) -> str:
     return scope
 
 
-def short_of_market(placed: Assignment, policy: Policy, *, blend: object = None, max_moves: int | None = None) -> str:
-    """Why the pricing passes did not prove ``placed`` over the whole market, in words (for a
-    :class:`~jobmatch.ScopeWarning`): what the job prices cannot carry, or that the passes stopped."""
-    if policy.quotas or policy.employer_caps or policy.region_caps:
+def warn_short_of_market(
+    where: str, placed: Assignment, policy: Policy, *, k: int, blend: object = None, max_moves: int | None = None
+) -> None:
+    """A :class:`~jobmatch.ScopeWarning` from ``where`` (``match``, ``rematch``, called by the user) when
+    ``scope="market"`` was asked for and ``placed`` is proven over the candidates only, saying why."""
+    if placed.proven_over != "market":
+        why = _short_of_market(placed, policy, blend=blend, max_moves=max_moves)
+        warnings.warn(f"{where}: scope='market' was asked for, but the answer is proven over each worker's {k} "
+                      f"candidates only: {why}", ScopeWarning, stacklevel=3)  # fmt: skip
+
+
+def _short_of_market(placed: Assignment, policy: Policy, *, blend: object, max_moves: int | None) -> str:
+    """Why the pricing passes did not prove ``placed`` over the whole market, in words: what the job prices
+    cannot carry, or that the passes stopped."""
+    if policy.has_quotas_or_caps:
         return "the job prices do not carry the multipliers of quotas and caps (the lagrangian solver's)"
     if blend is not None:
         return "outside scores are known for the candidate pairs only"

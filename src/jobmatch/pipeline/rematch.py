@@ -67,7 +67,7 @@ from .._progress import note, shown, stage
 from ..data.market import Market
 from ..data.names import close_names, normalise
 from ..data.vocabulary import Vocabulary
-from ..exceptions import NameWarning, ScopeWarning
+from ..exceptions import NameWarning
 from ..policy import Policy, policy_for
 from ..results.assignment import Assignment
 from ..results.changes import Changes
@@ -81,7 +81,7 @@ from ..solvers.result import Result, Status
 from ..solvers.warm import WarmStart
 from ._previous import Before, before_of, locked_rows, prices_of
 from .build import problem_of, time_limit_arg
-from .pricing import MARGIN, WARM_MARGIN, scope_of, short_of_market, widen
+from .pricing import MARGIN, WARM_MARGIN, scope_of, warn_short_of_market, widen
 
 __all__ = ["rematch"]
 
@@ -226,10 +226,8 @@ def rematch(
         after = _rematch(previous, market, policy, before, locks, earlier, move_penalty=move_penalty,
                          max_moves=max_moves, solver=solver, k=k, time_limit=time_limit, seed=seed, options=options,
                          scope=scope, started=started)  # fmt: skip
-    if asked and after.proven_over != "market":
-        why = short_of_market(after, policy, max_moves=max_moves)
-        warnings.warn(f"rematch: scope='market' was asked for, but the answer is proven over each worker's {k} "
-                      f"candidates only: {why}", ScopeWarning, stacklevel=2)  # fmt: skip
+    if asked:
+        warn_short_of_market(where, after, policy, k=k, max_moves=max_moves)
     return after
 
 
